@@ -1,0 +1,62 @@
+//! The command-line interface: global options and the list of subcommands. Each subcommand's own
+//! flags live beside its code in `commands/`.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::commands;
+
+/// caselog — a logbook for Early Help Advisors' consultations, referrals and follow-ups.
+///
+/// Record each consultation after a surgery, see the threshold checklist, keep track of
+/// follow-ups, and export the month's figures. Records are kept in a local SQLite file
+/// readable by you alone.
+#[derive(Debug, Parser)]
+#[command(
+    name = "caselog",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct GlobalArgs {
+    /// The logbook file [default: $XDG_DATA_HOME/caselog/caselog.db, or the config file's
+    /// `database`]
+    #[arg(long, global = true, env = "CASELOG_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    /// The config file [default: $XDG_CONFIG_HOME/caselog/config.toml]
+    #[arg(long, global = true, env = "CASELOG_CONFIG", value_name = "PATH")]
+    pub config: Option<PathBuf>,
+
+    /// A partnership's threshold checklist (TOML; see docs/thresholds.md) instead of the bundled
+    /// one [default: the config file's `thresholds`]
+    #[arg(long, global = true, env = "CASELOG_THRESHOLDS", value_name = "FILE")]
+    pub thresholds: Option<PathBuf>,
+
+    /// Never ask questions: a missing required field is an error naming its flag. This is
+    /// always so when standard input is not a terminal.
+    #[arg(long, global = true)]
+    pub no_input: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Record a consultation (asks for what is missing when run at a terminal)
+    Consult(commands::consult::Args),
+    /// Print the threshold checklist
+    Checklist(commands::checklist::Args),
+    /// Show one record in full
+    Show(commands::show::Args),
+    /// List consultations
+    List(commands::list::Args),
+}

@@ -1,0 +1,119 @@
+//! The IDs people see: `C-<n>` for a consultation, `R-<n>` for a referral, `V-<n>` for a review.
+
+use std::fmt;
+
+use serde::Serializer;
+
+use crate::error::{Error, Result};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RecordKind {
+    Consultation,
+    Referral,
+    Review,
+}
+
+impl RecordKind {
+    pub fn prefix(self) -> char {
+        match self {
+            RecordKind::Consultation => 'C',
+            RecordKind::Referral => 'R',
+            RecordKind::Review => 'V',
+        }
+    }
+
+    pub fn noun(self) -> &'static str {
+        match self {
+            RecordKind::Consultation => "consultation",
+            RecordKind::Referral => "referral",
+            RecordKind::Review => "review",
+        }
+    }
+}
+
+/// A record's ID as people write it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RecordId {
+    pub kind: RecordKind,
+    pub number: i64,
+}
+
+impl RecordId {
+    pub fn new(kind: RecordKind, number: i64) -> Self {
+        RecordId { kind, number }
+    }
+
+    /// Reads "C-12", "c12", "R-3", "V-7".
+    pub fn parse(input: &str) -> Result<RecordId> {
+        let text = input.trim();
+        let bad = || {
+            Error::input(format!("'{text}' is not a record ID"))
+                .hint("IDs look like C-12 (consultation), R-3 (referral) or V-7 (review)")
+        };
+        let mut chars = text.chars();
+        let kind = match chars.next().map(|c| c.to_ascii_uppercase()) {
+            Some('C') => RecordKind::Consultation,
+            Some('R') => RecordKind::Referral,
+            Some('V') => RecordKind::Review,
+            _ => return Err(bad()),
+        };
+        let rest = chars.as_str();
+        let digits = rest.strip_prefix('-').unwrap_or(rest);
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(bad());
+        }
+        let number = digits
+            .parse::<i64>()
+            .ok()
+            .filter(|n| *n > 0)
+            .ok_or_else(bad)?;
+        Ok(RecordId { kind, number })
+    }
+
+    /// Reads an ID that must be of one kind.
+    pub fn parse_kind(input: &str, kind: RecordKind) -> Result<i64> {
+        let id = RecordId::parse(input)?;
+        if id.kind != kind {
+            return Err(Error::input(format!(
+                "{id} is a {}, not a {}",
+                id.kind.noun(),
+                kind.noun()
+            ))
+            .hint(format!("{} IDs start with {}-", kind.noun(), kind.prefix())));
+        }
+        Ok(id.number)
+    }
+}
+
+impl fmt::Display for RecordId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}-{}", self.kind.prefix(), self.number)
+    }
+}
+
+/// serde helpers writing a numeric ID as "C-1" and so on.
+pub fn serialize_consultation_id<S: Serializer>(n: &i64, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(&RecordId::new(RecordKind::Consultation, *n))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_ids_forgivingly() {
+        assert_eq!(
+            RecordId::parse("C-12").unwrap(),
+            RecordId::new(RecordKind::Consultation, 12)
+        );
+        assert_eq!(
+            RecordId::parse("r3").unwrap(),
+            RecordId::new(RecordKind::Referral, 3)
+        );
+        assert_eq!(RecordId::parse(" v-7 ").unwrap().to_string(), "V-7");
+        for bad in ["", "C-", "C-0", "X-1", "C-1a", "12", "C--1"] {
+            assert!(RecordId::parse(bad).is_err(), "{bad}");
+        }
+        assert!(RecordId::parse_kind("R-1", RecordKind::Consultation).is_err());
+    }
+}

@@ -1,0 +1,9 @@
+//! The domain: plain types, code lists, validation and the threshold checklist. No I/O here
+//! beyond reading a thresholds file.
+
+pub mod checklist;
+pub mod codes;
+pub mod consultation;
+pub mod dates;
+pub mod ids;
+pub mod text;

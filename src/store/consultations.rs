@@ -1,0 +1,187 @@
+//! Queries on the `consultation` table: saving, fetching, listing and a family's recent history.
+
+use chrono::NaiveDate;
+use rusqlite::{Connection, Row, named_params};
+
+use crate::domain::consultation::{Consultation, Voided};
+use crate::error::Result;
+
+/// Every column, in the order `from_row` reads them.
+pub const COLUMNS: &str = "id, uuid, date, advisor, setting, mode, agency, role, family, children, \
+     factors, indicators, consultee_level, level, suggested_level, rationale, confidence_before, \
+     confidence_after, consent, outcome, worry, strengths, advice, follow_up, created_at, \
+     voided_at, void_reason";
+
+/// Joins a list for a `;`-separated column.
+pub fn join(items: &[String]) -> String {
+    items.join(";")
+}
+
+/// Splits a `;`-separated column.
+pub fn split(text: &str) -> Vec<String> {
+    text.split(';')
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+pub fn from_row(row: &Row) -> rusqlite::Result<Consultation> {
+    let voided_at: Option<String> = row.get(25)?;
+    Ok(Consultation {
+        id: row.get(0)?,
+        uuid: row.get(1)?,
+        date: row.get(2)?,
+        advisor: row.get(3)?,
+        setting: row.get(4)?,
+        mode: row.get(5)?,
+        agency: row.get(6)?,
+        role: row.get(7)?,
+        family: row.get(8)?,
+        children: row.get(9)?,
+        factors: split(&row.get::<_, String>(10)?),
+        indicators: split(&row.get::<_, String>(11)?),
+        consultee_level: row.get(12)?,
+        level: row.get(13)?,
+        suggested_level: row.get(14)?,
+        rationale: row.get(15)?,
+        confidence_before: row.get(16)?,
+        confidence_after: row.get(17)?,
+        consent: row.get(18)?,
+        outcome: row.get(19)?,
+        worry: row.get(20)?,
+        strengths: row.get(21)?,
+        advice: row.get(22)?,
+        follow_up: row.get(23)?,
+        created_at: row.get(24)?,
+        voided: match voided_at {
+            Some(at) => Some(Voided {
+                at,
+                reason: row.get::<_, Option<String>>(26)?.unwrap_or_default(),
+            }),
+            None => None,
+        },
+    })
+}
+
+/// Saves a new consultation and returns its number (the n of C-n). When `c.id` is above 0 and
+/// free, that number is kept (imports); otherwise the next number is used.
+pub fn insert(conn: &Connection, c: &Consultation) -> Result<i64> {
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO consultation (id, uuid, date, advisor, setting, mode, agency, role, family, \
+         children, factors, indicators, consultee_level, level, suggested_level, rationale, \
+         confidence_before, confidence_after, consent, outcome, worry, strengths, advice, \
+         follow_up, created_at, voided_at, void_reason) \
+         VALUES (:id, :uuid, :date, :advisor, :setting, :mode, :agency, :role, :family, :children, \
+         :factors, :indicators, :consultee_level, :level, :suggested_level, :rationale, \
+         :confidence_before, :confidence_after, :consent, :outcome, :worry, :strengths, :advice, \
+         :follow_up, :created_at, :voided_at, :void_reason)",
+    )?;
+    let id = (c.id > 0 && !exists(conn, c.id)?).then_some(c.id);
+    stmt.execute(named_params! {
+        ":id": id,
+        ":uuid": c.uuid,
+        ":date": c.date,
+        ":advisor": c.advisor,
+        ":setting": c.setting,
+        ":mode": c.mode,
+        ":agency": c.agency,
+        ":role": c.role,
+        ":family": c.family,
+        ":children": c.children,
+        ":factors": join(&c.factors),
+        ":indicators": join(&c.indicators),
+        ":consultee_level": c.consultee_level,
+        ":level": c.level,
+        ":suggested_level": c.suggested_level,
+        ":rationale": c.rationale,
+        ":confidence_before": c.confidence_before,
+        ":confidence_after": c.confidence_after,
+        ":consent": c.consent,
+        ":outcome": c.outcome,
+        ":worry": c.worry,
+        ":strengths": c.strengths,
+        ":advice": c.advice,
+        ":follow_up": c.follow_up,
+        ":created_at": c.created_at,
+        ":voided_at": c.voided.as_ref().map(|v| &v.at),
+        ":void_reason": c.voided.as_ref().map(|v| &v.reason),
+    })?;
+    Ok(conn.last_insert_rowid())
+}
+
+fn exists(conn: &Connection, id: i64) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM consultation WHERE id = ?1")?
+        .exists([id])?)
+}
+
+/// One consultation, voided or not.
+pub fn get(conn: &Connection, id: i64) -> Result<Option<Consultation>> {
+    let mut stmt =
+        conn.prepare_cached(&format!("SELECT {COLUMNS} FROM consultation WHERE id = ?1"))?;
+    let mut rows = stmt.query_map([id], from_row)?;
+    Ok(rows.next().transpose()?)
+}
+
+/// What `list` narrows consultations by; every filter is optional.
+#[derive(Debug, Default, Clone)]
+pub struct Filter {
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub family: Option<String>,
+    pub agency: Option<String>,
+    pub outcome: Option<String>,
+}
+
+/// Consultations that are not voided and match the filter, in ID order.
+pub fn list(conn: &Connection, filter: &Filter) -> Result<Vec<Consultation>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM consultation WHERE voided_at IS NULL \
+         AND (:from IS NULL OR date >= :from) AND (:to IS NULL OR date <= :to) \
+         AND (:family IS NULL OR family = :family) AND (:agency IS NULL OR agency = :agency) \
+         AND (:outcome IS NULL OR outcome = :outcome) ORDER BY id"
+    ))?;
+    let rows = stmt.query_map(
+        named_params! {
+            ":from": filter.from,
+            ":to": filter.to,
+            ":family": filter.family,
+            ":agency": filter.agency,
+            ":outcome": filter.outcome,
+        },
+        from_row,
+    )?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// An earlier consultation about the same family, as shown when a new one is recorded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Earlier {
+    pub id: i64,
+    pub date: NaiveDate,
+    pub level: u8,
+    pub outcome: String,
+}
+
+/// The family's consultations (not voided) in the 365 days before `date` — from `date` − 365
+/// up to the day before — oldest first. This is the same window as `repeat_consultations`.
+pub fn family_year_before(
+    conn: &Connection,
+    family: &str,
+    date: NaiveDate,
+) -> Result<Vec<Earlier>> {
+    let since = date - chrono::Days::new(365);
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, date, level, outcome FROM consultation \
+         WHERE family = ?1 AND voided_at IS NULL AND date >= ?2 AND date < ?3 ORDER BY date, id",
+    )?;
+    let rows = stmt.query_map(rusqlite::params![family, since, date], |r| {
+        Ok(Earlier {
+            id: r.get(0)?,
+            date: r.get(1)?,
+            level: r.get(2)?,
+            outcome: r.get(3)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

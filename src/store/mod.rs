@@ -1,0 +1,151 @@
+//! Opening the logbook: the file is created owner-only on first write, pragmas are set on every
+//! open, the schema is brought up to date, and files that are not caselog logbooks — or come from
+//! a newer caselog — are refused untouched.
+
+pub mod consultations;
+pub mod schema;
+
+use std::fs::{DirBuilder, OpenOptions};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::path::Path;
+
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+
+use crate::error::{Error, Result};
+
+/// How long a writer waits for another to finish before giving up, in milliseconds.
+const BUSY_TIMEOUT_MS: u64 = 30_000;
+
+/// Whether a command may create the logbook.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// The logbook must already exist (reading commands).
+    Existing,
+    /// Create the logbook if it does not exist; `make_dir` also creates its directory (only
+    /// for the default location — a directory given by the user must exist).
+    Create { make_dir: bool },
+}
+
+/// An open logbook.
+pub struct Logbook {
+    pub conn: Connection,
+}
+
+impl Logbook {
+    pub fn open(path: &Path, access: Access) -> Result<Logbook> {
+        let shown = path.display();
+        if path.is_dir() {
+            return Err(Error::failure(format!(
+                "{shown} is a directory, not a logbook file"
+            )));
+        }
+        if !path.exists() {
+            match access {
+                Access::Existing => {
+                    return Err(Error::failure(format!("there is no logbook at {shown} yet"))
+                        .hint("record a consultation to create it, or point --db or CASELOG_DB at your logbook"));
+                }
+                Access::Create { make_dir } => create_private(path, make_dir)?,
+            }
+        }
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| Error::failure(format!("cannot open logbook {shown}: {e}")))?;
+        let mut logbook = Logbook { conn };
+        logbook
+            .prepare()
+            .map_err(|e| e.context(format_args!("logbook {shown}")))?;
+        Ok(logbook)
+    }
+
+    fn prepare(&mut self) -> Result<()> {
+        let conn = &mut self.conn;
+        conn.busy_timeout(std::time::Duration::from_millis(BUSY_TIMEOUT_MS))?;
+        let not_logbook = |e: rusqlite::Error| {
+            Error::failure(format!("not a caselog logbook ({e})"))
+                .hint("check the path given by --db, CASELOG_DB or the config file")
+        };
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(not_logbook)?;
+        let application_id: i64 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
+        let tables: i64 = conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))?;
+        if application_id != schema::APPLICATION_ID && (application_id != 0 || tables > 0) {
+            return Err(
+                Error::failure("not a caselog logbook (it is some other SQLite database)")
+                    .hint("check the path given by --db, CASELOG_DB or the config file"),
+            );
+        }
+        if version > schema::LATEST_VERSION {
+            return Err(Error::failure(format!(
+                "written by a newer caselog (schema version {version}; this caselog knows up to {})",
+                schema::LATEST_VERSION
+            ))
+            .hint("upgrade caselog to open it; the file has not been changed"));
+        }
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+            .map_err(|e| Error::failure(format!("cannot write to it ({e})")))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(Error::failure(format!(
+                "cannot switch it to WAL mode (still {mode})"
+            )));
+        }
+        conn.pragma_update(None, "foreign_keys", true)?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        if version < schema::LATEST_VERSION {
+            schema::migrations()
+                .to_latest(conn)
+                .map_err(|e| Error::failure(format!("cannot update its schema: {e}")))?;
+        }
+        Ok(())
+    }
+
+    /// A write transaction that takes the write lock at once, so concurrent writers queue
+    /// (within the busy timeout) rather than fail half-way.
+    pub fn write(&mut self) -> Result<Transaction<'_>> {
+        Ok(self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?)
+    }
+
+    /// A read transaction: one consistent snapshot for everything a command reads.
+    pub fn read(&mut self) -> Result<Transaction<'_>> {
+        Ok(self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Deferred)?)
+    }
+}
+
+/// Creates an empty logbook file readable by its owner alone (SQLite gives its -wal and -shm
+/// files the same permissions).
+fn create_private(path: &Path, make_dir: bool) -> Result<()> {
+    let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
+    if let Some(dir) = parent
+        && !dir.is_dir()
+    {
+        if !make_dir {
+            return Err(Error::failure(format!(
+                "cannot create logbook {}: the directory {} does not exist",
+                path.display(),
+                dir.display()
+            )));
+        }
+        DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+            .map_err(|e| {
+                Error::failure(format!("cannot create directory {}: {e}", dir.display()))
+            })?;
+    }
+    OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .map_err(|e| Error::failure(format!("cannot create logbook {}: {e}", path.display())))?;
+    Ok(())
+}
