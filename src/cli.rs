@@ -52,7 +52,7 @@ pub struct GlobalArgs {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Record a consultation (asks for what is missing when run at a terminal)
-    Consult(commands::consult::Args),
+    Consult(Box<commands::consult::Args>),
     /// Print the threshold checklist
     Checklist(commands::checklist::Args),
     /// Show one record in full

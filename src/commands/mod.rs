@@ -17,7 +17,7 @@ pub fn run(cli: Cli) -> Result<()> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     match cli.command {
-        Command::Consult(args) => consult::run(args, &ctx, &mut out)?,
+        Command::Consult(args) => consult::run(*args, &ctx, &mut out)?,
         Command::Checklist(args) => checklist::run(args, &ctx, &mut out)?,
         Command::Show(args) => show::run(args, &ctx, &mut out)?,
         Command::List(args) => list::run(args, &ctx, &mut out)?,

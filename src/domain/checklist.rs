@@ -314,7 +314,7 @@ mod tests {
         ] {
             assert!(c.indicator(id).is_some(), "{id} missing");
         }
-        assert_eq!(c.indicators.len(), 46);
+        assert_eq!(c.indicators.len(), 43);
         assert_eq!(c.level_label(3), "Targeted early help");
     }
 

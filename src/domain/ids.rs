@@ -91,9 +91,37 @@ impl fmt::Display for RecordId {
     }
 }
 
-/// serde helpers writing a numeric ID as "C-1" and so on.
+/// serde helpers writing a numeric ID as "C-1", "R-1" or "V-1" (or null when absent).
 pub fn serialize_consultation_id<S: Serializer>(n: &i64, s: S) -> Result<S::Ok, S::Error> {
     s.collect_str(&RecordId::new(RecordKind::Consultation, *n))
+}
+
+pub fn serialize_referral_id<S: Serializer>(n: &i64, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(&RecordId::new(RecordKind::Referral, *n))
+}
+
+pub fn serialize_review_id<S: Serializer>(n: &i64, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(&RecordId::new(RecordKind::Review, *n))
+}
+
+pub fn serialize_optional_consultation_id<S: Serializer>(
+    n: &Option<i64>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    match n {
+        Some(n) => serialize_consultation_id(n, s),
+        None => s.serialize_none(),
+    }
+}
+
+pub fn serialize_optional_referral_id<S: Serializer>(
+    n: &Option<i64>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    match n {
+        Some(n) => serialize_referral_id(n, s),
+        None => s.serialize_none(),
+    }
 }
 
 #[cfg(test)]

@@ -6,4 +6,6 @@ pub mod codes;
 pub mod consultation;
 pub mod dates;
 pub mod ids;
+pub mod referral;
+pub mod review;
 pub mod text;

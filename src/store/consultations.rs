@@ -76,9 +76,12 @@ pub fn insert(conn: &Connection, c: &Consultation) -> Result<i64> {
          :confidence_before, :confidence_after, :consent, :outcome, :worry, :strengths, :advice, \
          :follow_up, :created_at, :voided_at, :void_reason)",
     )?;
-    let id = (c.id > 0 && !exists(conn, c.id)?).then_some(c.id);
+    let free = c.id > 0
+        && !conn
+            .prepare_cached("SELECT 1 FROM consultation WHERE id = ?1")?
+            .exists([c.id])?;
     stmt.execute(named_params! {
-        ":id": id,
+        ":id": free.then_some(c.id),
         ":uuid": c.uuid,
         ":date": c.date,
         ":advisor": c.advisor,
@@ -107,12 +110,6 @@ pub fn insert(conn: &Connection, c: &Consultation) -> Result<i64> {
         ":void_reason": c.voided.as_ref().map(|v| &v.reason),
     })?;
     Ok(conn.last_insert_rowid())
-}
-
-fn exists(conn: &Connection, id: i64) -> Result<bool> {
-    Ok(conn
-        .prepare_cached("SELECT 1 FROM consultation WHERE id = ?1")?
-        .exists([id])?)
 }
 
 /// One consultation, voided or not.

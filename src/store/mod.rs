@@ -3,6 +3,8 @@
 //! a newer caselog — are refused untouched.
 
 pub mod consultations;
+pub mod referrals;
+pub mod reviews;
 pub mod schema;
 
 use std::fs::{DirBuilder, OpenOptions};

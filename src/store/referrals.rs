@@ -1,0 +1,75 @@
+//! Queries on the `referral` table.
+
+use rusqlite::{Connection, Row, named_params};
+
+use crate::domain::consultation::Voided;
+use crate::domain::referral::Referral;
+use crate::error::Result;
+
+/// Every column, in the order `from_row` reads them.
+pub const COLUMNS: &str = "id, uuid, consultation_id, date, referred_to, referred_by, reason, \
+     consent, urgent, result, result_date, created_at, voided_at, void_reason";
+
+pub fn from_row(row: &Row) -> rusqlite::Result<Referral> {
+    let voided_at: Option<String> = row.get(12)?;
+    Ok(Referral {
+        id: row.get(0)?,
+        uuid: row.get(1)?,
+        consultation: row.get(2)?,
+        date: row.get(3)?,
+        to: row.get(4)?,
+        by: row.get(5)?,
+        reason: row.get(6)?,
+        consent: row.get(7)?,
+        urgent: row.get(8)?,
+        result: row.get(9)?,
+        result_date: row.get(10)?,
+        created_at: row.get(11)?,
+        voided: match voided_at {
+            Some(at) => Some(Voided {
+                at,
+                reason: row.get::<_, Option<String>>(13)?.unwrap_or_default(),
+            }),
+            None => None,
+        },
+    })
+}
+
+/// Saves a new referral and returns its number (the n of R-n). When `r.id` is above 0 and
+/// free, that number is kept (imports); otherwise the next number is used.
+pub fn insert(conn: &Connection, r: &Referral) -> Result<i64> {
+    let free = r.id > 0
+        && !conn
+            .prepare_cached("SELECT 1 FROM referral WHERE id = ?1")?
+            .exists([r.id])?;
+    conn.prepare_cached(
+        "INSERT INTO referral (id, uuid, consultation_id, date, referred_to, referred_by, reason, \
+         consent, urgent, result, result_date, created_at, voided_at, void_reason) \
+         VALUES (:id, :uuid, :consultation, :date, :to, :by, :reason, :consent, :urgent, :result, \
+         :result_date, :created_at, :voided_at, :void_reason)",
+    )?
+    .execute(named_params! {
+        ":id": free.then_some(r.id),
+        ":uuid": r.uuid,
+        ":consultation": r.consultation,
+        ":date": r.date,
+        ":to": r.to,
+        ":by": r.by,
+        ":reason": r.reason,
+        ":consent": r.consent,
+        ":urgent": r.urgent,
+        ":result": r.result,
+        ":result_date": r.result_date,
+        ":created_at": r.created_at,
+        ":voided_at": r.voided.as_ref().map(|v| &v.at),
+        ":void_reason": r.voided.as_ref().map(|v| &v.reason),
+    })?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// One referral, voided or not.
+pub fn get(conn: &Connection, id: i64) -> Result<Option<Referral>> {
+    let mut stmt = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM referral WHERE id = ?1"))?;
+    let mut rows = stmt.query_map([id], from_row)?;
+    Ok(rows.next().transpose()?)
+}

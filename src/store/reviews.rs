@@ -1,0 +1,75 @@
+//! Queries on the `review` table.
+
+use rusqlite::{Connection, Row, named_params};
+
+use crate::domain::consultation::Voided;
+use crate::domain::review::Review;
+use crate::error::Result;
+
+/// Every column, in the order `from_row` reads them.
+pub const COLUMNS: &str = "id, uuid, consultation_id, referral_id, date, status, note, level, \
+     confidence, follow_up, result, created_at, voided_at, void_reason";
+
+pub fn from_row(row: &Row) -> rusqlite::Result<Review> {
+    let voided_at: Option<String> = row.get(12)?;
+    Ok(Review {
+        id: row.get(0)?,
+        uuid: row.get(1)?,
+        consultation: row.get(2)?,
+        referral: row.get(3)?,
+        date: row.get(4)?,
+        status: row.get(5)?,
+        note: row.get(6)?,
+        level: row.get(7)?,
+        confidence: row.get(8)?,
+        follow_up: row.get(9)?,
+        result: row.get(10)?,
+        created_at: row.get(11)?,
+        voided: match voided_at {
+            Some(at) => Some(Voided {
+                at,
+                reason: row.get::<_, Option<String>>(13)?.unwrap_or_default(),
+            }),
+            None => None,
+        },
+    })
+}
+
+/// Saves a new review and returns its number (the n of V-n). When `v.id` is above 0 and free,
+/// that number is kept (imports); otherwise the next number is used.
+pub fn insert(conn: &Connection, v: &Review) -> Result<i64> {
+    let free = v.id > 0
+        && !conn
+            .prepare_cached("SELECT 1 FROM review WHERE id = ?1")?
+            .exists([v.id])?;
+    conn.prepare_cached(
+        "INSERT INTO review (id, uuid, consultation_id, referral_id, date, status, note, level, \
+         confidence, follow_up, result, created_at, voided_at, void_reason) \
+         VALUES (:id, :uuid, :consultation, :referral, :date, :status, :note, :level, \
+         :confidence, :follow_up, :result, :created_at, :voided_at, :void_reason)",
+    )?
+    .execute(named_params! {
+        ":id": free.then_some(v.id),
+        ":uuid": v.uuid,
+        ":consultation": v.consultation,
+        ":referral": v.referral,
+        ":date": v.date,
+        ":status": v.status,
+        ":note": v.note,
+        ":level": v.level,
+        ":confidence": v.confidence,
+        ":follow_up": v.follow_up,
+        ":result": v.result,
+        ":created_at": v.created_at,
+        ":voided_at": v.voided.as_ref().map(|x| &x.at),
+        ":void_reason": v.voided.as_ref().map(|x| &x.reason),
+    })?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// One review, voided or not.
+pub fn get(conn: &Connection, id: i64) -> Result<Option<Review>> {
+    let mut stmt = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM review WHERE id = ?1"))?;
+    let mut rows = stmt.query_map([id], from_row)?;
+    Ok(rows.next().transpose()?)
+}

@@ -1,0 +1,4 @@
+//! End-to-end tests of the caselog binary: one test binary, one module per area.
+
+mod common;
+mod consult;
