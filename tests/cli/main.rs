@@ -2,3 +2,6 @@
 
 mod common;
 mod consult;
+mod interactive;
+mod settings;
+mod storage;
