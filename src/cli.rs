@@ -59,4 +59,8 @@ pub enum Command {
     Show(commands::show::Args),
     /// List consultations
     List(commands::list::Args),
+    /// Copy the logbook to a file, safely, even while it is in use
+    Backup(commands::backup::Args),
+    /// Check the logbook's integrity and count its records
+    Check(commands::check::Args),
 }

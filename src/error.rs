@@ -82,7 +82,16 @@ impl From<std::io::Error> for Error {
 
 impl From<rusqlite::Error> for Error {
     fn from(e: rusqlite::Error) -> Self {
-        Error::failure(format!("database: {e}"))
+        let damaged = matches!(
+            e.sqlite_error_code(),
+            Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase)
+        );
+        let err = Error::failure(format!("database: {e}"));
+        if damaged {
+            err.hint("the logbook file is damaged: `caselog check` reports on it; restore your latest backup (docs/security.md)")
+        } else {
+            err
+        }
     }
 }
 

@@ -1,6 +1,8 @@
 //! One file per subcommand, each holding its flags and the function that runs it:
 //! parse → validate into a domain value → one transaction → render.
 
+pub mod backup;
+pub mod check;
 pub mod checklist;
 pub mod consult;
 pub mod list;
@@ -21,6 +23,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Checklist(args) => checklist::run(args, &ctx, &mut out)?,
         Command::Show(args) => show::run(args, &ctx, &mut out)?,
         Command::List(args) => list::run(args, &ctx, &mut out)?,
+        Command::Backup(args) => backup::run(args, &ctx, &mut out)?,
+        Command::Check(args) => check::run(args, &ctx, &mut out)?,
     }
     out.flush()?;
     Ok(())

@@ -31,6 +31,7 @@ pub enum Access {
 /// An open logbook.
 pub struct Logbook {
     pub conn: Connection,
+    path: std::path::PathBuf,
 }
 
 impl Logbook {
@@ -50,19 +51,32 @@ impl Logbook {
                 Access::Create { make_dir } => create_private(path, make_dir)?,
             }
         }
-        let conn = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .map_err(|e| Error::failure(format!("cannot open logbook {shown}: {e}")))?;
-        let mut logbook = Logbook { conn };
+        let read_only = std::fs::metadata(path)
+            .map(|m| m.permissions().readonly())
+            .unwrap_or(false);
+        if read_only && matches!(access, Access::Create { .. }) {
+            return Err(Error::failure(format!("the logbook {shown} is read-only"))
+                .hint("caselog can read it but will not change it; make it writable (chmod u+w) to record"));
+        }
+        let flags = if read_only {
+            OpenFlags::SQLITE_OPEN_READ_ONLY
+        } else {
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+        };
+        let conn = Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+            .map_err(|e| Error::failure(format!("cannot open logbook {shown}: {e}")))?;
+        let mut logbook = Logbook {
+            conn,
+            path: path.to_path_buf(),
+        };
         logbook
-            .prepare()
+            .prepare(read_only)
             .map_err(|e| e.context(format_args!("logbook {shown}")))?;
         Ok(logbook)
     }
 
-    fn prepare(&mut self) -> Result<()> {
+    /// Sets the pragmas and checks the schema; a read-only logbook is only checked.
+    fn prepare(&mut self, read_only: bool) -> Result<()> {
         let conn = &mut self.conn;
         conn.busy_timeout(std::time::Duration::from_millis(BUSY_TIMEOUT_MS))?;
         let not_logbook = |e: rusqlite::Error| {
@@ -87,6 +101,15 @@ impl Logbook {
             ))
             .hint("upgrade caselog to open it; the file has not been changed"));
         }
+        if read_only {
+            if version < schema::LATEST_VERSION {
+                return Err(Error::failure(format!(
+                    "it is read-only and its schema (version {version}) needs updating first"
+                ))
+                .hint("make it writable (chmod u+w) and run caselog once to update it"));
+            }
+            return Ok(());
+        }
         let mode: String = conn
             .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
             .map_err(|e| Error::failure(format!("cannot write to it ({e})")))?;
@@ -103,6 +126,11 @@ impl Logbook {
                 .map_err(|e| Error::failure(format!("cannot update its schema: {e}")))?;
         }
         Ok(())
+    }
+
+    /// The logbook's file.
+    pub fn path(&self) -> &Path {
+        &self.path
     }
 
     /// A write transaction that takes the write lock at once, so concurrent writers queue

@@ -3,5 +3,6 @@
 mod common;
 mod consult;
 mod interactive;
+mod reliability;
 mod settings;
 mod storage;
