@@ -7,7 +7,7 @@ use clap::{Parser, Subcommand};
 
 use crate::commands;
 
-/// caselog — a logbook for Early Help Advisors' consultations, referrals and follow-ups.
+/// A logbook for Early Help Advisors' consultations, referrals and follow-ups.
 ///
 /// Record each consultation after a surgery, see the threshold checklist, keep track of
 /// follow-ups, and export the month's figures. Records are kept in a local SQLite file
@@ -63,4 +63,39 @@ pub enum Command {
     Backup(commands::backup::Args),
     /// Check the logbook's integrity and count its records
     Check(commands::check::Args),
+    /// Print a shell completion script
+    Completions(commands::completions::CompletionsArgs),
+    /// Print the man page
+    Man,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::Cli;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn every_command_and_flag_has_help() {
+        let cli = Cli::command();
+        for cmd in cli.get_subcommands() {
+            assert!(cmd.get_about().is_some(), "{} has no help", cmd.get_name());
+            for arg in cmd.get_arguments() {
+                if arg.is_hide_set() || ["help", "version"].contains(&arg.get_id().as_str()) {
+                    continue;
+                }
+                assert!(
+                    arg.get_help().is_some(),
+                    "{} --{} has no help",
+                    cmd.get_name(),
+                    arg.get_id()
+                );
+            }
+        }
+    }
 }

@@ -4,6 +4,7 @@
 pub mod backup;
 pub mod check;
 pub mod checklist;
+pub mod completions;
 pub mod consult;
 pub mod list;
 pub mod show;
@@ -15,9 +16,15 @@ use crate::context::Context;
 use crate::error::Result;
 
 pub fn run(cli: Cli) -> Result<()> {
-    let ctx = Context::new(cli.global)?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
+    // These need neither the logbook nor the settings.
+    match cli.command {
+        Command::Completions(args) => return completions::completions(args, &mut out),
+        Command::Man => return completions::man(&mut out),
+        _ => {}
+    }
+    let ctx = Context::new(cli.global)?;
     match cli.command {
         Command::Consult(args) => consult::run(*args, &ctx, &mut out)?,
         Command::Checklist(args) => checklist::run(args, &ctx, &mut out)?,
@@ -25,6 +32,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::List(args) => list::run(args, &ctx, &mut out)?,
         Command::Backup(args) => backup::run(args, &ctx, &mut out)?,
         Command::Check(args) => check::run(args, &ctx, &mut out)?,
+        Command::Completions(_) | Command::Man => unreachable!("handled above"),
     }
     out.flush()?;
     Ok(())
