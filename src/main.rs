@@ -1,20 +1,9 @@
 //! caselog: parse the command line, run the command, and turn any error into a message on
 //! stderr and an exit code (2 for invalid input or usage, 1 for anything else).
 
-mod cli;
-mod clock;
-mod commands;
-mod config;
-mod context;
-mod domain;
-mod error;
-mod exchange;
-mod prompt;
-mod render;
-mod store;
-
 use std::process::ExitCode;
 
+use caselog::{cli, commands};
 use clap::Parser;
 
 fn main() -> ExitCode {

@@ -17,6 +17,12 @@ pub struct Form {
     theme: Box<dyn Theme>,
 }
 
+impl Default for Form {
+    fn default() -> Form {
+        Form::new()
+    }
+}
+
 impl Form {
     pub fn new() -> Form {
         let plain = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());

@@ -1,0 +1,14 @@
+//! caselog's library: everything but the entry point, so that the fuzz targets and property
+//! tests can reach the parsers and the exchange format directly.
+
+pub mod cli;
+pub mod clock;
+pub mod commands;
+pub mod config;
+pub mod context;
+pub mod domain;
+pub mod error;
+pub mod exchange;
+pub mod prompt;
+pub mod render;
+pub mod store;
