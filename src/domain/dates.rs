@@ -75,11 +75,12 @@ pub fn parse_follow_up(
                     .hint("write an offset as +3d (days) or +2w (weeks), up to a year ahead")
             };
             let lower = offset.to_ascii_lowercase();
-            let (number, unit) = lower.split_at(lower.len().saturating_sub(1));
+            let unit = lower.chars().last().ok_or_else(bad)?;
+            let number = &lower[..lower.len() - unit.len_utf8()];
             let n: u64 = number.parse().map_err(|_| bad())?;
             let days = match unit {
-                "d" => n,
-                "w" => n * 7,
+                'd' => n,
+                'w' => n.saturating_mul(7),
                 _ => return Err(bad()),
             };
             if days == 0 || days > 366 {
@@ -171,7 +172,18 @@ mod tests {
             parse_follow_up("f", "2026-04-01", from, today).unwrap(),
             d("2026-04-01")
         );
-        for bad in ["+0d", "+3m", "+d", "+-1d", "+400d", "2026-03-09"] {
+        // "+1с" ends in a Cyrillic letter: found by fuzzing, it once split a character in two.
+        for bad in [
+            "+0d",
+            "+3m",
+            "+d",
+            "+-1d",
+            "+400d",
+            "2026-03-09",
+            "+1с",
+            "+",
+            "+99999999999999999999w",
+        ] {
             assert!(parse_follow_up("f", bad, from, today).is_err(), "{bad}");
         }
     }
