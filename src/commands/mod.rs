@@ -1,10 +1,15 @@
 //! One file per subcommand, each holding its flags and the function that runs it:
 //! parse → validate into a domain value → one transaction → render.
 
+pub mod amend;
 pub mod checklist;
 pub mod consult;
+pub mod history;
 pub mod list;
+pub mod refer;
+pub mod review;
 pub mod show;
+pub mod void;
 
 use std::io::Write;
 
@@ -21,6 +26,11 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Checklist(args) => checklist::run(args, &ctx, &mut out)?,
         Command::Show(args) => show::run(args, &ctx, &mut out)?,
         Command::List(args) => list::run(args, &ctx, &mut out)?,
+        Command::Refer(args) => refer::run(args, &ctx, &mut out)?,
+        Command::Review(args) => review::run(*args, &ctx, &mut out)?,
+        Command::History(args) => history::run(args, &ctx, &mut out)?,
+        Command::Amend(args) => amend::run(*args, &ctx, &mut out)?,
+        Command::Void(args) => void::run(args, &ctx, &mut out)?,
     }
     out.flush()?;
     Ok(())
