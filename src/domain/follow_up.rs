@@ -8,7 +8,7 @@ use super::consultation::Consultation;
 use super::review::{RESOLVED, Review};
 
 /// The latest review of a consultation that is not voided: the latest date, then the highest ID.
-pub fn latest_review<'a>(reviews: &'a [Review]) -> Option<&'a Review> {
+pub fn latest_review(reviews: &[Review]) -> Option<&Review> {
     reviews
         .iter()
         .filter(|v| v.voided.is_none())
@@ -149,7 +149,7 @@ mod tests {
     fn resolved_ends_follow_up_and_voided_reviews_are_absent() {
         let c = consultation(Some("2026-03-05"));
         let resolved = review(1, "2026-03-05", "resolved", None);
-        assert_eq!(current_follow_up(&c, &[resolved.clone()]), None);
+        assert_eq!(current_follow_up(&c, std::slice::from_ref(&resolved)), None);
         assert_eq!(
             current_follow_up(&c, &[voided(resolved)]),
             Some(d("2026-03-05"))
