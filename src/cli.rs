@@ -59,6 +59,16 @@ pub enum Command {
     Show(commands::show::Args),
     /// List consultations
     List(commands::list::Args),
+    /// Record a referral made from a consultation
+    Refer(commands::refer::Args),
+    /// List the follow-ups and referrals to chase, or record a follow-up or a referral's result
+    Review(Box<commands::review::Args>),
+    /// Show a family's consultations, referrals and reviews in date order
+    History(commands::history::Args),
+    /// Correct fields of a record, keeping the old values
+    Amend(Box<commands::amend::Args>),
+    /// Mark a record as entered in error (it is kept, but leaves lists and figures)
+    Void(commands::void::Args),
     /// Copy the logbook to a file, safely, even while it is in use
     Backup(commands::backup::Args),
     /// Check the logbook's integrity and count its records

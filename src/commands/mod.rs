@@ -1,13 +1,18 @@
 //! One file per subcommand, each holding its flags and the function that runs it:
 //! parse → validate into a domain value → one transaction → render.
 
+pub mod amend;
 pub mod backup;
 pub mod check;
 pub mod checklist;
 pub mod completions;
 pub mod consult;
+pub mod history;
 pub mod list;
+pub mod refer;
+pub mod review;
 pub mod show;
+pub mod void;
 
 use std::io::Write;
 
@@ -30,6 +35,11 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Checklist(args) => checklist::run(args, &ctx, &mut out)?,
         Command::Show(args) => show::run(args, &ctx, &mut out)?,
         Command::List(args) => list::run(args, &ctx, &mut out)?,
+        Command::Refer(args) => refer::run(args, &ctx, &mut out)?,
+        Command::Review(args) => review::run(*args, &ctx, &mut out)?,
+        Command::History(args) => history::run(args, &ctx, &mut out)?,
+        Command::Amend(args) => amend::run(*args, &ctx, &mut out)?,
+        Command::Void(args) => void::run(args, &ctx, &mut out)?,
         Command::Backup(args) => backup::run(args, &ctx, &mut out)?,
         Command::Check(args) => check::run(args, &ctx, &mut out)?,
         Command::Completions(_) | Command::Man => unreachable!("handled above"),

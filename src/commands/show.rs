@@ -1,19 +1,27 @@
-//! `caselog show ID`: one record in full, voided or not, with labels beside the codes.
+//! `caselog show ID`: one record in full, voided or not, with labels beside the codes and the
+//! corrections made to it.
 
 use std::io::Write;
 
 use crate::context::Context;
 use crate::domain::checklist::Checklist;
-use crate::domain::codes::{AGENCY, CONSENT, FACTOR, MODE, OUTCOME};
-use crate::domain::consultation::Consultation;
+use serde::Serialize;
+
+use crate::domain::amendment::Amendment;
+use crate::domain::codes::{
+    AGENCY, CONSENT, DESTINATION, FACTOR, MODE, OUTCOME, REFERRED_BY, RESULT, STATUS,
+};
+use crate::domain::consultation::{Consultation, Voided};
 use crate::domain::ids::{RecordId, RecordKind};
+use crate::domain::referral::{Referral, yes_no};
+use crate::domain::review::Review;
 use crate::error::{Error, Result};
 use crate::render::{self, ViewFormat};
-use crate::store::consultations;
+use crate::store::{amendments, consultations, referrals, reviews};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The record: C-<n> (consultation)
+    /// The record: C-<n> (consultation), R-<n> (referral) or V-<n> (review)
     #[arg(value_name = "ID")]
     pub id: String,
 
@@ -27,15 +35,52 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
     let checklist = ctx.checklist()?;
     let mut logbook = ctx.open_existing()?;
     let tx = logbook.read()?;
+    let amended = amendments::for_record(&tx, id.kind, id.number)?;
     match id.kind {
         RecordKind::Consultation => {
             let c = consultations::get(&tx, id.number)?.ok_or_else(|| not_found(id))?;
             match args.format {
-                ViewFormat::Json => render::json(out, &c),
-                ViewFormat::Table => consultation_view(&c, &checklist, out),
+                ViewFormat::Json => render::json(out, &WithAmendments::new(&c, &amended)),
+                ViewFormat::Table => {
+                    consultation_view(&c, &checklist, out)?;
+                    amendments_view(&amended, out)
+                }
             }
         }
-        _ => Err(not_found(id)),
+        RecordKind::Referral => {
+            let r = referrals::get(&tx, id.number)?.ok_or_else(|| not_found(id))?;
+            match args.format {
+                ViewFormat::Json => render::json(out, &WithAmendments::new(&r, &amended)),
+                ViewFormat::Table => {
+                    referral_view(&r, out)?;
+                    amendments_view(&amended, out)
+                }
+            }
+        }
+        RecordKind::Review => {
+            let v = reviews::get(&tx, id.number)?.ok_or_else(|| not_found(id))?;
+            match args.format {
+                ViewFormat::Json => render::json(out, &WithAmendments::new(&v, &amended)),
+                ViewFormat::Table => {
+                    review_view(&v, &checklist, out)?;
+                    amendments_view(&amended, out)
+                }
+            }
+        }
+    }
+}
+
+/// A record's JSON with its corrections added as `"amendments"`.
+#[derive(Serialize)]
+struct WithAmendments<'a, T: Serialize> {
+    #[serde(flatten)]
+    record: &'a T,
+    amendments: &'a [Amendment],
+}
+
+impl<'a, T: Serialize> WithAmendments<'a, T> {
+    fn new(record: &'a T, amendments: &'a [Amendment]) -> Self {
+        WithAmendments { record, amendments }
     }
 }
 
@@ -44,7 +89,10 @@ pub fn not_found(id: RecordId) -> Error {
         "there is no {} {id} in this logbook",
         id.kind.noun()
     ))
-    .hint("`caselog list` shows the consultations and their IDs")
+    .hint(match id.kind {
+        RecordKind::Consultation => "`caselog list` shows the consultations and their IDs",
+        _ => "`caselog history FAMILY` shows a family's referrals and reviews and their IDs",
+    })
 }
 
 fn consultation_view(c: &Consultation, checklist: &Checklist, out: &mut dyn Write) -> Result<()> {
@@ -109,5 +157,118 @@ fn consultation_view(c: &Consultation, checklist: &Checklist, out: &mut dyn Writ
     row("Recorded", c.created_at.clone());
     row("UUID", c.uuid.clone());
     writeln!(out, "{table}")?;
+    Ok(())
+}
+
+fn voided_row(voided: &Option<Voided>) -> Option<String> {
+    voided.as_ref().map(|v| format!("{} — {}", v.at, v.reason))
+}
+
+fn referral_view(r: &Referral, out: &mut dyn Write) -> Result<()> {
+    let coded = |code: &str, label: &str| format!("{code} — {label}");
+    let mut table = render::table(["Field", "Value"]);
+    let mut row = |field: &str, value: String| {
+        table.add_row([field.to_string(), value]);
+    };
+    row("ID", RecordId::new(RecordKind::Referral, r.id).to_string());
+    if let Some(v) = voided_row(&r.voided) {
+        row("VOIDED", v);
+    }
+    row(
+        "Consultation",
+        RecordId::new(RecordKind::Consultation, r.consultation).to_string(),
+    );
+    row("Date", r.date.to_string());
+    row("To", coded(&r.to, DESTINATION.label(&r.to)));
+    row("By", coded(&r.by, REFERRED_BY.label(&r.by)));
+    row("Reason", render::or_blank(&r.reason));
+    row(
+        "Consent",
+        r.consent
+            .as_deref()
+            .map(|k| coded(k, CONSENT.label(k)))
+            .unwrap_or_default(),
+    );
+    row("Urgent", yes_no(r.urgent).to_string());
+    row("Result", coded(&r.result, RESULT.label(&r.result)));
+    row("Result date", render::or_blank(&r.result_date));
+    row("Recorded", r.created_at.clone());
+    row("UUID", r.uuid.clone());
+    writeln!(out, "{table}")?;
+    Ok(())
+}
+
+fn review_view(v: &Review, checklist: &Checklist, out: &mut dyn Write) -> Result<()> {
+    let coded = |code: &str, label: &str| format!("{code} — {label}");
+    let mut table = render::table(["Field", "Value"]);
+    let mut row = |field: &str, value: String| {
+        table.add_row([field.to_string(), value]);
+    };
+    row("ID", RecordId::new(RecordKind::Review, v.id).to_string());
+    if let Some(x) = voided_row(&v.voided) {
+        row("VOIDED", x);
+    }
+    if let Some(c) = v.consultation {
+        row(
+            "Consultation",
+            RecordId::new(RecordKind::Consultation, c).to_string(),
+        );
+    }
+    if let Some(r) = v.referral {
+        row(
+            "Referral",
+            RecordId::new(RecordKind::Referral, r).to_string(),
+        );
+    }
+    row("Date", v.date.to_string());
+    if v.consultation.is_some() {
+        row(
+            "Status",
+            v.status
+                .as_deref()
+                .map(|s| coded(s, STATUS.label(s)))
+                .unwrap_or_default(),
+        );
+        row("Note", render::or_blank(&v.note));
+        row(
+            "Level now",
+            v.level
+                .map(|l| checklist.describe_level(l))
+                .unwrap_or_default(),
+        );
+        row("Confidence now", render::or_blank(&v.confidence));
+        row("Next follow-up", render::or_blank(&v.follow_up));
+    }
+    if v.referral.is_some() {
+        row(
+            "Result",
+            v.result
+                .as_deref()
+                .map(|r| coded(r, RESULT.label(r)))
+                .unwrap_or_default(),
+        );
+    }
+    row("Recorded", v.created_at.clone());
+    row("UUID", v.uuid.clone());
+    writeln!(out, "{table}")?;
+    Ok(())
+}
+
+/// The corrections made to a record, oldest first; nothing when there are none.
+fn amendments_view(amended: &[Amendment], out: &mut dyn Write) -> Result<()> {
+    if amended.is_empty() {
+        return Ok(());
+    }
+    let mut table = render::table(["Amended", "Field", "Old value", "New value", "Reason"]);
+    for a in amended {
+        table.add_row([
+            a.amended_at.clone(),
+            a.field.clone(),
+            render::or_blank(&a.old_value),
+            render::or_blank(&a.new_value),
+            a.reason.clone(),
+        ]);
+    }
+    writeln!(out, "Amendments\n{table}")?;
     Ok(())
 }

@@ -298,6 +298,67 @@ impl Draft {
     }
 }
 
+impl Consultation {
+    /// The stored record as a draft, for amending: validating it again gives the same record
+    /// (apart from `uuid` and `created_at`, which the caller keeps).
+    pub fn draft(&self) -> Draft {
+        let text = |v: Option<u8>| v.map(|n| n.to_string());
+        Draft {
+            date: Some(self.date.to_string()),
+            advisor: Some(self.advisor.clone()),
+            setting: Some(self.setting.clone()),
+            mode: Some(self.mode.clone()),
+            agency: Some(self.agency.clone()),
+            role: self.role.clone(),
+            family: Some(self.family.clone()),
+            children: Some(self.children.to_string()),
+            factors: self.factors.clone(),
+            indicators: self.indicators.clone(),
+            consultee_level: text(self.consultee_level),
+            level: Some(self.level.to_string()),
+            rationale: self.rationale.clone(),
+            confidence_before: text(self.confidence_before),
+            confidence_after: text(self.confidence_after),
+            consent: self.consent.clone(),
+            outcome: Some(self.outcome.clone()),
+            worry: self.worry.clone(),
+            strengths: self.strengths.clone(),
+            advice: self.advice.clone(),
+            follow_up: self.follow_up.map(|d| d.to_string()),
+        }
+    }
+
+    /// Every field that can change, by name, as text (for amendments).
+    pub fn fields(&self) -> Vec<(&'static str, Option<String>)> {
+        let text = |v: Option<u8>| v.map(|n| n.to_string());
+        let list = |v: &[String]| (!v.is_empty()).then(|| v.join(";"));
+        vec![
+            ("date", Some(self.date.to_string())),
+            ("advisor", Some(self.advisor.clone())),
+            ("setting", Some(self.setting.clone())),
+            ("mode", Some(self.mode.clone())),
+            ("agency", Some(self.agency.clone())),
+            ("role", self.role.clone()),
+            ("family", Some(self.family.clone())),
+            ("children", Some(self.children.to_string())),
+            ("factors", list(&self.factors)),
+            ("indicators", list(&self.indicators)),
+            ("consultee_level", text(self.consultee_level)),
+            ("level", Some(self.level.to_string())),
+            ("suggested_level", text(self.suggested_level)),
+            ("rationale", self.rationale.clone()),
+            ("confidence_before", text(self.confidence_before)),
+            ("confidence_after", text(self.confidence_after)),
+            ("consent", self.consent.clone()),
+            ("outcome", Some(self.outcome.clone())),
+            ("worry", self.worry.clone()),
+            ("strengths", self.strengths.clone()),
+            ("advice", self.advice.clone()),
+            ("follow_up", self.follow_up.map(|d| d.to_string())),
+        ]
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -316,6 +377,18 @@ mod tests {
             indicators: vec!["C2.1".into(), "P3.2".into()],
             ..Draft::default()
         }
+    }
+
+    #[test]
+    fn a_consultation_round_trips_through_its_draft() {
+        let mut d = draft();
+        d.level = Some("4".into());
+        d.rationale = Some("Several level-3 worries together".into());
+        d.follow_up = Some("+2w".into());
+        d.factors = vec!["3B".into()];
+        d.role = Some("DSL".into());
+        let c = validate(&d).unwrap();
+        assert_eq!(validate(&c.draft()).unwrap(), c);
     }
 
     fn validate(d: &Draft) -> Result<Consultation> {

@@ -1,11 +1,15 @@
 //! A referral made from a consultation (domain brief §2, §3.4–3.5): where to, by whom, and what
-//! the front door decided.
+//! the front door decided; the answers a person gives for one, and their validation.
 
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use super::codes::{CONSENT, DESTINATION, REFERRED_BY};
 use super::consultation::Voided;
+use super::dates;
 use super::ids::{serialize_consultation_id, serialize_referral_id};
+use super::text;
+use crate::error::{Error, Result};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Referral {
@@ -28,4 +32,205 @@ pub struct Referral {
     pub result_date: Option<NaiveDate>,
     pub created_at: String,
     pub voided: Option<Voided>,
+}
+
+/// What a person gave for a referral, before validation: every field as typed.
+#[derive(Debug, Clone, Default)]
+pub struct Draft {
+    pub date: Option<String>,
+    pub to: Option<String>,
+    pub by: Option<String>,
+    pub reason: Option<String>,
+    pub consent: Option<String>,
+    /// `yes` or `no`.
+    pub urgent: Option<String>,
+}
+
+/// The result every referral starts with.
+pub const PENDING: &str = "pending";
+
+/// Reads a yes/no answer (`yes`, `no`, `true`, `false`, `y`, `n`, any case).
+pub fn parse_yes_no(field: &str, input: &str) -> Result<bool> {
+    match input.trim().to_ascii_lowercase().as_str() {
+        "yes" | "y" | "true" => Ok(true),
+        "no" | "n" | "false" => Ok(false),
+        other => Err(Error::input(format!("{field} '{other}' is not yes or no"))
+            .hint(format!("{field} is yes or no"))),
+    }
+}
+
+fn given(value: &Option<String>) -> Option<&str> {
+    value.as_deref().filter(|s| !s.trim().is_empty())
+}
+
+impl Draft {
+    /// Checks every field against the consultation it is made from (number and date). The
+    /// result starts `pending`; `uuid` and `created_at` are given by the caller.
+    pub fn validate(
+        &self,
+        consultation: i64,
+        consultation_date: NaiveDate,
+        today: NaiveDate,
+        uuid: String,
+        created_at: String,
+    ) -> Result<Referral> {
+        let date = match given(&self.date) {
+            Some(d) => dates::parse_past_date("--date", d, today)?,
+            None => today,
+        };
+        if date < consultation_date {
+            return Err(Error::input(format!(
+                "--date {date} is before the consultation it was made from \
+                 (C-{consultation}, {consultation_date})"
+            ))
+            .hint("a referral is made on or after the day of its consultation"));
+        }
+        let to = match given(&self.to) {
+            Some(t) => DESTINATION.canonical(t).map_err(|e| e.context("--to"))?,
+            None => {
+                return Err(Error::input("missing --to").hint(format!(
+                    "give where the referral went: {}",
+                    DESTINATION.summary()
+                )));
+            }
+        };
+        let by = match given(&self.by) {
+            Some(b) => REFERRED_BY.canonical(b).map_err(|e| e.context("--by"))?,
+            None => "consultee",
+        };
+        Ok(Referral {
+            id: 0,
+            uuid,
+            consultation,
+            date,
+            to: to.to_string(),
+            by: by.to_string(),
+            reason: given(&self.reason)
+                .map(|r| text::short("--reason", r))
+                .transpose()?,
+            consent: given(&self.consent)
+                .map(|c| CONSENT.canonical(c).map_err(|e| e.context("--consent")))
+                .transpose()?
+                .map(str::to_string),
+            urgent: match given(&self.urgent) {
+                Some(u) => parse_yes_no("--urgent", u)?,
+                None => false,
+            },
+            result: PENDING.to_string(),
+            result_date: None,
+            created_at,
+            voided: None,
+        })
+    }
+}
+
+impl Referral {
+    /// The referral's fields as a draft, for amending.
+    pub fn draft(&self) -> Draft {
+        Draft {
+            date: Some(self.date.to_string()),
+            to: Some(self.to.clone()),
+            by: Some(self.by.clone()),
+            reason: self.reason.clone(),
+            consent: self.consent.clone(),
+            urgent: Some(yes_no(self.urgent).to_string()),
+        }
+    }
+
+    /// Every field a person can change, by name, as text (for amendments).
+    pub fn fields(&self) -> Vec<(&'static str, Option<String>)> {
+        vec![
+            ("date", Some(self.date.to_string())),
+            ("to", Some(self.to.clone())),
+            ("by", Some(self.by.clone())),
+            ("reason", self.reason.clone()),
+            ("consent", self.consent.clone()),
+            ("urgent", Some(yes_no(self.urgent).to_string())),
+            ("result", Some(self.result.clone())),
+            ("result_date", self.result_date.map(|d| d.to_string())),
+        ]
+    }
+}
+
+pub fn yes_no(value: bool) -> &'static str {
+    if value { "yes" } else { "no" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    fn validate(draft: &Draft) -> Result<Referral> {
+        draft.validate(7, d("2026-03-10"), d("2026-03-15"), "u".into(), "t".into())
+    }
+
+    #[test]
+    fn defaults_fill_in() {
+        let r = validate(&Draft {
+            to: Some("MASH".into()),
+            ..Draft::default()
+        })
+        .unwrap();
+        assert_eq!(
+            (
+                r.consultation,
+                r.date,
+                r.to.as_str(),
+                r.by.as_str(),
+                r.urgent
+            ),
+            (7, d("2026-03-15"), "csc", "consultee", false)
+        );
+        assert_eq!(r.result, "pending");
+    }
+
+    #[test]
+    fn destination_is_required_and_checked() {
+        let err = validate(&Draft::default()).unwrap_err();
+        assert_eq!(err.message, "missing --to");
+        let err = validate(&Draft {
+            to: Some("school".into()),
+            ..Draft::default()
+        })
+        .unwrap_err();
+        assert!(err.message.starts_with("--to"), "{}", err.message);
+    }
+
+    #[test]
+    fn not_before_the_consultation() {
+        let err = validate(&Draft {
+            to: Some("csc".into()),
+            date: Some("2026-03-09".into()),
+            ..Draft::default()
+        })
+        .unwrap_err();
+        assert!(
+            err.message.contains("before the consultation"),
+            "{}",
+            err.message
+        );
+    }
+
+    #[test]
+    fn a_referral_round_trips_through_its_draft() {
+        let r = validate(&Draft {
+            to: Some("police".into()),
+            by: Some("advisor".into()),
+            reason: Some("Disclosure".into()),
+            consent: Some("withheld-risk".into()),
+            urgent: Some("yes".into()),
+            date: Some("2026-03-12".into()),
+        })
+        .unwrap();
+        let again = r
+            .draft()
+            .validate(7, d("2026-03-10"), d("2026-03-15"), "u".into(), "t".into())
+            .unwrap();
+        assert_eq!(again, r);
+        assert!(parse_yes_no("--urgent", "maybe").is_err());
+    }
 }

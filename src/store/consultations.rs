@@ -182,3 +182,60 @@ pub fn family_year_before(
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
+
+/// Writes every changeable field of a consultation back (an amendment); `id`, `uuid`,
+/// `created_at` and the voiding are kept as stored.
+pub fn update(conn: &Connection, c: &Consultation) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE consultation SET date = :date, advisor = :advisor, setting = :setting, \
+         mode = :mode, agency = :agency, role = :role, family = :family, children = :children, \
+         factors = :factors, indicators = :indicators, consultee_level = :consultee_level, \
+         level = :level, suggested_level = :suggested_level, rationale = :rationale, \
+         confidence_before = :confidence_before, confidence_after = :confidence_after, \
+         consent = :consent, outcome = :outcome, worry = :worry, strengths = :strengths, \
+         advice = :advice, follow_up = :follow_up WHERE id = :id",
+    )?
+    .execute(named_params! {
+        ":id": c.id,
+        ":date": c.date,
+        ":advisor": c.advisor,
+        ":setting": c.setting,
+        ":mode": c.mode,
+        ":agency": c.agency,
+        ":role": c.role,
+        ":family": c.family,
+        ":children": c.children,
+        ":factors": join(&c.factors),
+        ":indicators": join(&c.indicators),
+        ":consultee_level": c.consultee_level,
+        ":level": c.level,
+        ":suggested_level": c.suggested_level,
+        ":rationale": c.rationale,
+        ":confidence_before": c.confidence_before,
+        ":confidence_after": c.confidence_after,
+        ":consent": c.consent,
+        ":outcome": c.outcome,
+        ":worry": c.worry,
+        ":strengths": c.strengths,
+        ":advice": c.advice,
+        ":follow_up": c.follow_up,
+    })?;
+    Ok(())
+}
+
+/// Marks a consultation as entered in error.
+pub fn void(conn: &Connection, id: i64, at: &str, reason: &str) -> Result<()> {
+    conn.prepare_cached("UPDATE consultation SET voided_at = ?2, void_reason = ?3 WHERE id = ?1")?
+        .execute(rusqlite::params![id, at, reason])?;
+    Ok(())
+}
+
+/// Every consultation about a family (the reference matched in any case), voided ones too,
+/// oldest first.
+pub fn for_family(conn: &Connection, family: &str) -> Result<Vec<Consultation>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM consultation WHERE family = ?1 ORDER BY date, id"
+    ))?;
+    let rows = stmt.query_map([family], from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

@@ -2,6 +2,7 @@
 //! open, the schema is brought up to date, and files that are not caselog logbooks — or come from
 //! a newer caselog — are refused untouched.
 
+pub mod amendments;
 pub mod consultations;
 pub mod referrals;
 pub mod reviews;

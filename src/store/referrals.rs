@@ -73,3 +73,62 @@ pub fn get(conn: &Connection, id: i64) -> Result<Option<Referral>> {
     let mut rows = stmt.query_map([id], from_row)?;
     Ok(rows.next().transpose()?)
 }
+
+/// Writes every changeable field of a referral back (an amendment, or a new result); `id`,
+/// `uuid`, the consultation, `created_at` and the voiding are kept as stored.
+pub fn update(conn: &Connection, r: &Referral) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE referral SET date = :date, referred_to = :to, referred_by = :by, \
+         reason = :reason, consent = :consent, urgent = :urgent, result = :result, \
+         result_date = :result_date WHERE id = :id",
+    )?
+    .execute(named_params! {
+        ":id": r.id,
+        ":date": r.date,
+        ":to": r.to,
+        ":by": r.by,
+        ":reason": r.reason,
+        ":consent": r.consent,
+        ":urgent": r.urgent,
+        ":result": r.result,
+        ":result_date": r.result_date,
+    })?;
+    Ok(())
+}
+
+/// Marks a referral as entered in error.
+pub fn void(conn: &Connection, id: i64, at: &str, reason: &str) -> Result<()> {
+    conn.prepare_cached("UPDATE referral SET voided_at = ?2, void_reason = ?3 WHERE id = ?1")?
+        .execute(rusqlite::params![id, at, reason])?;
+    Ok(())
+}
+
+/// The referrals made from one consultation, voided ones too, in ID order.
+pub fn for_consultation(conn: &Connection, consultation: i64) -> Result<Vec<Referral>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM referral WHERE consultation_id = ?1 ORDER BY id"
+    ))?;
+    let rows = stmt.query_map([consultation], from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Every referral made from a consultation about a family (matched in any case), voided ones
+/// too, in ID order.
+pub fn for_family(conn: &Connection, family: &str) -> Result<Vec<Referral>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM referral WHERE consultation_id IN \
+         (SELECT id FROM consultation WHERE family = ?1) ORDER BY id"
+    ))?;
+    let rows = stmt.query_map([family], from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Referrals not voided whose result is still `pending`, oldest first.
+pub fn pending(conn: &Connection) -> Result<Vec<Referral>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM referral WHERE voided_at IS NULL AND result = 'pending' \
+         ORDER BY date, id"
+    ))?;
+    let rows = stmt.query_map([], from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

@@ -73,3 +73,70 @@ pub fn get(conn: &Connection, id: i64) -> Result<Option<Review>> {
     let mut rows = stmt.query_map([id], from_row)?;
     Ok(rows.next().transpose()?)
 }
+
+/// Writes every changeable field of a review back (an amendment); `id`, `uuid`, what it
+/// reviews, `created_at` and the voiding are kept as stored.
+pub fn update(conn: &Connection, v: &Review) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE review SET date = :date, status = :status, note = :note, level = :level, \
+         confidence = :confidence, follow_up = :follow_up, result = :result WHERE id = :id",
+    )?
+    .execute(named_params! {
+        ":id": v.id,
+        ":date": v.date,
+        ":status": v.status,
+        ":note": v.note,
+        ":level": v.level,
+        ":confidence": v.confidence,
+        ":follow_up": v.follow_up,
+        ":result": v.result,
+    })?;
+    Ok(())
+}
+
+/// Marks a review as entered in error.
+pub fn void(conn: &Connection, id: i64, at: &str, reason: &str) -> Result<()> {
+    conn.prepare_cached("UPDATE review SET voided_at = ?2, void_reason = ?3 WHERE id = ?1")?
+        .execute(rusqlite::params![id, at, reason])?;
+    Ok(())
+}
+
+fn query(conn: &Connection, filter: &str, param: &dyn rusqlite::ToSql) -> Result<Vec<Review>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM review WHERE {filter} ORDER BY date, id"
+    ))?;
+    let rows = stmt.query_map([param], from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The reviews of one consultation, voided ones too, oldest first.
+pub fn for_consultation(conn: &Connection, consultation: i64) -> Result<Vec<Review>> {
+    query(conn, "consultation_id = ?1", &consultation)
+}
+
+/// The reviews of one referral, voided ones too, oldest first.
+pub fn for_referral(conn: &Connection, referral: i64) -> Result<Vec<Review>> {
+    query(conn, "referral_id = ?1", &referral)
+}
+
+/// Every review of a consultation or referral about a family (matched in any case), voided
+/// ones too, oldest first.
+pub fn for_family(conn: &Connection, family: &str) -> Result<Vec<Review>> {
+    query(
+        conn,
+        "consultation_id IN (SELECT id FROM consultation WHERE family = ?1) \
+         OR referral_id IN (SELECT r.id FROM referral r JOIN consultation c \
+         ON c.id = r.consultation_id WHERE c.family = ?1)",
+        &family,
+    )
+}
+
+/// Every review of a consultation that is not voided, oldest first.
+pub fn of_consultations(conn: &Connection) -> Result<Vec<Review>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM review WHERE consultation_id IS NOT NULL AND voided_at IS NULL \
+         ORDER BY date, id"
+    ))?;
+    let rows = stmt.query_map([], from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

@@ -3,6 +3,7 @@
 mod common;
 mod consult;
 mod interactive;
+mod journey;
 mod reliability;
 mod settings;
 mod storage;
