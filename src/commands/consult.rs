@@ -16,7 +16,7 @@ use crate::store::consultations::{self, Earlier};
 /// Record a consultation. Codes accept the code or its alias in any case; run `caselog
 /// checklist` for the indicator IDs.
 #[derive(Debug, Default, clap::Args)]
-#[command(args_override_self = true)]
+#[command(args_override_self = true, allow_negative_numbers = true)]
 pub struct Args {
     /// Date of the consultation: YYYY-MM-DD, DD/MM/YYYY, today or yesterday [default: today]
     #[arg(long, value_name = "DATE")]

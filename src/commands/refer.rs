@@ -13,7 +13,7 @@ use crate::store::{consultations, referrals};
 
 /// Record a referral made from a consultation. Codes accept the code or its alias in any case.
 #[derive(Debug, clap::Args)]
-#[command(args_override_self = true)]
+#[command(args_override_self = true, allow_negative_numbers = true)]
 pub struct Args {
     /// The consultation the referral was made from: C-<n>
     #[arg(value_name = "CONSULTATION")]

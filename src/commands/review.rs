@@ -27,7 +27,7 @@ use crate::store::{referrals, reviews};
 /// CODE` records a follow-up on a consultation; `caselog review R-<n> --result CODE` records
 /// what the front door decided about a referral.
 #[derive(Debug, clap::Args)]
-#[command(args_override_self = true)]
+#[command(args_override_self = true, allow_negative_numbers = true)]
 pub struct Args {
     /// The record reviewed: C-<n> (consultation) or R-<n> (referral); leave out for the list
     #[arg(value_name = "ID")]
