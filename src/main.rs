@@ -9,8 +9,10 @@ mod context;
 mod domain;
 mod error;
 mod exchange;
+mod progress;
 mod prompt;
 mod render;
+mod report;
 mod store;
 
 use std::process::ExitCode;

@@ -3,7 +3,10 @@
 
 pub mod checklist;
 pub mod consult;
+pub mod export;
+pub mod import;
 pub mod list;
+pub mod report;
 pub mod show;
 
 use std::io::Write;
@@ -21,6 +24,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Checklist(args) => checklist::run(args, &ctx, &mut out)?,
         Command::Show(args) => show::run(args, &ctx, &mut out)?,
         Command::List(args) => list::run(args, &ctx, &mut out)?,
+        Command::Report(args) => report::run(args, &ctx, &mut out)?,
+        Command::Export(args) => export::run(args, &ctx, &mut out)?,
+        Command::Import(args) => import::run(args, &ctx, &mut out)?,
     }
     out.flush()?;
     Ok(())

@@ -6,6 +6,7 @@ pub mod codes;
 pub mod consultation;
 pub mod dates;
 pub mod ids;
+pub mod period;
 pub mod referral;
 pub mod review;
 pub mod text;

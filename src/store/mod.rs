@@ -3,6 +3,7 @@
 //! a newer caselog — are refused untouched.
 
 pub mod consultations;
+pub mod figures;
 pub mod referrals;
 pub mod reviews;
 pub mod schema;
