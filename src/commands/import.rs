@@ -290,10 +290,24 @@ fn from_flags(e: Error) -> Problem {
             message = message.replace(flag, column);
         }
     }
-    if let Some(hint) = e.hints.first().filter(|h| !h.contains("--")) {
+    let column = first.map_or("", |(_, c)| c);
+    // "agency: agency 'x' is not a valid code" reads better without the repeated name.
+    if let Some(rest) = message.strip_prefix(&format!("{column}: ")) {
+        message = rest.to_string();
+    }
+    // Hints about the field's values help; hints about flags and prompts do not.
+    if let Some(hint) = e
+        .hints
+        .first()
+        .filter(|h| !h.contains("consult") && !h.contains("TEXT"))
+    {
+        let mut hint = hint.clone();
+        for (flag, column) in FLAG_COLUMNS {
+            hint = hint.replace(flag, column);
+        }
         message = format!("{message} ({hint})");
     }
-    problem(first.map_or("", |(_, c)| c), message)
+    problem(column, message)
 }
 
 /// The state of one import: where it writes, what it has seen, and what it found.
@@ -428,7 +442,7 @@ impl Import<'_> {
             .validate(self.checklist, self.today, uuid, created_at)
             .map_err(|e| {
                 let mut p = from_flags(e);
-                if p.column == "level" && !self.columns.has("rationale") {
+                if p.message.contains("rationale") && !self.columns.has("rationale") {
                     p.message.push_str(
                         " (the file has no rationale column: export with --include-notes)",
                     );

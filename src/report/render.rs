@@ -32,35 +32,34 @@ fn mean(value: Option<f64>) -> String {
 pub fn summary(f: &Figures) -> String {
     let mut s = String::new();
     let line = |s: &mut String, label: &str, value: String| {
-        let _ = writeln!(s, "  {label:<34} {value}");
+        let _ = writeln!(s, "  {label:<44} {value}");
+    };
+    // A code, its count against the whole, and its label.
+    let coded = |s: &mut String, code: &str, value: String, label: &str| {
+        let _ = writeln!(s, "  {code:<11} {value:<16} {label}");
     };
     let _ = writeln!(s, "Consultations from {} to {}", f.period.from, f.period.to);
     line(&mut s, "Consultations", f.consultations.to_string());
     line(&mut s, "Families", f.families.to_string());
     line(
         &mut s,
-        "Repeat (family seen in year before)",
+        "Repeat (family consulted on in year before)",
         of(f.repeat_consultations, f.consultations),
     );
     line(
         &mut s,
-        "Referral advised (refer-csc, urgent)",
+        "Referral advised (refer-csc or urgent)",
         of(f.referred, f.consultations),
     );
     line(
         &mut s,
-        "Diverted (consultee said level 4,",
-        format!("{} of {}", f.diverted, f.consultations),
+        "Diverted (consultee said 4, no referral)",
+        of(f.diverted, f.consultations),
     );
-    let _ = writeln!(s, "  {:<34}", " no referral advised)");
 
     let _ = writeln!(s, "\nOutcomes");
     for (code, n) in &f.outcomes.0 {
-        line(
-            &mut s,
-            &format!("{code:<10} {}", short(OUTCOME.label(code), 22)),
-            of(*n, f.consultations),
-        );
+        coded(&mut s, code, of(*n, f.consultations), OUTCOME.label(code));
     }
 
     let _ = writeln!(s, "\nAgencies consulting");
@@ -68,11 +67,7 @@ pub fn summary(f: &Figures) -> String {
         let _ = writeln!(s, "  none");
     }
     for (code, n) in &f.agencies.0 {
-        line(
-            &mut s,
-            &format!("{code:<3} {}", short(AGENCY.label(code), 29)),
-            of(*n, f.consultations),
-        );
+        coded(&mut s, code, of(*n, f.consultations), AGENCY.label(code));
     }
 
     let t = &f.threshold;
@@ -88,7 +83,7 @@ pub fn summary(f: &Figures) -> String {
     let c = &f.confidence;
     let _ = writeln!(
         s,
-        "\nConsultee confidence, 1 to 5 ({} with both before and after)",
+        "\nConsultee confidence, 1 to 5 ({} with before and after)",
         c.compared
     );
     line(&mut s, "Mean before", mean(c.mean_before));
@@ -101,37 +96,21 @@ pub fn summary(f: &Figures) -> String {
     );
 
     let r = &f.referrals;
-    let _ = writeln!(s, "\nReferrals made in the period");
-    line(&mut s, "Made", r.made.to_string());
+    let _ = writeln!(s, "\nReferrals made in the period: {}", r.made);
     for (code, n) in &r.results.0 {
-        line(
-            &mut s,
-            &format!("{code:<10} {}", short(RESULT.label(code), 22)),
-            of(*n, r.made),
-        );
+        coded(&mut s, code, of(*n, r.made), RESULT.label(code));
     }
     line(
         &mut s,
-        "Taken up (assessment, s47)",
-        format!("{} of decided", of(r.taken_up, r.decided)),
+        "Taken up (assessment or s47) of decided",
+        of(r.taken_up, r.decided),
     );
 
     let u = &f.follow_ups;
-    let _ = writeln!(s, "\nFollow-ups falling due in the period");
-    line(&mut s, "Due", u.due.to_string());
+    let _ = writeln!(s, "\nFollow-ups falling due in the period: {}", u.due);
     line(&mut s, "Done by the follow-up date", of(u.done, u.due));
     line(&mut s, "Overdue (no review yet)", of(u.overdue, u.due));
     s
-}
-
-/// A label cut to `width` characters.
-fn short(label: &str, width: usize) -> String {
-    if label.chars().count() <= width {
-        label.to_string()
-    } else {
-        let cut: String = label.chars().take(width - 1).collect();
-        format!("{cut}…")
-    }
 }
 
 /// The table of `report --by`: one row per group with the key figures.
