@@ -2,3 +2,5 @@
 
 mod common;
 mod consult;
+mod exchange;
+mod reports;
