@@ -335,7 +335,9 @@ impl Import<'_> {
     /// Checks one row and, while every row so far has been valid, saves it.
     fn row(&mut self, records: Records, line: u64, row: &Row) -> Result<()> {
         let checked = match records {
-            Records::Consultations => self.consultation(row).map(|a| a.map(Saved::Consultation)),
+            Records::Consultations => self
+                .consultation(row)
+                .map(|a| a.map(|c| Saved::Consultation(Box::new(c)))),
             Records::Referrals => self.referral(row).map(|a| a.map(Saved::Referral)),
             Records::Reviews => self.review(row).map(|a| a.map(Saved::Review)),
         };
@@ -684,7 +686,7 @@ impl Import<'_> {
 
 /// A record checked and ready to save.
 enum Saved {
-    Consultation(Consultation),
+    Consultation(Box<Consultation>),
     Referral(Referral),
     Review(Review),
 }
