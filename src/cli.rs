@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 use crate::commands;
+use crate::domain::period::Period;
 
 /// A logbook for Early Help Advisors' consultations, referrals and follow-ups.
 ///
@@ -49,6 +50,34 @@ pub struct GlobalArgs {
     pub no_input: bool,
 }
 
+/// The period a report or export covers: `--month`, or `--from` and `--to`; last month when
+/// neither is given.
+#[derive(Debug, Default, clap::Args)]
+pub struct PeriodArgs {
+    /// A calendar month, YYYY-MM [default: last month]
+    #[arg(long, value_name = "YYYY-MM", conflicts_with_all = ["from", "to"])]
+    pub month: Option<String>,
+
+    /// The first day of the period (inclusive); give --to as well
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+
+    /// The last day of the period (inclusive); give --from as well
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+}
+
+impl PeriodArgs {
+    pub fn period(&self, today: chrono::NaiveDate) -> crate::error::Result<Period> {
+        Period::from_flags(
+            self.month.as_deref(),
+            self.from.as_deref(),
+            self.to.as_deref(),
+            today,
+        )
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Record a consultation (asks for what is missing when run at a terminal)
@@ -69,6 +98,12 @@ pub enum Command {
     Amend(Box<commands::amend::Args>),
     /// Mark a record as entered in error (it is kept, but leaves lists and figures)
     Void(commands::void::Args),
+    /// The month's figures: consultations, threshold agreement, referrals, follow-ups
+    Report(commands::report::Args),
+    /// Write a period's consultations, referrals or reviews as CSV
+    Export(commands::export::Args),
+    /// Read consultations, referrals or reviews from CSV written by export
+    Import(commands::import::Args),
     /// Copy the logbook to a file, safely, even while it is in use
     Backup(commands::backup::Args),
     /// Check the logbook's integrity and count its records

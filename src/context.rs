@@ -45,6 +45,11 @@ impl Context {
         Ok((config::default_database()?, true))
     }
 
+    /// Whether the logbook file exists yet.
+    pub fn logbook_exists(&self) -> Result<bool> {
+        Ok(self.database()?.0.exists())
+    }
+
     /// Opens the logbook, which must already exist.
     pub fn open_existing(&self) -> Result<Logbook> {
         Logbook::open(&self.database()?.0, Access::Existing)

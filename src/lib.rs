@@ -9,6 +9,8 @@ pub mod context;
 pub mod domain;
 pub mod error;
 pub mod exchange;
+pub mod progress;
 pub mod prompt;
 pub mod render;
+pub mod report;
 pub mod store;

@@ -7,9 +7,12 @@ pub mod check;
 pub mod checklist;
 pub mod completions;
 pub mod consult;
+pub mod export;
 pub mod history;
+pub mod import;
 pub mod list;
 pub mod refer;
+pub mod report;
 pub mod review;
 pub mod show;
 pub mod void;
@@ -40,6 +43,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::History(args) => history::run(args, &ctx, &mut out)?,
         Command::Amend(args) => amend::run(*args, &ctx, &mut out)?,
         Command::Void(args) => void::run(args, &ctx, &mut out)?,
+        Command::Report(args) => report::run(args, &ctx, &mut out)?,
+        Command::Export(args) => export::run(args, &ctx, &mut out)?,
+        Command::Import(args) => import::run(args, &ctx, &mut out)?,
         Command::Backup(args) => backup::run(args, &ctx, &mut out)?,
         Command::Check(args) => check::run(args, &ctx, &mut out)?,
         Command::Completions(_) | Command::Man => unreachable!("handled above"),

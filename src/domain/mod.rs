@@ -9,6 +9,7 @@ pub mod dates;
 pub mod follow_up;
 pub mod history;
 pub mod ids;
+pub mod period;
 pub mod referral;
 pub mod review;
 pub mod text;

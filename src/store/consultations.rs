@@ -4,6 +4,7 @@ use chrono::NaiveDate;
 use rusqlite::{Connection, Row, named_params};
 
 use crate::domain::consultation::{Consultation, Voided};
+use crate::domain::period::Period;
 use crate::error::Result;
 
 /// Every column, in the order `from_row` reads them.
@@ -238,4 +239,45 @@ pub fn for_family(conn: &Connection, family: &str) -> Result<Vec<Consultation>> 
     ))?;
     let rows = stmt.query_map([family], from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// How many consultations `each_in_period` would give.
+pub fn count_in_period(conn: &Connection, period: Period) -> Result<u64> {
+    Ok(conn.query_row(
+        "SELECT count(*) FROM consultation WHERE voided_at IS NULL AND date BETWEEN ?1 AND ?2",
+        rusqlite::params![period.from, period.to],
+        |r| r.get::<_, i64>(0),
+    )? as u64)
+}
+
+/// Calls `each` with every consultation (not voided) dated in the period, in ID order, one row
+/// at a time.
+pub fn each_in_period(
+    conn: &Connection,
+    period: Period,
+    mut each: impl FnMut(&Consultation) -> Result<()>,
+) -> Result<()> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {COLUMNS} FROM consultation WHERE voided_at IS NULL \
+         AND date BETWEEN ?1 AND ?2 ORDER BY id"
+    ))?;
+    let mut rows = stmt.query(rusqlite::params![period.from, period.to])?;
+    while let Some(row) = rows.next()? {
+        each(&from_row(row)?)?;
+    }
+    Ok(())
+}
+
+/// The number of the consultation with this UUID, if there is one.
+pub fn id_by_uuid(conn: &Connection, uuid: &str) -> Result<Option<i64>> {
+    let mut stmt = conn.prepare_cached("SELECT id FROM consultation WHERE uuid = ?1")?;
+    let mut rows = stmt.query_map([uuid], |r| r.get(0))?;
+    Ok(rows.next().transpose()?)
+}
+
+/// Whether consultation C-`id` exists (voided or not).
+pub fn exists(conn: &Connection, id: i64) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM consultation WHERE id = ?1")?
+        .exists([id])?)
 }

@@ -4,6 +4,7 @@
 
 pub mod amendments;
 pub mod consultations;
+pub mod figures;
 pub mod referrals;
 pub mod reviews;
 pub mod schema;

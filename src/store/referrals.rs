@@ -3,6 +3,7 @@
 use rusqlite::{Connection, Row, named_params};
 
 use crate::domain::consultation::Voided;
+use crate::domain::period::Period;
 use crate::domain::referral::Referral;
 use crate::error::Result;
 
@@ -131,4 +132,59 @@ pub fn pending(conn: &Connection) -> Result<Vec<Referral>> {
     ))?;
     let rows = stmt.query_map([], from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// How many referrals `each_in_period` would give.
+pub fn count_in_period(conn: &Connection, period: Period) -> Result<u64> {
+    Ok(conn.query_row(
+        "SELECT count(*) FROM referral r JOIN consultation c ON c.id = r.consultation_id \
+         WHERE r.voided_at IS NULL AND c.voided_at IS NULL AND r.date BETWEEN ?1 AND ?2",
+        rusqlite::params![period.from, period.to],
+        |r| r.get::<_, i64>(0),
+    )? as u64)
+}
+
+/// Calls `each` with every referral dated in the period and its consultation's UUID, in ID
+/// order, one row at a time. Voided referrals, and referrals from a voided consultation, are
+/// left out.
+pub fn each_in_period(
+    conn: &Connection,
+    period: Period,
+    mut each: impl FnMut(&Referral, &str) -> Result<()>,
+) -> Result<()> {
+    let columns = prefixed(COLUMNS, "r");
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {columns}, c.uuid FROM referral r JOIN consultation c ON c.id = r.consultation_id \
+         WHERE r.voided_at IS NULL AND c.voided_at IS NULL AND r.date BETWEEN ?1 AND ?2 \
+         ORDER BY r.id"
+    ))?;
+    let mut rows = stmt.query(rusqlite::params![period.from, period.to])?;
+    while let Some(row) = rows.next()? {
+        let consultation_uuid: String = row.get(14)?;
+        each(&from_row(row)?, &consultation_uuid)?;
+    }
+    Ok(())
+}
+
+/// "id, uuid" → "r.id, r.uuid".
+pub fn prefixed(columns: &str, table: &str) -> String {
+    columns
+        .split(',')
+        .map(|c| format!("{table}.{}", c.trim()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The number of the referral with this UUID, if there is one.
+pub fn id_by_uuid(conn: &Connection, uuid: &str) -> Result<Option<i64>> {
+    let mut stmt = conn.prepare_cached("SELECT id FROM referral WHERE uuid = ?1")?;
+    let mut rows = stmt.query_map([uuid], |r| r.get(0))?;
+    Ok(rows.next().transpose()?)
+}
+
+/// Whether referral R-`id` exists (voided or not).
+pub fn exists(conn: &Connection, id: i64) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM referral WHERE id = ?1")?
+        .exists([id])?)
 }

@@ -3,8 +3,10 @@
 use rusqlite::{Connection, Row, named_params};
 
 use crate::domain::consultation::Voided;
+use crate::domain::period::Period;
 use crate::domain::review::Review;
 use crate::error::Result;
+use crate::store::referrals;
 
 /// Every column, in the order `from_row` reads them.
 pub const COLUMNS: &str = "id, uuid, consultation_id, referral_id, date, status, note, level, \
@@ -139,4 +141,53 @@ pub fn of_consultations(conn: &Connection) -> Result<Vec<Review>> {
     ))?;
     let rows = stmt.query_map([], from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The reviews `each_in_period` gives: not voided, dated in the period, and not about a voided
+/// consultation or referral.
+const IN_PERIOD: &str = "FROM review v \
+     LEFT JOIN consultation c ON c.id = v.consultation_id \
+     LEFT JOIN referral r ON r.id = v.referral_id \
+     LEFT JOIN consultation rc ON rc.id = r.consultation_id \
+     WHERE v.voided_at IS NULL AND c.voided_at IS NULL AND r.voided_at IS NULL \
+       AND rc.voided_at IS NULL AND v.date BETWEEN ?1 AND ?2";
+
+/// How many reviews `each_in_period` would give.
+pub fn count_in_period(conn: &Connection, period: Period) -> Result<u64> {
+    Ok(conn.query_row(
+        &format!("SELECT count(*) {IN_PERIOD}"),
+        rusqlite::params![period.from, period.to],
+        |r| r.get::<_, i64>(0),
+    )? as u64)
+}
+
+/// Calls `each` with every review dated in the period and the UUID of the consultation or
+/// referral it is about, in ID order, one row at a time.
+pub fn each_in_period(
+    conn: &Connection,
+    period: Period,
+    mut each: impl FnMut(&Review, Option<&str>, Option<&str>) -> Result<()>,
+) -> Result<()> {
+    let columns = referrals::prefixed(COLUMNS, "v");
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {columns}, c.uuid, r.uuid {IN_PERIOD} ORDER BY v.id"
+    ))?;
+    let mut rows = stmt.query(rusqlite::params![period.from, period.to])?;
+    while let Some(row) = rows.next()? {
+        let consultation_uuid: Option<String> = row.get(14)?;
+        let referral_uuid: Option<String> = row.get(15)?;
+        each(
+            &from_row(row)?,
+            consultation_uuid.as_deref(),
+            referral_uuid.as_deref(),
+        )?;
+    }
+    Ok(())
+}
+
+/// Whether a review with this UUID exists.
+pub fn uuid_exists(conn: &Connection, uuid: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM review WHERE uuid = ?1")?
+        .exists([uuid])?)
 }

@@ -3,8 +3,10 @@
 mod bad_input;
 mod common;
 mod consult;
+mod exchange;
 mod interactive;
 mod journey;
 mod reliability;
+mod reports;
 mod settings;
 mod storage;

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Writes last month's consultations, referrals and reviews as CSV to dated files in a directory,
+# e.g. consultations-2026-02.csv, referrals-2026-02.csv, reviews-2026-02.csv — what a scheduled
+# job (cron, a systemd timer) runs for the performance team. Free text is left out.
+#
+# Usage: monthly-export.sh DIRECTORY [YYYY-MM]
+#   DIRECTORY  where the files go (must exist)
+#   YYYY-MM    the month to export [default: last month]
+# The logbook is the usual one: --db in CASELOG_DB, or the config file. Exits non-zero if any
+# export fails; each file is written whole or not at all.
+#
+# Example crontab line (06:00 on the 1st of each month):
+#   0 6 1 * * /usr/local/bin/monthly-export.sh /srv/exports/caselog >>/var/log/caselog-export.log 2>&1
+set -euo pipefail
+
+if [[ $# -lt 1 || $# -gt 2 ]]; then
+    echo "usage: $0 DIRECTORY [YYYY-MM]" >&2
+    exit 2
+fi
+dir=$1
+if [[ ! -d $dir ]]; then
+    echo "error: $dir is not a directory" >&2
+    exit 2
+fi
+
+if [[ $# -eq 2 ]]; then
+    month=$2
+else
+    # The month before this one: GNU date, or BSD/macOS date.
+    first_of_month=$(date +%Y-%m-01)
+    month=$(date -d "$first_of_month -1 month" +%Y-%m 2>/dev/null || date -v-1m +%Y-%m)
+fi
+
+caselog=${CASELOG:-caselog}
+for records in consultations referrals reviews; do
+    "$caselog" export --month "$month" --records "$records" \
+        --output "$dir/$records-$month.csv"
+done
+echo "exported $month to $dir"

@@ -1,0 +1,742 @@
+//! `caselog import`: reads consultations, referrals or reviews in the exchange format
+//! (docs/export.md) back into the logbook. Columns are found by their header names, in any
+//! order; optional columns may be left out. Every row is checked with the same rules as
+//! `consult` before anything is kept, and the import is all or nothing: one write transaction,
+//! committed only when every row is valid. Records keep their UUIDs (a UUID already in the
+//! logbook is skipped, so importing a file twice adds nothing), their IDs when free, and their
+//! `created_at`.
+
+use std::collections::{HashMap, HashSet};
+use std::io::{Read, Write};
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use rusqlite::Connection;
+
+use crate::context::Context;
+use crate::domain::checklist::Checklist;
+use crate::domain::codes::{CONSENT, DESTINATION, REFERRED_BY, RESULT, STATUS};
+use crate::domain::consultation::{self, Consultation, Draft};
+use crate::domain::ids::{RecordId, RecordKind};
+use crate::domain::referral::Referral;
+use crate::domain::review::Review;
+use crate::domain::{dates, text};
+use crate::error::{Error, Result};
+use crate::exchange::{self, Records};
+use crate::progress;
+use crate::store::{Access, Logbook, consultations, referrals, reviews};
+
+/// How many row errors are collected before the import stops looking.
+const MAX_ERRORS: usize = 20;
+
+/// Read records from CSV in the format `caselog export` writes (see docs/export.md).
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The CSV file to read, or - for standard input
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+
+    /// Which records the file holds
+    #[arg(long, value_enum, default_value_t = Records::Consultations)]
+    pub records: Records,
+
+    /// Check every row and say what would be added, without writing anything
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// The columns each kind of record must have.
+fn required(records: Records) -> &'static [&'static str] {
+    match records {
+        Records::Consultations => &["date", "advisor", "setting", "agency", "family", "outcome"],
+        Records::Referrals => &["date", "to"],
+        Records::Reviews => &["date"],
+    }
+}
+
+pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
+    let checklist = ctx.checklist()?;
+    let shown = args.file.display().to_string();
+    let input: Box<dyn Read> = if args.file.as_os_str() == "-" {
+        Box::new(std::io::stdin().lock())
+    } else {
+        Box::new(std::fs::File::open(&args.file).map_err(|e| {
+            Error::input(format!("cannot read {shown}: {e}"))
+                .hint("give the path of a CSV file written by `caselog export`, or - for stdin")
+        })?)
+    };
+    let mut reader = exchange::reader(std::io::BufReader::new(input));
+    let columns = Columns::read(&mut reader, args.records, &shown)?;
+
+    // A dry run against a logbook that does not exist yet checks against an empty one in a
+    // temporary directory, so that nothing is created.
+    let scratch;
+    let mut logbook = if args.dry_run && !ctx.logbook_exists()? {
+        scratch = tempfile::tempdir()?;
+        Logbook::open(
+            &scratch.path().join("dry-run.db"),
+            Access::Create { make_dir: false },
+        )?
+    } else {
+        ctx.open_for_writing()?
+    };
+    let tx = logbook.write()?;
+    let mut import = Import {
+        conn: &tx,
+        checklist: &checklist,
+        today: ctx.clock.today(),
+        now: ctx.clock.timestamp(),
+        columns: &columns,
+        seen: HashSet::new(),
+        errors: Vec::new(),
+        added: 0,
+        skipped: 0,
+    };
+    let bar = progress::bar(None, args.records.noun());
+    let mut record = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                let line = e.position().map(|p| p.line()).unwrap_or(0);
+                import
+                    .errors
+                    .push(format!("line {line}: {}", csv_problem(&e)));
+                break;
+            }
+        }
+        let line = record.position().map(|p| p.line()).unwrap_or(0);
+        let row = Row {
+            record: &record,
+            columns: &columns,
+        };
+        import.row(args.records, line, &row)?;
+        bar.inc(1);
+        if import.errors.len() >= MAX_ERRORS {
+            break;
+        }
+    }
+    bar.finish_and_clear();
+
+    if !import.errors.is_empty() {
+        let n = import.errors.len();
+        let more = if n >= MAX_ERRORS {
+            format!(" (stopped after {MAX_ERRORS})")
+        } else {
+            String::new()
+        };
+        return Err(Error::input(format!(
+            "{shown}: {n} problem{}{more}; nothing was imported\n  {}",
+            if n == 1 { "" } else { "s" },
+            import.errors.join("\n  ")
+        ))
+        .hint("correct those rows and import the file again; docs/export.md lists the columns"));
+    }
+    let (added, skipped) = (import.added, import.skipped);
+    let noun = args.records.noun();
+    if args.dry_run {
+        drop(tx);
+        writeln!(
+            out,
+            "Dry run: would add {added} {noun} from {shown}; would skip {skipped} already in the \
+             logbook (same UUID). Nothing was written."
+        )?;
+    } else {
+        tx.commit()?;
+        writeln!(
+            out,
+            "Added {added} {noun} from {shown}; skipped {skipped} already in the logbook (same UUID)."
+        )?;
+    }
+    Ok(())
+}
+
+/// A CSV reading problem, in words.
+fn csv_problem(e: &csv::Error) -> String {
+    match e.kind() {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => format!("the row has {len} cells but the header has {expected_len}"),
+        csv::ErrorKind::Utf8 { .. } => "the row is not UTF-8 text".to_string(),
+        _ => e.to_string(),
+    }
+}
+
+/// Where each known column is in the file.
+struct Columns {
+    index: HashMap<&'static str, usize>,
+}
+
+impl Columns {
+    fn read<R: Read>(
+        reader: &mut csv::Reader<R>,
+        records: Records,
+        shown: &str,
+    ) -> Result<Columns> {
+        let header = reader.headers().map_err(|e| {
+            Error::input(format!(
+                "{shown}: cannot read the header row: {}",
+                csv_problem(&e)
+            ))
+        })?;
+        let (always, notes) = records.columns();
+        let known: Vec<&'static str> = always.iter().chain(notes).copied().collect();
+        let mut index = HashMap::new();
+        for (i, name) in header.iter().enumerate() {
+            let name = exchange::restore(name.trim()).trim().to_ascii_lowercase();
+            let Some(column) = known.iter().find(|k| **k == name) else {
+                return Err(Error::input(format!(
+                    "{shown}, line 1: '{name}' is not a column of {}",
+                    records.noun()
+                ))
+                .hint(format!("the columns are: {}", known.join(", "))));
+            };
+            if index.insert(*column, i).is_some() {
+                return Err(Error::input(format!(
+                    "{shown}, line 1: column '{name}' appears twice"
+                )));
+            }
+        }
+        let missing: Vec<&str> = required(records)
+            .iter()
+            .filter(|c| !index.contains_key(**c))
+            .copied()
+            .collect();
+        if !missing.is_empty() {
+            return Err(Error::input(format!(
+                "{shown}, line 1: the header has no {} column{}",
+                missing.join(", "),
+                if missing.len() == 1 { "" } else { "s" }
+            ))
+            .hint(format!(
+                "{} need the columns: {}",
+                records.noun(),
+                required(records).join(", ")
+            )));
+        }
+        Ok(Columns { index })
+    }
+
+    fn has(&self, name: &str) -> bool {
+        self.index.contains_key(name)
+    }
+}
+
+/// One row, read by column name.
+struct Row<'a> {
+    record: &'a csv::StringRecord,
+    columns: &'a Columns,
+}
+
+impl Row<'_> {
+    /// The cell of a column, made plain again (`exchange::restore`); none when the column is
+    /// absent or the cell blank.
+    fn get(&self, column: &str) -> Option<String> {
+        let i = *self.columns.index.get(column)?;
+        let cell = exchange::restore(self.record.get(i)?);
+        (!cell.trim().is_empty()).then(|| cell.to_string())
+    }
+}
+
+/// A problem with one cell: the column, and what is wrong.
+struct Problem {
+    column: &'static str,
+    message: String,
+}
+
+fn problem(column: &'static str, message: impl Into<String>) -> Problem {
+    Problem {
+        column,
+        message: message.into(),
+    }
+}
+
+/// `consult`'s flags and the columns that carry the same fields, longest flag first so that
+/// `--consultee-level` is found before `--level`.
+const FLAG_COLUMNS: &[(&str, &str)] = &[
+    ("--confidence-before", "confidence_before"),
+    ("--confidence-after", "confidence_after"),
+    ("--consultee-level", "consultee_level"),
+    ("--follow-up", "follow_up"),
+    ("--indicator", "indicators"),
+    ("--rationale", "rationale"),
+    ("--strengths", "strengths"),
+    ("--children", "children"),
+    ("--advisor", "advisor"),
+    ("--setting", "setting"),
+    ("--outcome", "outcome"),
+    ("--consent", "consent"),
+    ("--factor", "factors"),
+    ("--agency", "agency"),
+    ("--family", "family"),
+    ("--advice", "advice"),
+    ("--level", "level"),
+    ("--worry", "worry"),
+    ("--mode", "mode"),
+    ("--role", "role"),
+    ("--date", "date"),
+];
+
+/// Turns a validation error worded for `consult`'s flags into one about the file's columns.
+fn from_flags(e: Error) -> Problem {
+    let mut message = e.message;
+    let mut first: Option<(usize, &'static str)> = None;
+    for (flag, column) in FLAG_COLUMNS {
+        if let Some(at) = message.find(flag) {
+            if first.is_none_or(|(f, _)| at < f) {
+                first = Some((at, column));
+            }
+            message = message.replace(flag, column);
+        }
+    }
+    let column = first.map_or("", |(_, c)| c);
+    // "agency: agency 'x' is not a valid code" reads better without the repeated name.
+    if let Some(rest) = message.strip_prefix(&format!("{column}: ")) {
+        message = rest.to_string();
+    }
+    // Hints about the field's values help; hints about flags and prompts do not.
+    if let Some(hint) = e
+        .hints
+        .first()
+        .filter(|h| !h.contains("consult") && !h.contains("TEXT"))
+    {
+        let mut hint = hint.clone();
+        for (flag, column) in FLAG_COLUMNS {
+            hint = hint.replace(flag, column);
+        }
+        message = format!("{message} ({hint})");
+    }
+    problem(column, message)
+}
+
+/// The state of one import: where it writes, what it has seen, and what it found.
+struct Import<'a> {
+    conn: &'a Connection,
+    checklist: &'a Checklist,
+    today: NaiveDate,
+    now: String,
+    columns: &'a Columns,
+    /// UUIDs met in the file so far, to catch one given twice.
+    seen: HashSet<String>,
+    errors: Vec<String>,
+    added: u64,
+    skipped: u64,
+}
+
+/// What to do with a valid row.
+enum Action<T> {
+    Add(T),
+    /// Its UUID is already in the logbook.
+    Skip,
+}
+
+impl Import<'_> {
+    /// Checks one row and, while every row so far has been valid, saves it.
+    fn row(&mut self, records: Records, line: u64, row: &Row) -> Result<()> {
+        let checked = match records {
+            Records::Consultations => self
+                .consultation(row)
+                .map(|a| a.map(|c| Saved::Consultation(Box::new(c)))),
+            Records::Referrals => self.referral(row).map(|a| a.map(Saved::Referral)),
+            Records::Reviews => self.review(row).map(|a| a.map(Saved::Review)),
+        };
+        match checked {
+            Err(p) if p.column.is_empty() => {
+                self.errors.push(format!("line {line}: {}", p.message))
+            }
+            Err(p) => self
+                .errors
+                .push(format!("line {line}, column {}: {}", p.column, p.message)),
+            Ok(Action::Skip) => self.skipped += 1,
+            Ok(Action::Add(saved)) => {
+                if self.errors.is_empty() {
+                    match saved {
+                        Saved::Consultation(c) => consultations::insert(self.conn, &c)?,
+                        Saved::Referral(r) => referrals::insert(self.conn, &r)?,
+                        Saved::Review(v) => reviews::insert(self.conn, &v)?,
+                    };
+                }
+                self.added += 1;
+            }
+        }
+        Ok(())
+    }
+
+    /// The row's UUID (a new one when the column is absent or blank) and whether to skip it.
+    fn uuid(
+        &mut self,
+        row: &Row,
+        exists: impl Fn(&str) -> Result<bool>,
+    ) -> Result<(String, bool), Problem> {
+        let uuid = match row.get("uuid") {
+            None => return Ok((uuid::Uuid::new_v4().to_string(), false)),
+            Some(text) => uuid::Uuid::parse_str(text.trim())
+                .map_err(|_| problem("uuid", format!("'{}' is not a UUID", text.trim())))?
+                .hyphenated()
+                .to_string(),
+        };
+        if !self.seen.insert(uuid.clone()) {
+            return Err(problem(
+                "uuid",
+                format!("{uuid} appears on an earlier line too"),
+            ));
+        }
+        let exists = exists(&uuid).map_err(|e| problem("uuid", e.message))?;
+        Ok((uuid, exists))
+    }
+
+    /// The row's ID number when given (kept if free), else 0.
+    fn id(&self, row: &Row, kind: RecordKind) -> Result<i64, Problem> {
+        row.get("id")
+            .map(|t| RecordId::parse_kind(&t, kind).map_err(|e| problem("id", e.message)))
+            .transpose()
+            .map(|n| n.unwrap_or(0))
+    }
+
+    /// `created_at` as in the file (an RFC 3339 timestamp), or now when absent.
+    fn created_at(&self, row: &Row) -> Result<String, Problem> {
+        match row.get("created_at") {
+            None => Ok(self.now.clone()),
+            Some(t) => {
+                let t = t.trim().to_string();
+                chrono::DateTime::parse_from_rfc3339(&t).map_err(|_| {
+                    problem(
+                        "created_at",
+                        format!("'{t}' is not a timestamp such as 2026-03-15T10:00:00Z"),
+                    )
+                })?;
+                Ok(t)
+            }
+        }
+    }
+
+    fn consultation(&mut self, row: &Row) -> Result<Action<Consultation>, Problem> {
+        let conn = self.conn;
+        let (uuid, exists) =
+            self.uuid(row, |u| Ok(consultations::id_by_uuid(conn, u)?.is_some()))?;
+        let id = self.id(row, RecordKind::Consultation)?;
+        let created_at = self.created_at(row)?;
+        let draft = Draft {
+            date: row.get("date"),
+            advisor: row.get("advisor"),
+            setting: row.get("setting"),
+            mode: row.get("mode"),
+            agency: row.get("agency"),
+            role: row.get("role"),
+            family: row.get("family"),
+            children: row.get("children"),
+            factors: row.get("factors").into_iter().collect(),
+            indicators: row.get("indicators").into_iter().collect(),
+            consultee_level: row.get("consultee_level"),
+            level: row.get("level"),
+            rationale: row.get("rationale"),
+            confidence_before: row.get("confidence_before"),
+            confidence_after: row.get("confidence_after"),
+            consent: row.get("consent"),
+            outcome: row.get("outcome"),
+            worry: row.get("worry"),
+            strengths: row.get("strengths"),
+            advice: row.get("advice"),
+            follow_up: row.get("follow_up"),
+        };
+        let mut c = draft
+            .validate(self.checklist, self.today, uuid, created_at)
+            .map_err(|e| {
+                let mut p = from_flags(e);
+                if p.message.contains("rationale") && !self.columns.has("rationale") {
+                    p.message.push_str(
+                        " (the file has no rationale column: export with --include-notes)",
+                    );
+                }
+                p
+            })?;
+        // The suggested level is derived from the indicators against the checklist in use; a
+        // file that says otherwise was written against another checklist.
+        if self.columns.has("suggested_level") {
+            let given = row
+                .get("suggested_level")
+                .map(|t| {
+                    consultation::parse_level("suggested_level", &t)
+                        .map_err(|e| problem("suggested_level", e.message))
+                })
+                .transpose()?;
+            if given != c.suggested_level {
+                let shown = |l: Option<u8>| l.map_or("none".to_string(), |l| l.to_string());
+                return Err(problem(
+                    "suggested_level",
+                    format!(
+                        "the file says {} but the indicators give {} against the {}; import with \
+                         the checklist used at the time (--thresholds)",
+                        shown(given),
+                        shown(c.suggested_level),
+                        self.checklist.name
+                    ),
+                ));
+            }
+        }
+        c.id = id;
+        Ok(if exists { Action::Skip } else { Action::Add(c) })
+    }
+
+    /// The consultation a referral or review is about: by UUID, or by ID when the UUID column
+    /// is blank. It must already be in the logbook.
+    fn link(
+        &self,
+        row: &Row,
+        kind: RecordKind,
+        id_column: &'static str,
+        uuid_column: &'static str,
+    ) -> Result<Option<i64>, Problem> {
+        let conn = self.conn;
+        if let Some(uuid) = row.get(uuid_column) {
+            let uuid = uuid.trim();
+            let found = match kind {
+                RecordKind::Referral => referrals::id_by_uuid(conn, uuid),
+                _ => consultations::id_by_uuid(conn, uuid),
+            }
+            .map_err(|e| problem(uuid_column, e.message))?;
+            return found.map(Some).ok_or_else(|| {
+                problem(
+                    uuid_column,
+                    format!(
+                        "no {} with UUID {uuid} in this logbook (import the {}s first)",
+                        kind.noun(),
+                        kind.noun()
+                    ),
+                )
+            });
+        }
+        let Some(text) = row.get(id_column) else {
+            return Ok(None);
+        };
+        let id = RecordId::parse_kind(&text, kind).map_err(|e| problem(id_column, e.message))?;
+        let exists = match kind {
+            RecordKind::Referral => referrals::exists(conn, id),
+            _ => consultations::exists(conn, id),
+        }
+        .map_err(|e| problem(id_column, e.message))?;
+        if !exists {
+            return Err(problem(
+                id_column,
+                format!("{} is not in this logbook", RecordId::new(kind, id)),
+            ));
+        }
+        Ok(Some(id))
+    }
+
+    fn date(&self, row: &Row) -> Result<NaiveDate, Problem> {
+        let text = row
+            .get("date")
+            .ok_or_else(|| problem("date", "missing date"))?;
+        dates::parse_past_date("date", &text, self.today).map_err(|e| problem("date", e.message))
+    }
+
+    fn referral(&mut self, row: &Row) -> Result<Action<Referral>, Problem> {
+        let conn = self.conn;
+        let (uuid, exists) = self.uuid(row, |u| Ok(referrals::id_by_uuid(conn, u)?.is_some()))?;
+        let id = self.id(row, RecordKind::Referral)?;
+        let created_at = self.created_at(row)?;
+        let consultation = self
+            .link(
+                row,
+                RecordKind::Consultation,
+                "consultation",
+                "consultation_uuid",
+            )?
+            .ok_or_else(|| {
+                problem(
+                    "consultation",
+                    "missing: give the consultation's UUID (consultation_uuid) or ID (C-n)",
+                )
+            })?;
+        let date = self.date(row)?;
+        let code = |column: &'static str, list: &'static crate::domain::codes::CodeList| {
+            row.get(column)
+                .map(|v| {
+                    list.canonical(&v)
+                        .map(str::to_string)
+                        .map_err(|e| problem(column, with_hint(e)))
+                })
+                .transpose()
+        };
+        let to = code("to", &DESTINATION)?.ok_or_else(|| problem("to", "missing destination"))?;
+        let result_date = row
+            .get("result_date")
+            .map(|t| {
+                let d = dates::parse_past_date("result_date", &t, self.today)
+                    .map_err(|e| problem("result_date", e.message))?;
+                if d < date {
+                    return Err(problem(
+                        "result_date",
+                        format!("{d} is before the referral's date {date}"),
+                    ));
+                }
+                Ok(d)
+            })
+            .transpose()?;
+        let referral = Referral {
+            id,
+            uuid,
+            consultation,
+            date,
+            to,
+            by: code("by", &REFERRED_BY)?.unwrap_or_else(|| "consultee".to_string()),
+            reason: row
+                .get("reason")
+                .map(|r| text::short("reason", &r).map_err(|e| problem("reason", e.message)))
+                .transpose()?,
+            consent: code("consent", &CONSENT)?,
+            urgent: match row.get("urgent") {
+                None => false,
+                Some(t) => parse_yes_no(&t)
+                    .ok_or_else(|| problem("urgent", format!("'{}' is not yes or no", t.trim())))?,
+            },
+            result: code("result", &RESULT)?.unwrap_or_else(|| "pending".to_string()),
+            result_date,
+            created_at,
+            voided: None,
+        };
+        Ok(if exists {
+            Action::Skip
+        } else {
+            Action::Add(referral)
+        })
+    }
+
+    fn review(&mut self, row: &Row) -> Result<Action<Review>, Problem> {
+        let conn = self.conn;
+        let (uuid, exists) = self.uuid(row, |u| reviews::uuid_exists(conn, u))?;
+        let id = self.id(row, RecordKind::Review)?;
+        let created_at = self.created_at(row)?;
+        let consultation = self.link(
+            row,
+            RecordKind::Consultation,
+            "consultation",
+            "consultation_uuid",
+        )?;
+        let referral = self.link(row, RecordKind::Referral, "referral", "referral_uuid")?;
+        if consultation.is_some() == referral.is_some() {
+            return Err(problem(
+                "consultation",
+                "a review is about one consultation or one referral: fill either the \
+                 consultation columns or the referral columns",
+            ));
+        }
+        let date = self.date(row)?;
+        let code = |column: &'static str, list: &'static crate::domain::codes::CodeList| {
+            row.get(column)
+                .map(|v| {
+                    list.canonical(&v)
+                        .map(str::to_string)
+                        .map_err(|e| problem(column, with_hint(e)))
+                })
+                .transpose()
+        };
+        let status = code("status", &STATUS)?;
+        let result = code("result", &RESULT)?;
+        if consultation.is_some() && status.is_none() {
+            return Err(problem(
+                "status",
+                "missing: a follow-up review needs a status",
+            ));
+        }
+        if referral.is_some() && result.is_none() {
+            return Err(problem(
+                "result",
+                "missing: a referral's review needs its result",
+            ));
+        }
+        let number = |column: &'static str, parse: fn(&str, &str) -> Result<u8>| {
+            row.get(column)
+                .map(|t| parse(column, &t).map_err(|e| problem(column, with_hint(e))))
+                .transpose()
+        };
+        let review = Review {
+            id,
+            uuid,
+            consultation,
+            referral,
+            date,
+            status,
+            note: match row.get("note") {
+                Some(n) => text::note("note", &n).map_err(|e| problem("note", e.message))?,
+                None => None,
+            },
+            level: number("level", consultation::parse_level)?,
+            confidence: number("confidence", consultation::parse_confidence)?,
+            follow_up: row
+                .get("follow_up")
+                .map(|t| {
+                    dates::parse_follow_up("follow_up", &t, date, self.today)
+                        .map_err(|e| problem("follow_up", e.message))
+                })
+                .transpose()?,
+            result,
+            created_at,
+            voided: None,
+        };
+        Ok(if exists {
+            Action::Skip
+        } else {
+            Action::Add(review)
+        })
+    }
+}
+
+/// A record checked and ready to save.
+enum Saved {
+    Consultation(Box<Consultation>),
+    Referral(Referral),
+    Review(Review),
+}
+
+impl<T> Action<T> {
+    fn map<U>(self, f: impl FnOnce(T) -> U) -> Action<U> {
+        match self {
+            Action::Add(t) => Action::Add(f(t)),
+            Action::Skip => Action::Skip,
+        }
+    }
+}
+
+/// An error's message with its first hint, which for a code lists the valid values.
+fn with_hint(e: Error) -> String {
+    match e.hints.first() {
+        Some(h) => format!("{} ({h})", e.message),
+        None => e.message,
+    }
+}
+
+/// yes/no, y/n, true/false, 1/0, in any case.
+fn parse_yes_no(text: &str) -> Option<bool> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "yes" | "y" | "true" | "1" => Some(true),
+        "no" | "n" | "false" | "0" => Some(false),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flag_errors_become_column_errors() {
+        let p = from_flags(
+            Error::input("--consultee-level '7' is not valid").hint("--consultee-level is 1–4"),
+        );
+        assert_eq!(p.column, "consultee_level");
+        assert_eq!(p.message, "consultee_level '7' is not valid");
+        let p = from_flags(Error::input("missing --setting, --family"));
+        assert_eq!(p.column, "setting");
+        assert_eq!(p.message, "missing setting, family");
+    }
+
+    #[test]
+    fn yes_and_no() {
+        assert_eq!(parse_yes_no("Yes"), Some(true));
+        assert_eq!(parse_yes_no(" 0 "), Some(false));
+        assert_eq!(parse_yes_no("maybe"), None);
+    }
+}

@@ -1,0 +1,148 @@
+//! The counts behind `caselog report`, aggregated in SQL so that a logbook of any size is read
+//! without loading its records: one query per kind of figure, each grouped by the key of
+//! `report --by` (or by nothing). Voided records never count, nor do referrals and follow-up
+//! reviews hanging off a voided consultation or referral.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use rusqlite::{Connection, named_params};
+
+use crate::domain::period::Period;
+use crate::error::Result;
+use crate::report::figures::{Grouping, Tally};
+
+/// The SQL giving a row's group: for consultations (`c`), referrals (`r`, joined to their
+/// consultation `c`) and follow-ups (consultations by their follow-up date).
+fn keys(by: Option<Grouping>) -> (&'static str, &'static str, &'static str) {
+    match by {
+        None => ("''", "''", "''"),
+        Some(Grouping::Agency) => ("c.agency", "c.agency", "c.agency"),
+        Some(Grouping::Setting) => ("c.setting", "c.setting", "c.setting"),
+        Some(Grouping::Advisor) => ("c.advisor", "c.advisor", "c.advisor"),
+        Some(Grouping::Month) => (
+            "substr(c.date, 1, 7)",
+            "substr(r.date, 1, 7)",
+            "substr(c.follow_up, 1, 7)",
+        ),
+    }
+}
+
+/// The counts for `period`, by group (one group named "" when `by` is none). A group appears
+/// when it has anything to count.
+pub fn tallies(
+    conn: &Connection,
+    period: Period,
+    today: NaiveDate,
+    by: Option<Grouping>,
+) -> Result<BTreeMap<String, Tally>> {
+    let (consultation_key, referral_key, follow_up_key) = keys(by);
+    let mut groups: BTreeMap<String, Tally> = BTreeMap::new();
+    let params = named_params! { ":from": period.from, ":to": period.to };
+
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {consultation_key}, count(*), count(DISTINCT c.family COLLATE NOCASE),
+           total(c.consultee_level IS NOT NULL),
+           total(c.consultee_level = c.level),
+           total(c.consultee_level > c.level),
+           total(c.consultee_level < c.level),
+           total(c.confidence_before IS NOT NULL AND c.confidence_after IS NOT NULL),
+           total(CASE WHEN c.confidence_after IS NOT NULL THEN c.confidence_before END),
+           total(CASE WHEN c.confidence_before IS NOT NULL THEN c.confidence_after END),
+           total(EXISTS (SELECT 1 FROM consultation p
+                         WHERE p.family = c.family AND p.voided_at IS NULL
+                           AND p.date >= date(c.date, '-365 days') AND p.date < c.date))
+         FROM consultation c
+         WHERE c.voided_at IS NULL AND c.date BETWEEN :from AND :to
+         GROUP BY 1"
+    ))?;
+    let mut rows = stmt.query(params)?;
+    while let Some(row) = rows.next()? {
+        let t = groups.entry(row.get(0)?).or_default();
+        let n = |i: usize| count(row, i);
+        t.consultations = n(1)?;
+        t.families = n(2)?;
+        t.threshold_compared = n(3)?;
+        t.threshold_agree = n(4)?;
+        t.threshold_over = n(5)?;
+        t.threshold_under = n(6)?;
+        t.confidence_compared = n(7)?;
+        t.confidence_before_sum = n(8)?;
+        t.confidence_after_sum = n(9)?;
+        t.repeats = n(10)?;
+    }
+
+    let code_counts = |sql: String,
+                       groups: &mut BTreeMap<String, Tally>,
+                       field: fn(&mut Tally) -> &mut BTreeMap<String, u64>|
+     -> Result<()> {
+        let mut stmt = conn.prepare(&sql)?;
+        let mut rows = stmt.query(params)?;
+        while let Some(row) = rows.next()? {
+            let t = groups.entry(row.get(0)?).or_default();
+            field(t).insert(row.get(1)?, count(row, 2)?);
+        }
+        Ok(())
+    };
+    let in_period = "c.voided_at IS NULL AND c.date BETWEEN :from AND :to";
+    code_counts(
+        format!(
+            "SELECT {consultation_key}, c.outcome, count(*) FROM consultation c \
+             WHERE {in_period} GROUP BY 1, 2"
+        ),
+        &mut groups,
+        |t| &mut t.outcomes,
+    )?;
+    code_counts(
+        format!(
+            "SELECT {consultation_key}, c.agency, count(*) FROM consultation c \
+             WHERE {in_period} GROUP BY 1, 2"
+        ),
+        &mut groups,
+        |t| &mut t.agencies,
+    )?;
+    code_counts(
+        format!(
+            "SELECT {consultation_key}, c.outcome, count(*) FROM consultation c \
+             WHERE {in_period} AND c.consultee_level = 4 GROUP BY 1, 2"
+        ),
+        &mut groups,
+        |t| &mut t.level_four_outcomes,
+    )?;
+    code_counts(
+        format!(
+            "SELECT {referral_key}, r.result, count(*) FROM referral r \
+             JOIN consultation c ON c.id = r.consultation_id \
+             WHERE r.voided_at IS NULL AND c.voided_at IS NULL \
+               AND r.date BETWEEN :from AND :to GROUP BY 1, 2"
+        ),
+        &mut groups,
+        |t| &mut t.referral_results,
+    )?;
+
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {follow_up_key}, count(*),
+           total(EXISTS (SELECT 1 FROM review v WHERE v.consultation_id = c.id
+                         AND v.voided_at IS NULL AND v.date <= c.follow_up)),
+           total(c.follow_up < :today AND NOT EXISTS (SELECT 1 FROM review v
+                         WHERE v.consultation_id = c.id AND v.voided_at IS NULL))
+         FROM consultation c
+         WHERE c.voided_at IS NULL AND c.follow_up BETWEEN :from AND :to
+         GROUP BY 1"
+    ))?;
+    let mut rows = stmt.query(named_params! {
+        ":from": period.from, ":to": period.to, ":today": today,
+    })?;
+    while let Some(row) = rows.next()? {
+        let t = groups.entry(row.get(0)?).or_default();
+        t.follow_ups_due = count(row, 1)?;
+        t.follow_ups_done = count(row, 2)?;
+        t.follow_ups_overdue = count(row, 3)?;
+    }
+    Ok(groups)
+}
+
+/// A count or `total()` from a row (SQLite gives `total()` as a real number).
+fn count(row: &rusqlite::Row, i: usize) -> rusqlite::Result<u64> {
+    Ok(row.get::<_, f64>(i)? as u64)
+}

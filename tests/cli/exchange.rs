@@ -1,0 +1,307 @@
+//! `caselog export` and `import`: the CSV exchange format of DOMAIN §6, read back with the
+//! `csv` crate; export → import → export gives the same bytes; imports are all or nothing.
+
+use std::os::unix::fs::PermissionsExt;
+
+use crate::common::TestEnv;
+use crate::reports::voided_fixture;
+
+const KINDS: [&str; 3] = ["consultations", "referrals", "reviews"];
+
+/// Every record of the fixture: the whole span of its dates.
+const ALL: [&str; 4] = ["--from", "2025-01-01", "--to", "2026-03-15"];
+
+fn export(env: &TestEnv, kind: &str, extra: &[&str]) -> String {
+    let mut args = vec!["export", "--records", kind];
+    args.extend_from_slice(&ALL);
+    args.extend_from_slice(extra);
+    env.ok(&args)
+}
+
+fn read(text: &str) -> (Vec<String>, Vec<csv::StringRecord>) {
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_string)
+        .collect();
+    (header, reader.records().map(Result::unwrap).collect())
+}
+
+#[test]
+fn export_then_import_into_an_empty_logbook_gives_the_same_bytes() {
+    let env = voided_fixture();
+    for notes in [&["--include-notes"][..], &[][..]] {
+        let copy = TestEnv::new();
+        for kind in KINDS {
+            let first = export(&env, kind, notes);
+            std::fs::write(copy.path("in.csv"), &first).unwrap();
+            let out = copy.ok(&["import", "--records", kind, "in.csv"]);
+            assert!(out.starts_with("Added "), "{out}");
+            assert_eq!(export(&copy, kind, notes), first, "{kind} {notes:?}");
+        }
+        // Importing the same files again adds nothing.
+        for kind in KINDS {
+            std::fs::write(copy.path("in.csv"), export(&env, kind, notes)).unwrap();
+            let out = copy.ok(&["import", "--records", kind, "in.csv"]);
+            assert!(out.starts_with("Added 0 "), "{out}");
+        }
+    }
+}
+
+#[test]
+fn the_csv_has_the_documented_columns_codes_and_inert_formulas() {
+    let env = voided_fixture();
+    let (header, rows) = read(&export(&env, "consultations", &[]));
+    assert_eq!(
+        header,
+        [
+            "id",
+            "uuid",
+            "date",
+            "advisor",
+            "setting",
+            "mode",
+            "agency",
+            "role",
+            "family",
+            "children",
+            "factors",
+            "indicators",
+            "consultee_level",
+            "level",
+            "suggested_level",
+            "confidence_before",
+            "confidence_after",
+            "consent",
+            "outcome",
+            "follow_up",
+            "created_at",
+        ]
+    );
+    // Voided C-7 is not exported; rows are in ID order.
+    let ids: Vec<&str> = rows.iter().map(|r| &r[0]).collect();
+    assert_eq!(
+        ids,
+        ["C-1", "C-2", "C-3", "C-4", "C-5", "C-6", "C-8", "C-9"]
+    );
+    let c5 = &rows[4];
+    assert_eq!(&c5[6], "3B", "agency as a code");
+    assert_eq!(&c5[10], "3B;4B", "factors joined with ;");
+    assert_eq!(
+        &rows[5][4], "'=HYPERLINK(\"http://x\")",
+        "formula made inert"
+    );
+    let all = export(&env, "consultations", &[]);
+    assert!(
+        !all.contains("Late most days"),
+        "no free text without --include-notes"
+    );
+
+    let (header, rows) = read(&export(&env, "consultations", &["--include-notes"]));
+    assert_eq!(&header[21..], ["rationale", "worry", "strengths", "advice"]);
+    assert_eq!(&rows[2][22], "Late most days");
+
+    let (header, rows) = read(&export(&env, "referrals", &[]));
+    assert_eq!(
+        header,
+        [
+            "id",
+            "uuid",
+            "consultation",
+            "consultation_uuid",
+            "date",
+            "to",
+            "by",
+            "consent",
+            "urgent",
+            "result",
+            "result_date",
+            "created_at",
+        ]
+    );
+    let ids: Vec<&str> = rows.iter().map(|r| &r[0]).collect();
+    assert_eq!(ids, ["R-1", "R-2", "R-3", "R-4"], "voided R-5 left out");
+    assert_eq!(&rows[1][2], "C-5");
+    assert_eq!(rows[1][3].len(), 36, "the consultation's UUID");
+    assert_eq!((&rows[1][8], &rows[1][9]), ("yes", "s47"));
+    let (header, _) = read(&export(&env, "referrals", &["--include-notes"]));
+    assert_eq!(header.last().unwrap(), "reason");
+
+    let (header, rows) = read(&export(&env, "reviews", &["--include-notes"]));
+    assert_eq!(
+        header,
+        [
+            "id",
+            "uuid",
+            "consultation",
+            "consultation_uuid",
+            "referral",
+            "referral_uuid",
+            "date",
+            "status",
+            "level",
+            "confidence",
+            "follow_up",
+            "result",
+            "created_at",
+            "note",
+        ]
+    );
+    let ids: Vec<&str> = rows.iter().map(|r| &r[0]).collect();
+    assert_eq!(ids, ["V-1", "V-2", "V-3"], "voided V-4 left out");
+    assert_eq!((&rows[2][4], &rows[2][11]), ("R-2", "s47"));
+    assert_eq!(&rows[0][13], "Attendance better");
+}
+
+#[test]
+fn a_month_is_exported_by_each_record_s_own_date() {
+    let env = voided_fixture();
+    let (_, rows) = read(&env.ok(&["export", "--month", "2026-02"]));
+    let ids: Vec<&str> = rows.iter().map(|r| &r[0]).collect();
+    assert_eq!(ids, ["C-3", "C-4", "C-5", "C-6"]);
+    // Last month by default.
+    assert_eq!(
+        env.ok(&["export", "--records", "referrals"]),
+        env.ok(&["export", "--records", "referrals", "--month", "2026-02"])
+    );
+}
+
+#[test]
+fn output_files_are_owner_only_and_written_whole() {
+    let env = voided_fixture();
+    env.ok(&["export", "--month", "2026-02", "--output", "feb.csv"]);
+    let path = env.path("feb.csv");
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        env.ok(&["export", "--month", "2026-02"])
+    );
+    // A failed export leaves no file and no temporary file behind.
+    let err = env.fails(&["export", "--output", "missing/feb.csv"], 2);
+    assert!(err.contains("does not exist"), "{err}");
+    let names: Vec<String> = std::fs::read_dir(env.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("caselog-export"))
+        .collect();
+    assert!(names.is_empty(), "{names:?}");
+}
+
+const HEADER: &str = "date,advisor,setting,agency,family,indicators,outcome\n";
+
+#[test]
+fn an_import_with_one_bad_row_writes_nothing_and_names_the_row() {
+    let env = TestEnv::new();
+    env.consult(&[]);
+    std::fs::write(
+        env.path("in.csv"),
+        format!(
+            "{HEADER}2026-02-01,Sam,Oak,school,F-7,C2.1,advice\n\
+             2026-02-02,Sam,Oak,teacher,F-8,C2.1,advice\n\
+             2026-02-03,Sam,Oak,police,F-9,C2.1,advice\n"
+        ),
+    )
+    .unwrap();
+    let err = env.fails(&["import", "in.csv"], 2);
+    assert!(
+        err.contains("line 3, column agency: agency 'teacher' is not a valid code"),
+        "{err}"
+    );
+    assert!(err.contains("nothing was imported"), "{err}");
+    assert_eq!(env.count("consultation"), 1);
+}
+
+#[test]
+fn errors_are_collected_with_line_and_column() {
+    let env = TestEnv::new();
+    std::fs::write(
+        env.path("in.csv"),
+        "date,advisor,setting,agency,family,indicators,outcome,suggested_level,uuid\n\
+         2026-02-30,Sam,Oak,school,F-7,C2.1,advice,2,\n\
+         2026-02-01,Sam,Oak,school,F-7,C2.1,somewhere,2,\n\
+         2026-02-01,Sam,Oak,school,F-7,C2.1,advice,3,\n\
+         2026-02-01,Sam,Oak,school,F-7,C2.1,advice,2,not-a-uuid\n",
+    )
+    .unwrap();
+    let err = env.fails(&["import", "in.csv"], 2);
+    for expected in [
+        "4 problems",
+        "line 2, column date: date '2026-02-30' is not a date",
+        "line 3, column outcome: outcome 'somewhere' is not a valid code",
+        "line 4, column suggested_level: the file says 3 but the indicators give 2",
+        "line 5, column uuid: 'not-a-uuid' is not a UUID",
+    ] {
+        assert!(err.contains(expected), "missing {expected:?} in\n{err}");
+    }
+    assert!(!env.db().exists() || env.count("consultation") == 0);
+
+    std::fs::write(env.path("cols.csv"), "date,advisor,agncy\n").unwrap();
+    let err = env.fails(&["import", "cols.csv"], 2);
+    assert!(
+        err.contains("line 1: 'agncy' is not a column of consultations"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_dry_run_writes_nothing_and_a_second_import_adds_nothing() {
+    let env = TestEnv::new();
+    env.consult(&[]);
+    let body = format!(
+        "uuid,{HEADER}0b6c7f3e-0a0c-4d5e-9f00-000000000001,2026-02-01,Sam,Oak,school,F-7,C2.1,advice\n\
+         0b6c7f3e-0a0c-4d5e-9f00-000000000002,2026-02-02,Sam,Oak,6,F-8,C2.1,advice\n"
+    );
+    std::fs::write(env.path("in.csv"), body).unwrap();
+    let out = env.ok(&["import", "--dry-run", "in.csv"]);
+    assert!(out.contains("would add 2 consultations"), "{out}");
+    assert_eq!(env.count("consultation"), 1);
+    let out = env.ok(&["import", "in.csv"]);
+    assert!(out.contains("Added 2 consultations"), "{out}");
+    let out = env.ok(&["import", "in.csv"]);
+    assert!(out.contains("Added 0 consultations"), "{out}");
+    assert!(out.contains("skipped 2"), "{out}");
+    assert_eq!(env.count("consultation"), 3);
+
+    // A dry run against a logbook that does not exist does not create it.
+    let fresh = TestEnv::new();
+    std::fs::write(
+        fresh.path("in.csv"),
+        std::fs::read(env.path("in.csv")).unwrap(),
+    )
+    .unwrap();
+    fresh.ok(&["import", "--dry-run", "in.csv"]);
+    assert!(!fresh.db().exists());
+}
+
+#[test]
+fn import_reads_standard_input_and_links_by_uuid() {
+    let env = voided_fixture();
+    let copy = TestEnv::new();
+    for kind in KINDS {
+        let out = copy
+            .cmd()
+            .args(["import", "--records", kind, "-"])
+            .write_stdin(export(&env, kind, &[]))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    // A referral to a consultation this logbook does not have is refused by UUID.
+    std::fs::write(
+        copy.path("ref.csv"),
+        "consultation_uuid,date,to\n0b6c7f3e-0a0c-4d5e-9f00-00000000dead,2026-02-01,csc\n",
+    )
+    .unwrap();
+    let err = copy.fails(&["import", "--records", "referrals", "ref.csv"], 2);
+    assert!(
+        err.contains("line 2, column consultation_uuid: no consultation with UUID"),
+        "{err}"
+    );
+}
