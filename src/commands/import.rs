@@ -54,6 +54,9 @@ fn required(records: Records) -> &'static [&'static str] {
     }
 }
 
+/// The page cache for an import, in KiB.
+const IMPORT_CACHE_KIB: i64 = 32 * 1024;
+
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
     let checklist = ctx.checklist()?;
     let shown = args.file.display().to_string();
@@ -80,6 +83,11 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
     } else {
         ctx.open_for_writing()?
     };
+    // A large import touches index pages all over the file: a bigger page cache keeps them in
+    // memory instead of reading them back from the operating system again and again.
+    logbook
+        .conn
+        .pragma_update(None, "cache_size", -IMPORT_CACHE_KIB)?;
     let tx = logbook.write()?;
     let mut import = Import {
         conn: &tx,
@@ -324,22 +332,15 @@ struct Import<'a> {
     skipped: u64,
 }
 
-/// What to do with a valid row.
-enum Action<T> {
-    Add(T),
-    /// Its UUID is already in the logbook.
-    Skip,
-}
-
 impl Import<'_> {
     /// Checks one row and, while every row so far has been valid, saves it.
     fn row(&mut self, records: Records, line: u64, row: &Row) -> Result<()> {
         let checked = match records {
             Records::Consultations => self
                 .consultation(row)
-                .map(|a| a.map(|c| Saved::Consultation(Box::new(c)))),
-            Records::Referrals => self.referral(row).map(|a| a.map(Saved::Referral)),
-            Records::Reviews => self.review(row).map(|a| a.map(Saved::Review)),
+                .map(|c| Saved::Consultation(Box::new(c))),
+            Records::Referrals => self.referral(row).map(Saved::Referral),
+            Records::Reviews => self.review(row).map(Saved::Review),
         };
         match checked {
             Err(p) if p.column.is_empty() => {
@@ -348,29 +349,29 @@ impl Import<'_> {
             Err(p) => self
                 .errors
                 .push(format!("line {line}, column {}: {}", p.column, p.message)),
-            Ok(Action::Skip) => self.skipped += 1,
-            Ok(Action::Add(saved)) => {
-                if self.errors.is_empty() {
-                    match saved {
-                        Saved::Consultation(c) => consultations::insert(self.conn, &c)?,
-                        Saved::Referral(r) => referrals::insert(self.conn, &r)?,
-                        Saved::Review(v) => reviews::insert(self.conn, &v)?,
-                    };
+            // Once a row has failed nothing more is saved; the rows are still all checked.
+            Ok(_) if !self.errors.is_empty() => {}
+            Ok(saved) => {
+                // A record whose UUID is already in the logbook is skipped, not added again.
+                let added = match saved {
+                    Saved::Consultation(c) => consultations::insert_new(self.conn, &c)?,
+                    Saved::Referral(r) => referrals::insert_new(self.conn, &r)?,
+                    Saved::Review(v) => reviews::insert_new(self.conn, &v)?,
+                };
+                match added {
+                    Some(_) => self.added += 1,
+                    None => self.skipped += 1,
                 }
-                self.added += 1;
             }
         }
         Ok(())
     }
 
-    /// The row's UUID (a new one when the column is absent or blank) and whether to skip it.
-    fn uuid(
-        &mut self,
-        row: &Row,
-        exists: impl Fn(&str) -> Result<bool>,
-    ) -> Result<(String, bool), Problem> {
+    /// The row's UUID (a new one when the column is absent or blank), which no earlier line
+    /// may have.
+    fn uuid(&mut self, row: &Row) -> Result<String, Problem> {
         let uuid = match row.get("uuid") {
-            None => return Ok((uuid::Uuid::new_v4().to_string(), false)),
+            None => return Ok(uuid::Uuid::new_v4().to_string()),
             Some(text) => uuid::Uuid::parse_str(text.trim())
                 .map_err(|_| problem("uuid", format!("'{}' is not a UUID", text.trim())))?
                 .hyphenated()
@@ -382,8 +383,7 @@ impl Import<'_> {
                 format!("{uuid} appears on an earlier line too"),
             ));
         }
-        let exists = exists(&uuid).map_err(|e| problem("uuid", e.message))?;
-        Ok((uuid, exists))
+        Ok(uuid)
     }
 
     /// The row's ID number when given (kept if free), else 0.
@@ -411,10 +411,8 @@ impl Import<'_> {
         }
     }
 
-    fn consultation(&mut self, row: &Row) -> Result<Action<Consultation>, Problem> {
-        let conn = self.conn;
-        let (uuid, exists) =
-            self.uuid(row, |u| Ok(consultations::id_by_uuid(conn, u)?.is_some()))?;
+    fn consultation(&mut self, row: &Row) -> Result<Consultation, Problem> {
+        let uuid = self.uuid(row)?;
         let id = self.id(row, RecordKind::Consultation)?;
         let created_at = self.created_at(row)?;
         let draft = Draft {
@@ -476,7 +474,7 @@ impl Import<'_> {
             }
         }
         c.id = id;
-        Ok(if exists { Action::Skip } else { Action::Add(c) })
+        Ok(c)
     }
 
     /// The consultation a referral or review is about: by UUID, or by ID when the UUID column
@@ -532,9 +530,8 @@ impl Import<'_> {
         dates::parse_past_date("date", &text, self.today).map_err(|e| problem("date", e.message))
     }
 
-    fn referral(&mut self, row: &Row) -> Result<Action<Referral>, Problem> {
-        let conn = self.conn;
-        let (uuid, exists) = self.uuid(row, |u| Ok(referrals::id_by_uuid(conn, u)?.is_some()))?;
+    fn referral(&mut self, row: &Row) -> Result<Referral, Problem> {
+        let uuid = self.uuid(row)?;
         let id = self.id(row, RecordKind::Referral)?;
         let created_at = self.created_at(row)?;
         let consultation = self
@@ -597,16 +594,11 @@ impl Import<'_> {
             created_at,
             voided: None,
         };
-        Ok(if exists {
-            Action::Skip
-        } else {
-            Action::Add(referral)
-        })
+        Ok(referral)
     }
 
-    fn review(&mut self, row: &Row) -> Result<Action<Review>, Problem> {
-        let conn = self.conn;
-        let (uuid, exists) = self.uuid(row, |u| reviews::uuid_exists(conn, u))?;
+    fn review(&mut self, row: &Row) -> Result<Review, Problem> {
+        let uuid = self.uuid(row)?;
         let id = self.id(row, RecordKind::Review)?;
         let created_at = self.created_at(row)?;
         let consultation = self.link(
@@ -676,11 +668,7 @@ impl Import<'_> {
             created_at,
             voided: None,
         };
-        Ok(if exists {
-            Action::Skip
-        } else {
-            Action::Add(review)
-        })
+        Ok(review)
     }
 }
 
@@ -689,15 +677,6 @@ enum Saved {
     Consultation(Box<Consultation>),
     Referral(Referral),
     Review(Review),
-}
-
-impl<T> Action<T> {
-    fn map<U>(self, f: impl FnOnce(T) -> U) -> Action<U> {
-        match self {
-            Action::Add(t) => Action::Add(f(t)),
-            Action::Skip => Action::Skip,
-        }
-    }
 }
 
 /// An error's message with its first hint, which for a code lists the valid values.

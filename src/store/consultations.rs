@@ -64,53 +64,55 @@ pub fn from_row(row: &Row) -> rusqlite::Result<Consultation> {
     })
 }
 
-/// Saves a new consultation and returns its number (the n of C-n). When `c.id` is above 0 and
-/// free, that number is kept (imports); otherwise the next number is used.
+/// Saves a new consultation and returns its number; see `insert_new`.
 pub fn insert(conn: &Connection, c: &Consultation) -> Result<i64> {
+    super::saved("consultation", insert_new(conn, c)?)
+}
+
+/// Saves a consultation unless one with the same UUID is already there, and returns its number (none
+/// when it was already there). When `c.id` is above 0 and free, that number is kept
+/// (imports); otherwise the next number is used.
+pub fn insert_new(conn: &Connection, c: &Consultation) -> Result<Option<i64>> {
     let mut stmt = conn.prepare_cached(
         "INSERT INTO consultation (id, uuid, date, advisor, setting, mode, agency, role, family, \
          children, factors, indicators, consultee_level, level, suggested_level, rationale, \
          confidence_before, confidence_after, consent, outcome, worry, strengths, advice, \
          follow_up, created_at, voided_at, void_reason) \
-         VALUES (:id, :uuid, :date, :advisor, :setting, :mode, :agency, :role, :family, :children, \
-         :factors, :indicators, :consultee_level, :level, :suggested_level, :rationale, \
-         :confidence_before, :confidence_after, :consent, :outcome, :worry, :strengths, :advice, \
-         :follow_up, :created_at, :voided_at, :void_reason)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27) ON CONFLICT (uuid) DO NOTHING",
     )?;
-    let free = c.id > 0
-        && !conn
-            .prepare_cached("SELECT 1 FROM consultation WHERE id = ?1")?
-            .exists([c.id])?;
-    stmt.execute(named_params! {
-        ":id": free.then_some(c.id),
-        ":uuid": c.uuid,
-        ":date": c.date,
-        ":advisor": c.advisor,
-        ":setting": c.setting,
-        ":mode": c.mode,
-        ":agency": c.agency,
-        ":role": c.role,
-        ":family": c.family,
-        ":children": c.children,
-        ":factors": join(&c.factors),
-        ":indicators": join(&c.indicators),
-        ":consultee_level": c.consultee_level,
-        ":level": c.level,
-        ":suggested_level": c.suggested_level,
-        ":rationale": c.rationale,
-        ":confidence_before": c.confidence_before,
-        ":confidence_after": c.confidence_after,
-        ":consent": c.consent,
-        ":outcome": c.outcome,
-        ":worry": c.worry,
-        ":strengths": c.strengths,
-        ":advice": c.advice,
-        ":follow_up": c.follow_up,
-        ":created_at": c.created_at,
-        ":voided_at": c.voided.as_ref().map(|v| &v.at),
-        ":void_reason": c.voided.as_ref().map(|v| &v.reason),
-    })?;
-    Ok(conn.last_insert_rowid())
+    super::insert_keeping_id(
+        conn,
+        &mut stmt,
+        c.id,
+        &[
+            &c.uuid,
+            &c.date,
+            &c.advisor,
+            &c.setting,
+            &c.mode,
+            &c.agency,
+            &c.role,
+            &c.family,
+            &c.children,
+            &join(&c.factors),
+            &join(&c.indicators),
+            &c.consultee_level,
+            &c.level,
+            &c.suggested_level,
+            &c.rationale,
+            &c.confidence_before,
+            &c.confidence_after,
+            &c.consent,
+            &c.outcome,
+            &c.worry,
+            &c.strengths,
+            &c.advice,
+            &c.follow_up,
+            &c.created_at,
+            &c.voided.as_ref().map(|v| &v.at),
+            &c.voided.as_ref().map(|v| &v.reason),
+        ],
+    )
 }
 
 /// One consultation, voided or not.

@@ -151,6 +151,40 @@ impl Logbook {
     }
 }
 
+/// Runs an `INSERT … ON CONFLICT (uuid) DO NOTHING` whose first parameter is the record's
+/// wanted number and the rest `values`. The number is kept when it is above 0 and free (imports
+/// keep their IDs); otherwise the next number is used. Returns the number given, or none when a
+/// record with the same UUID is already there.
+pub(crate) fn insert_keeping_id(
+    conn: &Connection,
+    stmt: &mut rusqlite::Statement,
+    wanted: i64,
+    values: &[&dyn rusqlite::ToSql],
+) -> Result<Option<i64>> {
+    let mut params: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(values.len() + 1);
+    let wanted = (wanted > 0).then_some(wanted);
+    params.push(&wanted);
+    params.extend_from_slice(values);
+    let changed = match stmt.execute(params.as_slice()) {
+        Err(e) if wanted.is_some() && is_primary_key_conflict(&e) => {
+            params[0] = &None::<i64>;
+            stmt.execute(params.as_slice())?
+        }
+        other => other?,
+    };
+    Ok((changed == 1).then(|| conn.last_insert_rowid()))
+}
+
+/// The number of a record just saved with a new UUID.
+pub(crate) fn saved(kind: &str, number: Option<i64>) -> Result<i64> {
+    number.ok_or_else(|| Error::failure(format!("a {kind} with the same UUID is already saved")))
+}
+
+fn is_primary_key_conflict(e: &rusqlite::Error) -> bool {
+    matches!(e, rusqlite::Error::SqliteFailure(f, _)
+        if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY)
+}
+
 /// Creates an empty logbook file readable by its owner alone (SQLite gives its -wal and -shm
 /// files the same permissions).
 fn create_private(path: &Path, make_dir: bool) -> Result<()> {

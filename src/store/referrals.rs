@@ -36,36 +36,40 @@ pub fn from_row(row: &Row) -> rusqlite::Result<Referral> {
     })
 }
 
-/// Saves a new referral and returns its number (the n of R-n). When `r.id` is above 0 and
-/// free, that number is kept (imports); otherwise the next number is used.
+/// Saves a new referral and returns its number; see `insert_new`.
 pub fn insert(conn: &Connection, r: &Referral) -> Result<i64> {
-    let free = r.id > 0
-        && !conn
-            .prepare_cached("SELECT 1 FROM referral WHERE id = ?1")?
-            .exists([r.id])?;
-    conn.prepare_cached(
+    super::saved("referral", insert_new(conn, r)?)
+}
+
+/// Saves a referral unless one with the same UUID is already there, and returns its number (none
+/// when it was already there). When `r.id` is above 0 and free, that number is kept
+/// (imports); otherwise the next number is used.
+pub fn insert_new(conn: &Connection, r: &Referral) -> Result<Option<i64>> {
+    let mut stmt = conn.prepare_cached(
         "INSERT INTO referral (id, uuid, consultation_id, date, referred_to, referred_by, reason, \
          consent, urgent, result, result_date, created_at, voided_at, void_reason) \
-         VALUES (:id, :uuid, :consultation, :date, :to, :by, :reason, :consent, :urgent, :result, \
-         :result_date, :created_at, :voided_at, :void_reason)",
-    )?
-    .execute(named_params! {
-        ":id": free.then_some(r.id),
-        ":uuid": r.uuid,
-        ":consultation": r.consultation,
-        ":date": r.date,
-        ":to": r.to,
-        ":by": r.by,
-        ":reason": r.reason,
-        ":consent": r.consent,
-        ":urgent": r.urgent,
-        ":result": r.result,
-        ":result_date": r.result_date,
-        ":created_at": r.created_at,
-        ":voided_at": r.voided.as_ref().map(|v| &v.at),
-        ":void_reason": r.voided.as_ref().map(|v| &v.reason),
-    })?;
-    Ok(conn.last_insert_rowid())
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) ON CONFLICT (uuid) DO NOTHING",
+    )?;
+    super::insert_keeping_id(
+        conn,
+        &mut stmt,
+        r.id,
+        &[
+            &r.uuid,
+            &r.consultation,
+            &r.date,
+            &r.to,
+            &r.by,
+            &r.reason,
+            &r.consent,
+            &r.urgent,
+            &r.result,
+            &r.result_date,
+            &r.created_at,
+            &r.voided.as_ref().map(|v| &v.at),
+            &r.voided.as_ref().map(|v| &v.reason),
+        ],
+    )
 }
 
 /// One referral, voided or not.

@@ -37,36 +37,40 @@ pub fn from_row(row: &Row) -> rusqlite::Result<Review> {
     })
 }
 
-/// Saves a new review and returns its number (the n of V-n). When `v.id` is above 0 and free,
-/// that number is kept (imports); otherwise the next number is used.
+/// Saves a new review and returns its number; see `insert_new`.
 pub fn insert(conn: &Connection, v: &Review) -> Result<i64> {
-    let free = v.id > 0
-        && !conn
-            .prepare_cached("SELECT 1 FROM review WHERE id = ?1")?
-            .exists([v.id])?;
-    conn.prepare_cached(
+    super::saved("review", insert_new(conn, v)?)
+}
+
+/// Saves a review unless one with the same UUID is already there, and returns its number (none
+/// when it was already there). When `v.id` is above 0 and free, that number is kept
+/// (imports); otherwise the next number is used.
+pub fn insert_new(conn: &Connection, v: &Review) -> Result<Option<i64>> {
+    let mut stmt = conn.prepare_cached(
         "INSERT INTO review (id, uuid, consultation_id, referral_id, date, status, note, level, \
          confidence, follow_up, result, created_at, voided_at, void_reason) \
-         VALUES (:id, :uuid, :consultation, :referral, :date, :status, :note, :level, \
-         :confidence, :follow_up, :result, :created_at, :voided_at, :void_reason)",
-    )?
-    .execute(named_params! {
-        ":id": free.then_some(v.id),
-        ":uuid": v.uuid,
-        ":consultation": v.consultation,
-        ":referral": v.referral,
-        ":date": v.date,
-        ":status": v.status,
-        ":note": v.note,
-        ":level": v.level,
-        ":confidence": v.confidence,
-        ":follow_up": v.follow_up,
-        ":result": v.result,
-        ":created_at": v.created_at,
-        ":voided_at": v.voided.as_ref().map(|x| &x.at),
-        ":void_reason": v.voided.as_ref().map(|x| &x.reason),
-    })?;
-    Ok(conn.last_insert_rowid())
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) ON CONFLICT (uuid) DO NOTHING",
+    )?;
+    super::insert_keeping_id(
+        conn,
+        &mut stmt,
+        v.id,
+        &[
+            &v.uuid,
+            &v.consultation,
+            &v.referral,
+            &v.date,
+            &v.status,
+            &v.note,
+            &v.level,
+            &v.confidence,
+            &v.follow_up,
+            &v.result,
+            &v.created_at,
+            &v.voided.as_ref().map(|x| &x.at),
+            &v.voided.as_ref().map(|x| &x.reason),
+        ],
+    )
 }
 
 /// One review, voided or not.
@@ -183,11 +187,4 @@ pub fn each_in_period(
         )?;
     }
     Ok(())
-}
-
-/// Whether a review with this UUID exists.
-pub fn uuid_exists(conn: &Connection, uuid: &str) -> Result<bool> {
-    Ok(conn
-        .prepare_cached("SELECT 1 FROM review WHERE uuid = ?1")?
-        .exists([uuid])?)
 }
