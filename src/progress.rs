@@ -5,10 +5,15 @@ use std::io::IsTerminal;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+/// Whether a person is watching stderr, so that a progress bar is worth its cost.
+pub fn watching() -> bool {
+    std::io::stderr().is_terminal()
+}
+
 /// A bar counting `total` records (or a spinner when the total is not known), hidden unless
 /// stderr is a terminal.
 pub fn bar(total: Option<u64>, what: &str) -> ProgressBar {
-    if !std::io::stderr().is_terminal() {
+    if !watching() {
         return ProgressBar::hidden();
     }
     let bar = match total {

@@ -259,9 +259,9 @@ pub fn each_in_period(
     period: Period,
     mut each: impl FnMut(&Consultation) -> Result<()>,
 ) -> Result<()> {
+    let dated = super::date_condition(conn, "consultation", "date", period)?;
     let mut stmt = conn.prepare(&format!(
-        "SELECT {COLUMNS} FROM consultation WHERE voided_at IS NULL \
-         AND date BETWEEN ?1 AND ?2 ORDER BY id"
+        "SELECT {COLUMNS} FROM consultation WHERE voided_at IS NULL AND {dated} ORDER BY id"
     ))?;
     let mut rows = stmt.query(rusqlite::params![period.from, period.to])?;
     while let Some(row) = rows.next()? {

@@ -157,10 +157,10 @@ pub fn each_in_period(
     mut each: impl FnMut(&Referral, &str) -> Result<()>,
 ) -> Result<()> {
     let columns = prefixed(COLUMNS, "r");
+    let dated = super::date_condition(conn, "referral", "r.date", period)?;
     let mut stmt = conn.prepare(&format!(
         "SELECT {columns}, c.uuid FROM referral r JOIN consultation c ON c.id = r.consultation_id \
-         WHERE r.voided_at IS NULL AND c.voided_at IS NULL AND r.date BETWEEN ?1 AND ?2 \
-         ORDER BY r.id"
+         WHERE r.voided_at IS NULL AND c.voided_at IS NULL AND {dated} ORDER BY r.id"
     ))?;
     let mut rows = stmt.query(rusqlite::params![period.from, period.to])?;
     while let Some(row) = rows.next()? {
