@@ -24,7 +24,7 @@ use crate::domain::{dates, text};
 use crate::error::{Error, Result};
 use crate::exchange::{self, Records};
 use crate::progress;
-use crate::store::{Access, Logbook, consultations, referrals, reviews};
+use crate::store::{Access, BulkLoad, Logbook, consultations, referrals, reviews};
 
 /// How many row errors are collected before the import stops looking.
 const MAX_ERRORS: usize = 20;
@@ -89,7 +89,14 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
         .conn
         .pragma_update(None, "cache_size", -IMPORT_CACHE_KIB)?;
     let tx = logbook.write()?;
+    let table = match args.records {
+        Records::Consultations => "consultation",
+        Records::Referrals => "referral",
+        Records::Reviews => "review",
+    };
+    let bulk = BulkLoad::begin(&tx, table)?;
     let mut import = Import {
+        bulk: bulk.is_some(),
         conn: &tx,
         checklist: &checklist,
         today: ctx.clock.today(),
@@ -151,6 +158,9 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
              logbook (same UUID). Nothing was written."
         )?;
     } else {
+        if let Some(bulk) = bulk {
+            bulk.finish(&tx)?;
+        }
         tx.commit()?;
         writeln!(
             out,
@@ -326,7 +336,9 @@ struct Import<'a> {
     now: String,
     columns: &'a Columns,
     /// UUIDs met in the file so far, to catch one given twice.
-    seen: HashSet<String>,
+    seen: HashSet<u128>,
+    /// Whether the table is being bulk-loaded (`BulkLoad`).
+    bulk: bool,
     errors: Vec<String>,
     added: u64,
     skipped: u64,
@@ -354,9 +366,9 @@ impl Import<'_> {
             Ok(saved) => {
                 // A record whose UUID is already in the logbook is skipped, not added again.
                 let added = match saved {
-                    Saved::Consultation(c) => consultations::insert_new(self.conn, &c)?,
-                    Saved::Referral(r) => referrals::insert_new(self.conn, &r)?,
-                    Saved::Review(v) => reviews::insert_new(self.conn, &v)?,
+                    Saved::Consultation(c) => consultations::insert_new(self.conn, self.bulk, &c)?,
+                    Saved::Referral(r) => referrals::insert_new(self.conn, self.bulk, &r)?,
+                    Saved::Review(v) => reviews::insert_new(self.conn, self.bulk, &v)?,
                 };
                 match added {
                     Some(_) => self.added += 1,
@@ -373,17 +385,16 @@ impl Import<'_> {
         let uuid = match row.get("uuid") {
             None => return Ok(uuid::Uuid::new_v4().to_string()),
             Some(text) => uuid::Uuid::parse_str(text.trim())
-                .map_err(|_| problem("uuid", format!("'{}' is not a UUID", text.trim())))?
-                .hyphenated()
-                .to_string(),
+                .map_err(|_| problem("uuid", format!("'{}' is not a UUID", text.trim())))?,
         };
-        if !self.seen.insert(uuid.clone()) {
+        // Kept as 16 bytes, not text: a county's import can hold a million of them.
+        if !self.seen.insert(uuid.as_u128()) {
             return Err(problem(
                 "uuid",
                 format!("{uuid} appears on an earlier line too"),
             ));
         }
-        Ok(uuid)
+        Ok(uuid.hyphenated().to_string())
     }
 
     /// The row's ID number when given (kept if free), else 0.

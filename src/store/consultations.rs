@@ -66,23 +66,25 @@ pub fn from_row(row: &Row) -> rusqlite::Result<Consultation> {
 
 /// Saves a new consultation and returns its number; see `insert_new`.
 pub fn insert(conn: &Connection, c: &Consultation) -> Result<i64> {
-    super::saved("consultation", insert_new(conn, c)?)
+    super::saved("consultation", insert_new(conn, false, c)?)
 }
 
-/// Saves a consultation unless one with the same UUID is already there, and returns its number (none
-/// when it was already there). When `c.id` is above 0 and free, that number is kept
-/// (imports); otherwise the next number is used.
-pub fn insert_new(conn: &Connection, c: &Consultation) -> Result<Option<i64>> {
-    let mut stmt = conn.prepare_cached(
-        "INSERT INTO consultation (id, uuid, date, advisor, setting, mode, agency, role, family, \
+/// Saves one consultation: the columns in `insert_new`'s order.
+const INSERT: &str = "INSERT INTO consultation (id, uuid, date, advisor, setting, mode, agency, role, family, \
          children, factors, indicators, consultee_level, level, suggested_level, rationale, \
          confidence_before, confidence_after, consent, outcome, worry, strengths, advice, \
          follow_up, created_at, voided_at, void_reason) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27) ON CONFLICT (uuid) DO NOTHING",
-    )?;
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27)";
+
+/// Saves a consultation unless one with the same UUID is already there, and returns its number (none
+/// when it was already there). `bulk` is for a table being bulk-loaded (`BulkLoad`), whose UUID
+/// index is built again at the end. When `c.id` is above 0 and free, that number is kept
+/// (imports); otherwise the next number is used.
+pub fn insert_new(conn: &Connection, bulk: bool, c: &Consultation) -> Result<Option<i64>> {
     super::insert_keeping_id(
         conn,
-        &mut stmt,
+        INSERT,
+        bulk,
         c.id,
         &[
             &c.uuid,

@@ -151,16 +151,22 @@ impl Logbook {
     }
 }
 
-/// Runs an `INSERT … ON CONFLICT (uuid) DO NOTHING` whose first parameter is the record's
-/// wanted number and the rest `values`. The number is kept when it is above 0 and free (imports
-/// keep their IDs); otherwise the next number is used. Returns the number given, or none when a
-/// record with the same UUID is already there.
+/// Runs `insert` (an `INSERT` whose first parameter is the record's wanted number and the rest
+/// `values`), adding `ON CONFLICT (uuid) DO NOTHING` unless the table is being bulk-loaded. The
+/// number is kept when it is above 0 and free (imports keep their IDs); otherwise the next number
+/// is used. Returns the number given, or none when a record with the same UUID is already there.
 pub(crate) fn insert_keeping_id(
     conn: &Connection,
-    stmt: &mut rusqlite::Statement,
+    insert: &str,
+    bulk: bool,
     wanted: i64,
     values: &[&dyn rusqlite::ToSql],
 ) -> Result<Option<i64>> {
+    let mut stmt = if bulk {
+        conn.prepare_cached(insert)?
+    } else {
+        conn.prepare_cached(&format!("{insert} ON CONFLICT (uuid) DO NOTHING"))?
+    };
     let mut params: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(values.len() + 1);
     let wanted = (wanted > 0).then_some(wanted);
     params.push(&wanted);
@@ -200,6 +206,51 @@ pub(crate) fn date_condition(
     };
     let unindexed = if wide { "+" } else { "" };
     Ok(format!("{unindexed}{column} BETWEEN ?1 AND ?2"))
+}
+
+/// A table being filled from empty by an import: its indexes are dropped while the rows go in
+/// and built again, sorted, at the end — far faster than keeping them up to date row by row.
+/// Everything happens inside the import's transaction, so a failure or a crash leaves the
+/// indexes as they were. Only an empty table is bulk-loaded: rows already there might share a
+/// UUID with a new one, which only the UUID index can tell.
+pub struct BulkLoad {
+    indexes: Vec<String>,
+}
+
+impl BulkLoad {
+    /// Starts a bulk load of `table` when it is empty; otherwise there is nothing to do.
+    pub fn begin(conn: &Connection, table: &str) -> Result<Option<BulkLoad>> {
+        let empty: bool = conn.query_row(
+            &format!("SELECT NOT EXISTS (SELECT 1 FROM {table})"),
+            [],
+            |r| r.get(0),
+        )?;
+        if !empty {
+            return Ok(None);
+        }
+        let mut stmt = conn.prepare(
+            "SELECT name, sql FROM sqlite_schema \
+             WHERE type = 'index' AND tbl_name = ?1 AND sql IS NOT NULL",
+        )?;
+        let indexes: Vec<(String, String)> = stmt
+            .query_map([table], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        for (name, _) in &indexes {
+            conn.execute_batch(&format!("DROP INDEX {name}"))?;
+        }
+        Ok(Some(BulkLoad {
+            indexes: indexes.into_iter().map(|(_, sql)| sql).collect(),
+        }))
+    }
+
+    /// Builds the indexes again.
+    pub fn finish(self, conn: &Connection) -> Result<()> {
+        conn.flush_prepared_statement_cache();
+        for sql in &self.indexes {
+            conn.execute_batch(sql)?;
+        }
+        Ok(())
+    }
 }
 
 /// The number of a record just saved with a new UUID.

@@ -38,21 +38,23 @@ pub fn from_row(row: &Row) -> rusqlite::Result<Referral> {
 
 /// Saves a new referral and returns its number; see `insert_new`.
 pub fn insert(conn: &Connection, r: &Referral) -> Result<i64> {
-    super::saved("referral", insert_new(conn, r)?)
+    super::saved("referral", insert_new(conn, false, r)?)
 }
 
-/// Saves a referral unless one with the same UUID is already there, and returns its number (none
-/// when it was already there). When `r.id` is above 0 and free, that number is kept
-/// (imports); otherwise the next number is used.
-pub fn insert_new(conn: &Connection, r: &Referral) -> Result<Option<i64>> {
-    let mut stmt = conn.prepare_cached(
-        "INSERT INTO referral (id, uuid, consultation_id, date, referred_to, referred_by, reason, \
+/// Saves one referral: the columns in `insert_new`'s order.
+const INSERT: &str = "INSERT INTO referral (id, uuid, consultation_id, date, referred_to, referred_by, reason, \
          consent, urgent, result, result_date, created_at, voided_at, void_reason) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) ON CONFLICT (uuid) DO NOTHING",
-    )?;
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
+
+/// Saves a referral unless one with the same UUID is already there, and returns its number (none
+/// when it was already there). `bulk` is for a table being bulk-loaded (`BulkLoad`), whose UUID
+/// index is built again at the end. When `r.id` is above 0 and free, that number is kept
+/// (imports); otherwise the next number is used.
+pub fn insert_new(conn: &Connection, bulk: bool, r: &Referral) -> Result<Option<i64>> {
     super::insert_keeping_id(
         conn,
-        &mut stmt,
+        INSERT,
+        bulk,
         r.id,
         &[
             &r.uuid,

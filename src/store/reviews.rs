@@ -39,21 +39,23 @@ pub fn from_row(row: &Row) -> rusqlite::Result<Review> {
 
 /// Saves a new review and returns its number; see `insert_new`.
 pub fn insert(conn: &Connection, v: &Review) -> Result<i64> {
-    super::saved("review", insert_new(conn, v)?)
+    super::saved("review", insert_new(conn, false, v)?)
 }
 
-/// Saves a review unless one with the same UUID is already there, and returns its number (none
-/// when it was already there). When `v.id` is above 0 and free, that number is kept
-/// (imports); otherwise the next number is used.
-pub fn insert_new(conn: &Connection, v: &Review) -> Result<Option<i64>> {
-    let mut stmt = conn.prepare_cached(
-        "INSERT INTO review (id, uuid, consultation_id, referral_id, date, status, note, level, \
+/// Saves one review: the columns in `insert_new`'s order.
+const INSERT: &str = "INSERT INTO review (id, uuid, consultation_id, referral_id, date, status, note, level, \
          confidence, follow_up, result, created_at, voided_at, void_reason) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) ON CONFLICT (uuid) DO NOTHING",
-    )?;
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
+
+/// Saves a review unless one with the same UUID is already there, and returns its number (none
+/// when it was already there). `bulk` is for a table being bulk-loaded (`BulkLoad`), whose UUID
+/// index is built again at the end. When `v.id` is above 0 and free, that number is kept
+/// (imports); otherwise the next number is used.
+pub fn insert_new(conn: &Connection, bulk: bool, v: &Review) -> Result<Option<i64>> {
     super::insert_keeping_id(
         conn,
-        &mut stmt,
+        INSERT,
+        bulk,
         v.id,
         &[
             &v.uuid,

@@ -13,7 +13,7 @@ PRAGMA application_id = 1129532487;
 -- A consultation given to another professional (C-<n>).
 CREATE TABLE consultation (
     id                INTEGER PRIMARY KEY,
-    uuid              TEXT NOT NULL UNIQUE,
+    uuid              TEXT NOT NULL,
     date              TEXT NOT NULL,
     advisor           TEXT NOT NULL,
     setting           TEXT NOT NULL,
@@ -40,6 +40,7 @@ CREATE TABLE consultation (
     voided_at         TEXT,
     void_reason       TEXT
 );
+CREATE UNIQUE INDEX consultation_by_uuid ON consultation (uuid);
 CREATE INDEX consultation_by_date ON consultation (date);
 CREATE INDEX consultation_by_family ON consultation (family, date);
 CREATE INDEX consultation_by_follow_up ON consultation (follow_up) WHERE follow_up IS NOT NULL;
@@ -47,7 +48,7 @@ CREATE INDEX consultation_by_follow_up ON consultation (follow_up) WHERE follow_
 -- A referral made from a consultation (R-<n>).
 CREATE TABLE referral (
     id              INTEGER PRIMARY KEY,
-    uuid            TEXT NOT NULL UNIQUE,
+    uuid            TEXT NOT NULL,
     consultation_id INTEGER NOT NULL REFERENCES consultation (id),
     date            TEXT NOT NULL,
     referred_to     TEXT NOT NULL,
@@ -61,13 +62,14 @@ CREATE TABLE referral (
     voided_at       TEXT,
     void_reason     TEXT
 );
+CREATE UNIQUE INDEX referral_by_uuid ON referral (uuid);
 CREATE INDEX referral_by_date ON referral (date);
 CREATE INDEX referral_by_consultation ON referral (consultation_id);
 
 -- A follow-up on a consultation, or the front door's decision on a referral (V-<n>).
 CREATE TABLE review (
     id              INTEGER PRIMARY KEY,
-    uuid            TEXT NOT NULL UNIQUE,
+    uuid            TEXT NOT NULL,
     consultation_id INTEGER REFERENCES consultation (id),
     referral_id     INTEGER REFERENCES referral (id),
     date            TEXT NOT NULL,
@@ -82,6 +84,7 @@ CREATE TABLE review (
     void_reason     TEXT,
     CHECK ((consultation_id IS NULL) <> (referral_id IS NULL))
 );
+CREATE UNIQUE INDEX review_by_uuid ON review (uuid);
 CREATE INDEX review_by_consultation ON review (consultation_id, date);
 CREATE INDEX review_by_referral ON review (referral_id);
 

@@ -305,3 +305,41 @@ fn import_reads_standard_input_and_links_by_uuid() {
         "{err}"
     );
 }
+
+#[test]
+fn an_import_into_an_empty_table_rebuilds_every_index() {
+    let fresh = TestEnv::new();
+    fresh.consult(&[]);
+    let indexes = |env: &TestEnv| {
+        env.sql("SELECT name, sql FROM sqlite_schema WHERE type = 'index' ORDER BY name")
+    };
+    let expected = indexes(&fresh);
+    assert!(expected.iter().any(|r| r[0] == "consultation_by_uuid"));
+
+    let env = voided_fixture();
+    let copy = TestEnv::new();
+    for kind in KINDS {
+        std::fs::write(
+            copy.path("in.csv"),
+            export(&env, kind, &["--include-notes"]),
+        )
+        .unwrap();
+        copy.ok(&["import", "--records", kind, "in.csv"]);
+    }
+    assert_eq!(indexes(&copy), expected);
+    assert_eq!(copy.sql("PRAGMA integrity_check"), [["ok"]]);
+
+    // A UUID twice in one file is refused by line, even when the table was empty.
+    let empty = TestEnv::new();
+    let text = export(&env, "consultations", &["--include-notes"]);
+    let mut lines: Vec<&str> = text.lines().collect();
+    let again = lines[1].replacen("C-", "C-9", 1);
+    lines.push(&again);
+    std::fs::write(empty.path("dup.csv"), lines.join("\n") + "\n").unwrap();
+    let err = empty.fails(&["import", "--records", "consultations", "dup.csv"], 2);
+    assert!(
+        err.contains("column uuid") && err.contains("appears on an earlier line too"),
+        "{err}"
+    );
+    assert_eq!(empty.count("consultation"), 0);
+}
