@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use rusqlite::{Connection, Row, named_params};
 
-use crate::domain::consultation::{Consultation, Voided};
+use crate::domain::consultation::Consultation;
 use crate::domain::period::Period;
 use crate::error::Result;
 
@@ -27,7 +27,6 @@ pub fn split(text: &str) -> Vec<String> {
 }
 
 pub fn from_row(row: &Row) -> rusqlite::Result<Consultation> {
-    let voided_at: Option<String> = row.get(25)?;
     Ok(Consultation {
         id: row.get(0)?,
         uuid: row.get(1)?,
@@ -54,13 +53,7 @@ pub fn from_row(row: &Row) -> rusqlite::Result<Consultation> {
         advice: row.get(22)?,
         follow_up: row.get(23)?,
         created_at: row.get(24)?,
-        voided: match voided_at {
-            Some(at) => Some(Voided {
-                at,
-                reason: row.get::<_, Option<String>>(26)?.unwrap_or_default(),
-            }),
-            None => None,
-        },
+        voided: super::voided(row, 25)?,
     })
 }
 

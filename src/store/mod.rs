@@ -253,6 +253,22 @@ impl BulkLoad {
     }
 }
 
+/// Reads the `voided_at` and `void_reason` columns, at `at` and the one after it.
+pub(crate) fn voided(
+    row: &rusqlite::Row,
+    at: usize,
+) -> rusqlite::Result<Option<crate::domain::consultation::Voided>> {
+    let voided_at: Option<String> = row.get(at)?;
+    voided_at
+        .map(|when| {
+            Ok(crate::domain::consultation::Voided {
+                at: when,
+                reason: row.get::<_, Option<String>>(at + 1)?.unwrap_or_default(),
+            })
+        })
+        .transpose()
+}
+
 /// The number of a record just saved with a new UUID.
 pub(crate) fn saved(kind: &str, number: Option<i64>) -> Result<i64> {
     number.ok_or_else(|| Error::failure(format!("a {kind} with the same UUID is already saved")))

@@ -2,7 +2,6 @@
 
 use rusqlite::{Connection, Row, named_params};
 
-use crate::domain::consultation::Voided;
 use crate::domain::period::Period;
 use crate::domain::referral::Referral;
 use crate::error::Result;
@@ -12,7 +11,6 @@ pub const COLUMNS: &str = "id, uuid, consultation_id, date, referred_to, referre
      consent, urgent, result, result_date, created_at, voided_at, void_reason";
 
 pub fn from_row(row: &Row) -> rusqlite::Result<Referral> {
-    let voided_at: Option<String> = row.get(12)?;
     Ok(Referral {
         id: row.get(0)?,
         uuid: row.get(1)?,
@@ -26,13 +24,7 @@ pub fn from_row(row: &Row) -> rusqlite::Result<Referral> {
         result: row.get(9)?,
         result_date: row.get(10)?,
         created_at: row.get(11)?,
-        voided: match voided_at {
-            Some(at) => Some(Voided {
-                at,
-                reason: row.get::<_, Option<String>>(13)?.unwrap_or_default(),
-            }),
-            None => None,
-        },
+        voided: super::voided(row, 12)?,
     })
 }
 

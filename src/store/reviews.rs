@@ -2,7 +2,6 @@
 
 use rusqlite::{Connection, Row, named_params};
 
-use crate::domain::consultation::Voided;
 use crate::domain::period::Period;
 use crate::domain::review::Review;
 use crate::error::Result;
@@ -13,7 +12,6 @@ pub const COLUMNS: &str = "id, uuid, consultation_id, referral_id, date, status,
      confidence, follow_up, result, created_at, voided_at, void_reason";
 
 pub fn from_row(row: &Row) -> rusqlite::Result<Review> {
-    let voided_at: Option<String> = row.get(12)?;
     Ok(Review {
         id: row.get(0)?,
         uuid: row.get(1)?,
@@ -27,13 +25,7 @@ pub fn from_row(row: &Row) -> rusqlite::Result<Review> {
         follow_up: row.get(9)?,
         result: row.get(10)?,
         created_at: row.get(11)?,
-        voided: match voided_at {
-            Some(at) => Some(Voided {
-                at,
-                reason: row.get::<_, Option<String>>(13)?.unwrap_or_default(),
-            }),
-            None => None,
-        },
+        voided: super::voided(row, 12)?,
     })
 }
 

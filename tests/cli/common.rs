@@ -12,6 +12,23 @@ use tempfile::TempDir;
 /// The fixed "now" every test runs at.
 pub const NOW: &str = "2026-03-15T10:00:00Z";
 
+/// The fewest flags that record a consultation.
+pub const MINIMAL: &[&str] = &[
+    "consult",
+    "--advisor",
+    "S",
+    "--setting",
+    "S",
+    "--agency",
+    "2A",
+    "--family",
+    "F",
+    "--level",
+    "1",
+    "--outcome",
+    "advice",
+];
+
 pub struct TestEnv {
     pub dir: TempDir,
     extra_env: Vec<(String, String)>,

@@ -5,7 +5,7 @@ use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::process::Command;
 
-use crate::common::{NOW, TestEnv, json};
+use crate::common::{MINIMAL, NOW, TestEnv, json};
 
 fn mode(path: &std::path::Path) -> u32 {
     fs::metadata(path).unwrap().permissions().mode() & 0o777
@@ -86,24 +86,7 @@ fn a_read_only_logbook_can_be_read_but_not_written() {
     env.consult(&[]);
     fs::set_permissions(env.db(), fs::Permissions::from_mode(0o400)).unwrap();
     let before = fs::read(env.db()).unwrap();
-    let err = env.fails(
-        &[
-            "consult",
-            "--advisor",
-            "S",
-            "--setting",
-            "S",
-            "--agency",
-            "2A",
-            "--family",
-            "F",
-            "--level",
-            "1",
-            "--outcome",
-            "advice",
-        ],
-        1,
-    );
+    let err = env.fails(MINIMAL, 1);
     assert!(err.contains("is read-only"), "{err}");
     assert_eq!(
         json(&env.ok(&["list", "--format", "json"]))

@@ -3,7 +3,7 @@
 
 use std::fs;
 
-use crate::common::{TestEnv, json};
+use crate::common::{MINIMAL, TestEnv, json};
 
 fn write_config(env: &TestEnv, text: &str) {
     let dir = env.path("home/.config/caselog");
@@ -50,19 +50,9 @@ fn config_can_name_the_logbook_relative_to_itself() {
     let out = env
         .cmd()
         .env_remove("CASELOG_DB")
-        .args([
-            "consult",
-            "--setting",
-            "S",
-            "--agency",
-            "2A",
-            "--family",
-            "F",
-            "--level",
-            "1",
-            "--outcome",
-            "advice",
-        ])
+        // `consult` and every flag after `--advisor S`: the config file gives the advisor.
+        .args(&MINIMAL[..1])
+        .args(&MINIMAL[3..])
         .output()
         .unwrap();
     assert!(

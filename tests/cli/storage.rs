@@ -4,7 +4,7 @@
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 
-use crate::common::TestEnv;
+use crate::common::{MINIMAL, TestEnv};
 
 fn mode(path: &std::path::Path) -> u32 {
     fs::metadata(path).unwrap().permissions().mode() & 0o777
@@ -23,21 +23,7 @@ fn the_default_logbook_and_its_directory_are_private() {
     let out = env
         .cmd()
         .env_remove("CASELOG_DB")
-        .args([
-            "consult",
-            "--advisor",
-            "S",
-            "--setting",
-            "S",
-            "--agency",
-            "2A",
-            "--family",
-            "F",
-            "--level",
-            "1",
-            "--outcome",
-            "advice",
-        ])
+        .args(MINIMAL)
         .output()
         .unwrap();
     assert!(
@@ -82,24 +68,7 @@ fn a_logbook_from_a_newer_caselog_is_refused_untouched() {
     env.consult(&[]);
     env.sql("PRAGMA user_version = 99");
     let before = fs::read(env.db()).unwrap();
-    for args in [
-        &["list"][..],
-        &[
-            "consult",
-            "--advisor",
-            "S",
-            "--setting",
-            "S",
-            "--agency",
-            "2A",
-            "--family",
-            "F",
-            "--level",
-            "1",
-            "--outcome",
-            "advice",
-        ],
-    ] {
+    for args in [&["list"][..], MINIMAL] {
         let err = env.fails(args, 1);
         assert!(
             err.contains(
