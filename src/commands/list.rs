@@ -108,7 +108,9 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
                     c.advisor.clone(),
                 ]);
             }
-            writeln!(out, "{table}")?;
+            if !found.is_empty() {
+                writeln!(out, "{table}")?;
+            }
             writeln!(
                 out,
                 "{} consultation{}",

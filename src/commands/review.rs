@@ -407,7 +407,9 @@ fn list(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
                     outcome,
                 ]);
             }
-            writeln!(out, "{table}")?;
+            if !items.is_empty() {
+                writeln!(out, "{table}")?;
+            }
             let follow_ups = items.iter().filter(|i| i.kind == "follow-up").count();
             writeln!(
                 out,
