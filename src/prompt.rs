@@ -2,9 +2,13 @@
 //! line did not give — pick lists with labels for codes, the checklist as a multi-select per
 //! domain, and text and dates checked as they are typed — then asks to confirm.
 
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
 use chrono::NaiveDate;
 use dialoguer::theme::{ColorfulTheme, SimpleTheme, Theme};
 use dialoguer::{Confirm, Input, MultiSelect, Select};
+use signal_hook::consts::SIGINT;
 
 use crate::domain::checklist::{self, Checklist, Domain};
 use crate::domain::codes::{AGENCY, CONSENT, CodeList, FACTOR, MODE, OUTCOME};
@@ -34,13 +38,29 @@ impl Form {
         Form { theme }
     }
 
-    /// Asks for every field of `draft` that is still unset.
+    /// Asks for every field of `draft` that is still unset. Ctrl-C breaks the questions off
+    /// with an error rather than ending the program, so that the caller can keep what was
+    /// typed; the cursor is shown again either way.
     pub fn complete(
         &self,
         draft: &mut Draft,
         checklist: &Checklist,
         today: NaiveDate,
     ) -> Result<()> {
+        // While a handler is registered, SIGINT no longer ends the process: the prompt that was
+        // reading a key returns an "interrupted" error instead.
+        let interrupted = Arc::new(AtomicBool::new(false));
+        let handler = signal_hook::flag::register(SIGINT, interrupted)?;
+        let asked = self.ask(draft, checklist, today);
+        signal_hook::low_level::unregister(handler);
+        let _ = dialoguer::console::Term::stderr().show_cursor();
+        if asked.is_err() {
+            eprintln!(); // leave the half-answered question's line
+        }
+        asked
+    }
+
+    fn ask(&self, draft: &mut Draft, checklist: &Checklist, today: NaiveDate) -> Result<()> {
         eprintln!("New consultation — press Enter to accept a default or skip an optional field.");
         if draft.date.is_none() {
             let answer = self.text("Date of the consultation", Some("today"), true, |s| {

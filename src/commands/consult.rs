@@ -144,7 +144,18 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
     if asked {
         draft.check_given(&checklist, today)?;
         let form = Form::new();
-        form.complete(&mut draft, &checklist, today)?;
+        // Answers are kept in the draft as they are given: if the form is broken off (Ctrl-C,
+        // a closed terminal), what was typed so far is printed so that none of it is lost.
+        form.complete(&mut draft, &checklist, today).map_err(|e| {
+            Error::failure(format!(
+                "not saved: the questions were broken off ({})",
+                e.message
+            ))
+            .hint(format!(
+                "what you had typed, to finish later: {}",
+                command_line(&draft)
+            ))
+        })?;
         let c = draft.validate(&checklist, today, String::new(), String::new())?;
         eprintln!("\n{}", summary(&c, &checklist, None));
         if !form.confirm("Save this consultation?")? {

@@ -182,3 +182,21 @@ fn declining_to_save_writes_nothing_and_prints_the_command_to_record_it() {
     s.expect(Eof).expect("caselog ends");
     assert!(!env.db().exists(), "nothing written");
 }
+
+#[test]
+fn breaking_off_the_questions_keeps_what_was_typed() {
+    let env = TestEnv::new();
+    let mut s = session(&env, &["consult", "--advisor", "Sam", "--agency", "gp"]);
+    answer(&mut s, "Date of the consultation", &["2026-03-02", ENTER]);
+    answer(&mut s, "Setting (where)", &["Elm GP practice", ENTER]);
+    answer(&mut s, "How", &[DOWN, ENTER]); // phone
+    answer(&mut s, "Consultee's role", &["practice nurse", ENTER]);
+    s.expect("Family reference").expect("the family question");
+    s.send("\x03").expect("Ctrl-C");
+    s.expect("not saved: the questions were broken off")
+        .expect("reported");
+    s.expect("--date 2026-03-02 --advisor Sam --setting 'Elm GP practice' --mode phone --agency gp --role 'practice nurse'")
+        .expect("what was typed, as a command");
+    s.expect(Eof).expect("caselog ends");
+    assert!(!env.db().exists(), "nothing written");
+}
