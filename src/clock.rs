@@ -1,7 +1,7 @@
 //! The time caselog runs at. Normally the system clock; `CASELOG_NOW` (an RFC 3339 timestamp or
 //! an ISO date) fixes it, so that scripted tests and examples give the same output every time.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Local, NaiveDate, Utc};
 
 use crate::error::{Error, Result};
 
@@ -39,8 +39,10 @@ impl Clock {
         Clock { now }
     }
 
+    /// Today's date where the advisor is (the local time zone): at ten past midnight in
+    /// summer, today is already today, not UTC's yesterday.
     pub fn today(&self) -> NaiveDate {
-        self.now.date_naive()
+        self.now.with_timezone(&Local).date_naive()
     }
 
     /// The timestamp stored as `created_at`: UTC, to the second.

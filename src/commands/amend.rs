@@ -482,14 +482,11 @@ fn only(given: &[&'static str], allowed: &[&str], id: RecordId, what: &str) -> R
 }
 
 fn refuse_voided(id: RecordId, voided: &Option<Voided>) -> Result<()> {
-    match voided {
-        Some(v) => Err(Error::input(format!(
-            "{id} was voided ({}): a voided record cannot be amended",
-            v.reason
-        ))
-        .hint("`caselog show` still shows it; record a new entry if one is needed")),
-        None => Ok(()),
-    }
+    super::refuse_voided(
+        id,
+        voided,
+        "a voided record cannot be amended; record a new entry if one is needed",
+    )
 }
 
 /// Refuses a new date that would put it after records made from it.

@@ -23,6 +23,22 @@ use crate::cli::{Cli, Command};
 use crate::context::Context;
 use crate::error::Result;
 
+/// Refuses to act on a voided record. The message does not repeat why it was voided: that is
+/// record content, which `caselog show` gives to whoever asks for it.
+pub(crate) fn refuse_voided(
+    id: crate::domain::ids::RecordId,
+    voided: &Option<crate::domain::consultation::Voided>,
+    refused: &str,
+) -> Result<()> {
+    match voided {
+        Some(_) => Err(
+            crate::error::Error::input(format!("{id} was voided: {refused}"))
+                .hint(format!("`caselog show {id}` shows when and why")),
+        ),
+        None => Ok(()),
+    }
+}
+
 pub fn run(cli: Cli) -> Result<()> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());

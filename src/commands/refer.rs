@@ -7,7 +7,7 @@ use crate::context::Context;
 use crate::domain::codes::{DESTINATION, RESULT};
 use crate::domain::ids::{RecordId, RecordKind};
 use crate::domain::referral::{Draft, Referral};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::render;
 use crate::store::{consultations, referrals};
 
@@ -65,13 +65,11 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
     let tx = logbook.write()?;
     let consultation = consultations::get(&tx, number)?
         .ok_or_else(|| super::show::not_found(RecordId::new(RecordKind::Consultation, number)))?;
-    if let Some(v) = &consultation.voided {
-        return Err(Error::input(format!(
-            "C-{number} was voided ({}): a referral cannot be recorded from it",
-            v.reason
-        ))
-        .hint("record the referral from the consultation that replaced it"));
-    }
+    super::refuse_voided(
+        RecordId::new(RecordKind::Consultation, number),
+        &consultation.voided,
+        "record the referral from the consultation that replaced it",
+    )?;
     let mut r = draft.validate(
         number,
         consultation.date,

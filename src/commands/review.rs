@@ -175,14 +175,11 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
 
 /// Refuses a record that was voided.
 fn refuse_voided(id: RecordId, voided: &Option<crate::domain::consultation::Voided>) -> Result<()> {
-    match voided {
-        Some(v) => Err(Error::input(format!(
-            "{id} was voided ({}): it cannot be reviewed",
-            v.reason
-        ))
-        .hint("`caselog show` shows voided records; review the record that replaced it")),
-        None => Ok(()),
-    }
+    super::refuse_voided(
+        id,
+        voided,
+        "it cannot be reviewed; review the record that replaced it",
+    )
 }
 
 fn follow_up(args: &Args, number: i64, ctx: &Context, out: &mut dyn Write) -> Result<()> {

@@ -89,13 +89,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
 }
 
 fn refuse_twice(id: RecordId, voided: &Option<Voided>) -> Result<()> {
-    match voided {
-        Some(v) => Err(
-            Error::input(format!("{id} is already voided ({}, {})", v.at, v.reason))
-                .hint("`caselog show` shows when and why it was voided"),
-        ),
-        None => Ok(()),
-    }
+    super::refuse_voided(id, voided, "it is already voided")
 }
 
 /// Refuses to void a record while records made from it still stand.

@@ -8,7 +8,7 @@ use super::checklist::{self, Checklist};
 use super::codes::{AGENCY, CONSENT, FACTOR, MODE, OUTCOME};
 use super::dates;
 use super::ids::serialize_consultation_id;
-use super::text;
+use super::text::{self, given};
 use crate::error::{Error, Result};
 
 /// A consultation as stored. Serialises with the field names of the domain brief.
@@ -79,11 +79,6 @@ pub struct Draft {
 /// Largest number of children one consultation can be about.
 pub const CHILDREN_MAX: u32 = 30;
 
-/// A value that was given and is not blank.
-fn given(value: &Option<String>) -> Option<&str> {
-    value.as_deref().filter(|s| !s.trim().is_empty())
-}
-
 /// A level of need, 1 to 4.
 pub fn parse_level(field: &str, input: &str) -> Result<u8> {
     parse_number(field, input, 1, 4, "a level of need from 1 to 4")
@@ -113,8 +108,10 @@ pub fn parse_children(field: &str, input: &str) -> Result<u32> {
 
 fn parse_number(field: &str, input: &str, min: u8, max: u8, valid: &str) -> Result<u8> {
     let text = input.trim();
-    text.parse::<u8>()
-        .ok()
+    // Digits only: Rust would also read "+2" as 2.
+    Some(text)
+        .filter(|t| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()))
+        .and_then(|t| t.parse::<u8>().ok())
         .filter(|n| (min..=max).contains(n))
         .ok_or_else(|| {
             Error::input(format!("{field} '{text}' is not valid"))
@@ -152,7 +149,7 @@ impl Draft {
     /// The required fields still missing, by flag. `--level` is required when no indicator is
     /// ticked, since there is then no suggested level to default to.
     pub fn missing(&self) -> Vec<&'static str> {
-        let given = [
+        let required = [
             &self.advisor,
             &self.setting,
             &self.agency,
@@ -161,11 +158,15 @@ impl Draft {
         ];
         let mut missing: Vec<_> = REQUIRED
             .iter()
-            .zip(given)
-            .filter(|(_, value)| value.as_deref().is_none_or(|v| v.trim().is_empty()))
+            .zip(required)
+            .filter(|(_, value)| given(value).is_none())
             .map(|(flag, _)| *flag)
             .collect();
-        if self.indicators.is_empty() && self.level.is_none() {
+        let ticked = self
+            .indicators
+            .iter()
+            .any(|i| checklist::split_list(i).next().is_some());
+        if !ticked && given(&self.level).is_none() {
             missing.push("--level");
         }
         missing
@@ -232,7 +233,14 @@ impl Draft {
         let given_level = given(&self.level)
             .map(|l| parse_level("--level", l))
             .transpose()?;
-        let level = given_level.or(suggested_level).unwrap_or(0);
+        let level = match given_level.or(suggested_level) {
+            Some(level) => level,
+            None if complete => {
+                return Err(Error::input("missing --level")
+                    .hint("no indicator is ticked, so give your judgement of the level (1–4)"));
+            }
+            None => 0, // only checking the fields given so far
+        };
         let rationale = note("--rationale", &self.rationale)?;
         if complete
             && let Some(suggested) = suggested_level

@@ -8,7 +8,7 @@ use super::codes::{CONSENT, DESTINATION, REFERRED_BY};
 use super::consultation::Voided;
 use super::dates;
 use super::ids::{serialize_consultation_id, serialize_referral_id};
-use super::text;
+use super::text::{self, given};
 use crate::error::{Error, Result};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -57,10 +57,6 @@ pub fn parse_yes_no(field: &str, input: &str) -> Result<bool> {
         other => Err(Error::input(format!("{field} '{other}' is not yes or no"))
             .hint(format!("{field} is yes or no"))),
     }
-}
-
-fn given(value: &Option<String>) -> Option<&str> {
-    value.as_deref().filter(|s| !s.trim().is_empty())
 }
 
 impl Draft {

@@ -10,7 +10,7 @@ use super::dates;
 use super::ids::{
     serialize_optional_consultation_id, serialize_optional_referral_id, serialize_review_id,
 };
-use super::text;
+use super::text::{self, given};
 use crate::error::{Error, Result};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -59,10 +59,6 @@ pub struct FollowUpDraft {
 pub struct ResultDraft {
     pub date: Option<String>,
     pub result: Option<String>,
-}
-
-fn given(value: &Option<String>) -> Option<&str> {
-    value.as_deref().filter(|s| !s.trim().is_empty())
 }
 
 /// The review date: today by default, not in the future, not before the record reviewed.

@@ -8,6 +8,11 @@ pub const SHORT_MAX: usize = 200;
 /// Longest note (worry, strengths, advice, rationale, review note), in characters.
 pub const NOTE_MAX: usize = 4000;
 
+/// A value that was given and is not blank.
+pub fn given(value: &Option<String>) -> Option<&str> {
+    value.as_deref().filter(|s| !s.trim().is_empty())
+}
+
 /// A required one-line field: trimmed, not empty, no control characters, at most SHORT_MAX.
 pub fn short(field: &str, input: &str) -> Result<String> {
     let text = input.trim();
