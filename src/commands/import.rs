@@ -6,6 +6,7 @@
 //! logbook is skipped, so importing a file twice adds nothing), their IDs when free, and their
 //! `created_at`.
 
+use std::borrow::BorrowMut;
 use std::collections::{HashMap, HashSet};
 use std::io::{Read, Write};
 use std::path::PathBuf;
@@ -90,8 +91,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
             ctx.open_for_writing()
         }
     };
-    let Summary { added, skipped } =
-        import_csv(std::io::BufReader::new(input), &request, open)?;
+    let Summary { added, skipped } = import_csv(std::io::BufReader::new(input), &request, open)?;
     let noun = args.records.noun();
     if args.dry_run {
         writeln!(
@@ -132,17 +132,18 @@ pub struct Summary {
 }
 
 /// The import itself: reads the header, then opens the logbook with `open` (so that a file
-/// with a bad header creates nothing), then checks and saves every row in one write
+/// with a bad header creates nothing; `open` may also lend one already open), then checks and saves every row in one write
 /// transaction, committed only when every row is valid and this is not a dry run.
-pub fn import_csv<R: Read>(
+pub fn import_csv<R: Read, L: BorrowMut<Logbook>>(
     input: R,
     request: &Request,
-    open: impl FnOnce() -> Result<Logbook>,
+    open: impl FnOnce() -> Result<L>,
 ) -> Result<Summary> {
     let shown = request.shown;
     let mut reader = exchange::reader(input);
     let columns = Columns::read(&mut reader, request.records, shown)?;
-    let mut logbook = open()?;
+    let mut opened = open()?;
+    let logbook: &mut Logbook = opened.borrow_mut();
     // A large import touches index pages all over the file: a bigger page cache keeps them in
     // memory instead of reading them back from the operating system again and again.
     logbook
