@@ -133,7 +133,10 @@ fuzz_target!(|data: &[u8]| {
     match result {
         Err(e) => {
             assert_eq!(e.exit_code(), 2, "an input error: {}", e.message);
-            assert!(dump(&logbook) == before, "a failed import changed the logbook");
+            assert!(
+                dump(&logbook) == before,
+                "a failed import changed the logbook"
+            );
         }
         Ok(_) => {
             let mut copy = Logbook::in_memory().expect("logbook");
