@@ -48,7 +48,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
 }
 
 /// Writes the records as CSV to `out`, one row at a time.
-fn write_csv(
+pub fn write_csv(
     conn: &rusqlite::Connection,
     period: Period,
     records: Records,

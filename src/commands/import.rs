@@ -6,6 +6,7 @@
 //! logbook is skipped, so importing a file twice adds nothing), their IDs when free, and their
 //! `created_at`.
 
+use std::borrow::BorrowMut;
 use std::collections::{HashMap, HashSet};
 use std::io::{Read, Write};
 use std::path::PathBuf;
@@ -68,28 +69,88 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
                 .hint("give the path of a CSV file written by `caselog export`, or - for stdin")
         })?)
     };
-    let mut reader = exchange::reader(std::io::BufReader::new(input));
-    let columns = Columns::read(&mut reader, args.records, &shown)?;
-
+    let request = Request {
+        records: args.records,
+        shown: &shown,
+        checklist: &checklist,
+        today: ctx.clock.today(),
+        now: ctx.clock.timestamp(),
+        dry_run: args.dry_run,
+    };
     // A dry run against a logbook that does not exist yet checks against an empty one in a
     // temporary directory, so that nothing is created.
-    let scratch;
-    let mut logbook = if args.dry_run && !ctx.logbook_exists()? {
-        scratch = tempfile::tempdir()?;
-        Logbook::open(
-            &scratch.path().join("dry-run.db"),
-            Access::Create { make_dir: false },
-        )?
-    } else {
-        ctx.open_for_writing()?
+    let mut scratch = None;
+    let open = || {
+        if args.dry_run && !ctx.logbook_exists()? {
+            let dir: &tempfile::TempDir = scratch.insert(tempfile::tempdir()?);
+            Logbook::open(
+                &dir.path().join("dry-run.db"),
+                Access::Create { make_dir: false },
+            )
+        } else {
+            ctx.open_for_writing()
+        }
     };
+    let Summary { added, skipped } = import_csv(std::io::BufReader::new(input), &request, open)?;
+    let noun = args.records.noun();
+    if args.dry_run {
+        writeln!(
+            out,
+            "Dry run: would add {added} {noun} from {shown}; would skip {skipped} already in the \
+             logbook (same UUID). Nothing was written."
+        )?;
+    } else {
+        writeln!(
+            out,
+            "Added {added} {noun} from {shown}; skipped {skipped} already in the logbook (same UUID)."
+        )?;
+    }
+    Ok(())
+}
+
+/// What to import, and against what.
+pub struct Request<'a> {
+    /// Which records the file holds.
+    pub records: Records,
+    /// How the file is named in messages.
+    pub shown: &'a str,
+    /// The checklist the suggested levels are derived from.
+    pub checklist: &'a Checklist,
+    /// Today, for dates that may not be in the future.
+    pub today: NaiveDate,
+    /// The `created_at` of rows that do not give one.
+    pub now: String,
+    /// Check every row without writing anything.
+    pub dry_run: bool,
+}
+
+/// What an import added, and what it skipped as already in the logbook (same UUID).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Summary {
+    pub added: u64,
+    pub skipped: u64,
+}
+
+/// The import itself: reads the header, then opens the logbook with `open` (so that a file
+/// with a bad header creates nothing; `open` may also lend one already open), then checks and saves every row in one write
+/// transaction, committed only when every row is valid and this is not a dry run.
+pub fn import_csv<R: Read, L: BorrowMut<Logbook>>(
+    input: R,
+    request: &Request,
+    open: impl FnOnce() -> Result<L>,
+) -> Result<Summary> {
+    let shown = request.shown;
+    let mut reader = exchange::reader(input);
+    let columns = Columns::read(&mut reader, request.records, shown)?;
+    let mut opened = open()?;
+    let logbook: &mut Logbook = opened.borrow_mut();
     // A large import touches index pages all over the file: a bigger page cache keeps them in
     // memory instead of reading them back from the operating system again and again.
     logbook
         .conn
         .pragma_update(None, "cache_size", -IMPORT_CACHE_KIB)?;
     let tx = logbook.write()?;
-    let table = match args.records {
+    let table = match request.records {
         Records::Consultations => "consultation",
         Records::Referrals => "referral",
         Records::Reviews => "review",
@@ -98,16 +159,16 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
     let mut import = Import {
         bulk: bulk.is_some(),
         conn: &tx,
-        checklist: &checklist,
-        today: ctx.clock.today(),
-        now: ctx.clock.timestamp(),
+        checklist: request.checklist,
+        today: request.today,
+        now: request.now.clone(),
         columns: &columns,
         seen: HashSet::new(),
         errors: Vec::new(),
         added: 0,
         skipped: 0,
     };
-    let bar = progress::bar(None, args.records.noun());
+    let bar = progress::bar(None, request.records.noun());
     let mut record = csv::StringRecord::new();
     loop {
         match reader.read_record(&mut record) {
@@ -126,7 +187,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
             record: &record,
             columns: &columns,
         };
-        import.row(args.records, line, &row)?;
+        import.row(request.records, line, &row)?;
         bar.inc(1);
         if import.errors.len() >= MAX_ERRORS {
             break;
@@ -148,26 +209,19 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
         ))
         .hint("correct those rows and import the file again; docs/export.md lists the columns"));
     }
-    let (added, skipped) = (import.added, import.skipped);
-    let noun = args.records.noun();
-    if args.dry_run {
+    let summary = Summary {
+        added: import.added,
+        skipped: import.skipped,
+    };
+    if request.dry_run {
         drop(tx);
-        writeln!(
-            out,
-            "Dry run: would add {added} {noun} from {shown}; would skip {skipped} already in the \
-             logbook (same UUID). Nothing was written."
-        )?;
     } else {
         if let Some(bulk) = bulk {
             bulk.finish(&tx)?;
         }
         tx.commit()?;
-        writeln!(
-            out,
-            "Added {added} {noun} from {shown}; skipped {skipped} already in the logbook (same UUID)."
-        )?;
     }
-    Ok(())
+    Ok(summary)
 }
 
 /// A CSV reading problem, in words.

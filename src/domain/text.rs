@@ -49,7 +49,8 @@ pub fn note(field: &str, input: &str) -> Result<Option<String>> {
         );
     }
     check_length(field, text, NOTE_MAX)?;
-    Ok(Some(text.replace("\r\n", "\n")))
+    // Every line break stored as \n, so that reading a note back (an import) changes nothing.
+    Ok(Some(text.replace("\r\n", "\n").replace('\r', "\n")))
 }
 
 fn check_length(field: &str, text: &str, max: usize) -> Result<()> {
@@ -86,6 +87,10 @@ mod tests {
     fn notes_keep_line_breaks_and_may_be_empty() {
         assert_eq!(note("--worry", "").unwrap(), None);
         assert_eq!(note("--worry", "a\r\nb").unwrap().unwrap(), "a\nb");
+        // Found by the export → import property test: "\r\r\n" once became "\r\n", then "\n".
+        let once = note("--worry", "a\r\r\nb").unwrap().unwrap();
+        assert_eq!(once, "a\n\nb");
+        assert_eq!(note("--worry", &once).unwrap().unwrap(), once);
         assert!(note("--worry", "a\u{1b}[31m").is_err());
         assert!(note("--worry", &"é".repeat(NOTE_MAX + 1)).is_err());
     }

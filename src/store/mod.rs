@@ -77,6 +77,20 @@ impl Logbook {
         Ok(logbook)
     }
 
+    /// A logbook held in memory, with the same schema and checks as a file: for fuzzing and
+    /// property tests, which open thousands of logbooks and need none of them on disk.
+    pub fn in_memory() -> Result<Logbook> {
+        let mut conn = Connection::open_in_memory()?;
+        conn.pragma_update(None, "foreign_keys", true)?;
+        schema::migrations()
+            .to_latest(&mut conn)
+            .map_err(|e| Error::failure(format!("cannot create its schema: {e}")))?;
+        Ok(Logbook {
+            conn,
+            path: ":memory:".into(),
+        })
+    }
+
     /// Sets the pragmas and checks the schema; a read-only logbook is only checked.
     fn prepare(&mut self, read_only: bool) -> Result<()> {
         let conn = &mut self.conn;

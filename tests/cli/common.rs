@@ -59,7 +59,12 @@ impl TestEnv {
 
     /// The caselog binary with a clean environment pointing at this test's files.
     pub fn cmd(&self) -> Command {
-        let mut cmd = Command::cargo_bin("caselog").expect("caselog binary");
+        Command::from_std(self.process())
+    }
+
+    /// The same as `cmd`, as a plain process to spawn and control (kill) while it runs.
+    pub fn process(&self) -> std::process::Command {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_caselog"));
         cmd.env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("HOME", self.path("home"))

@@ -407,8 +407,14 @@ fn voided_records_leave_list_review_and_history_but_show_finds_them() {
     assert!(env.ok(&["show", "R-1"]).contains("VOIDED"));
 
     let err = env.fails(&["void", "C-2", "--reason", "again"], 2);
-    assert!(err.contains("C-2 was voided: it is already voided"), "{err}");
-    assert!(!err.contains("duplicate"), "the reason is record content: {err}");
+    assert!(
+        err.contains("C-2 was voided: it is already voided"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("duplicate"),
+        "the reason is record content: {err}"
+    );
     let err = env.fails(&["amend", "C-2", "--level", "3", "--reason", "r"], 2);
     assert!(err.contains("C-2 was voided"), "{err}");
     let err = env.fails(&["void", "V-9", "--reason", "r"], 2);

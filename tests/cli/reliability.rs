@@ -249,3 +249,199 @@ fn error_messages_do_not_reveal_record_content() {
         );
     }
 }
+
+/// Every row of every table, and the schema, in a fixed order: what "unchanged" means.
+fn every_row(db: &std::path::Path) -> Vec<(String, Vec<Vec<String>>)> {
+    let mut tables: Vec<String> = crate::common::sql_at(
+        db,
+        "SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name",
+    )
+    .into_iter()
+    .map(|row| row[0].clone())
+    .collect();
+    tables.push("sqlite_schema".into());
+    tables
+        .into_iter()
+        .map(|t| {
+            let rows = crate::common::sql_at(db, &format!("SELECT * FROM \"{t}\" ORDER BY 1, 2"));
+            (t, rows)
+        })
+        .collect()
+}
+
+/// Writes `n` valid consultations in the exchange format, each with its own UUID.
+fn write_consultations(path: &std::path::Path, n: u64) {
+    let mut w = csv::Writer::from_path(path).unwrap();
+    w.write_record([
+        "uuid", "date", "advisor", "setting", "agency", "family", "level", "outcome", "worry",
+    ])
+    .unwrap();
+    for i in 0..n {
+        w.write_record([
+            &format!("00000000-0000-4000-8000-{i:012x}"),
+            "2026-03-01",
+            "Imported Advisor",
+            "Northgate children's centre",
+            "3B",
+            &format!("IMP-{i}"),
+            "2",
+            "advice",
+            "Worried about attendance, and \"tiredness\" in class",
+        ])
+        .unwrap();
+    }
+    w.flush().unwrap();
+}
+
+/// A logbook of three consultations, checkpointed into its main file.
+fn three_consultations() -> TestEnv {
+    let env = TestEnv::new();
+    for family in ["F-1", "F-2", "F-3"] {
+        env.consult(&["--family", family, "--worry", "Late most days"]);
+    }
+    env.ok(&["check"]);
+    env
+}
+
+#[test]
+fn a_crash_during_an_import_leaves_the_logbook_as_it_was() {
+    use std::os::unix::process::ExitStatusExt;
+    use std::time::{Duration, Instant};
+
+    let mut rows = 200_000;
+    let (env, status) = loop {
+        let env = three_consultations();
+        write_consultations(&env.path("big.csv"), rows);
+        let before = every_row(&env.db());
+        let mut import = env
+            .process()
+            .args(["import", "big.csv"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        // Kill it once it has spilled uncommitted pages into the write-ahead log: well into the
+        // import, and long before its commit.
+        let wal = env.path("logbook.db-wal");
+        let started = Instant::now();
+        let finished = loop {
+            if let Some(status) = import.try_wait().unwrap() {
+                break Some(status);
+            }
+            let spilled = fs::metadata(&wal).is_ok_and(|m| m.len() > 1 << 20);
+            if spilled || started.elapsed() > Duration::from_secs(60) {
+                break None;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        };
+        if finished.is_some() {
+            // The import won the race: try again with a file that takes longer.
+            assert!(
+                rows < 2_000_000,
+                "an import of {rows} rows could not be interrupted"
+            );
+            rows *= 2;
+            continue;
+        }
+        import.kill().unwrap();
+        let status = import.wait().unwrap();
+        assert_eq!(every_row(&env.db()), before, "the logbook changed");
+        break (env, status);
+    };
+    assert_eq!(
+        status.signal(),
+        Some(9),
+        "the import was killed: {status:?}"
+    );
+    assert_eq!(env.sql("PRAGMA integrity_check"), [["ok"]]);
+    assert_eq!(
+        env.sql("SELECT id, family FROM consultation ORDER BY id"),
+        [["1", "F-1"], ["2", "F-2"], ["3", "F-3"]]
+    );
+    let listed = json(&env.ok(&["list", "--format", "json"]));
+    assert_eq!(listed.as_array().unwrap().len(), 3);
+    let report = json(&env.ok(&["check", "--format", "json"]));
+    assert_eq!(report["ok"], true);
+}
+
+#[test]
+fn an_export_while_others_record_is_one_consistent_snapshot() {
+    let env = TestEnv::new();
+    env.consult(&[]);
+    std::thread::scope(|scope| {
+        let writers: Vec<_> = (0..4)
+            .map(|w| {
+                let env = &env;
+                scope.spawn(move || {
+                    for n in 0..25 {
+                        let out = env
+                            .process()
+                            .args([
+                                "consult",
+                                "--advisor",
+                                "A",
+                                "--setting",
+                                "S",
+                                "--agency",
+                                "2A",
+                                "--family",
+                                &format!("W{w}-{n}"),
+                                "--level",
+                                "2",
+                                "--outcome",
+                                "advice",
+                            ])
+                            .output()
+                            .unwrap();
+                        assert!(
+                            out.status.success(),
+                            "writer {w} consultation {n}: {}",
+                            String::from_utf8_lossy(&out.stderr)
+                        );
+                    }
+                })
+            })
+            .collect();
+        let mut exports = 0;
+        let mut last = 0;
+        loop {
+            let done = writers.iter().all(|w| w.is_finished());
+            let csv = env.ok(&["export", "--from", "2026-03-01", "--to", "2026-03-15"]);
+            let mut reader = csv::Reader::from_reader(csv.as_bytes());
+            assert_eq!(reader.headers().unwrap().len(), 21);
+            let ids: Vec<u64> = reader
+                .records()
+                .map(|row| {
+                    let row = row.unwrap_or_else(|e| panic!("unreadable row ({e}) in:\n{csv}"));
+                    assert_eq!(row.len(), 21, "{row:?}");
+                    assert!(!row[1].is_empty() && &row[20] == NOW, "{row:?}");
+                    row[0].strip_prefix("C-").unwrap().parse().unwrap()
+                })
+                .collect();
+            // IDs are given in order and none is voided: a snapshot is C-1 up to some C-n, and
+            // each export sees at least what the one before it did.
+            let n = ids.len() as u64;
+            assert_eq!(ids, (1..=n).collect::<Vec<_>>(), "export {exports}");
+            assert!(
+                n >= last,
+                "export {exports} saw {n} consultations, fewer than {last}"
+            );
+            last = n;
+            exports += 1;
+            if done {
+                break;
+            }
+        }
+        for w in writers {
+            w.join().expect("every writer succeeded");
+        }
+        assert_eq!(
+            last, 101,
+            "the last export, after every writer, has them all"
+        );
+        assert!(
+            exports > 2,
+            "only {exports} exports ran while the writers wrote"
+        );
+    });
+}
