@@ -120,11 +120,6 @@ pub const REVIEW_COLUMNS: &[&str] = &[
 /// The review columns of free text, written only when asked for.
 pub const REVIEW_NOTE_COLUMNS: &[&str] = &["note"];
 
-/// `yes` or `no`, as the `urgent` column is written.
-pub fn yes_no(value: bool) -> &'static str {
-    if value { "yes" } else { "no" }
-}
-
 /// One referral's cells, in the order of `Records::Referrals.header`.
 pub fn referral_row(r: &Referral, consultation_uuid: &str, include_notes: bool) -> Vec<String> {
     let mut row = vec![
@@ -136,7 +131,7 @@ pub fn referral_row(r: &Referral, consultation_uuid: &str, include_notes: bool) 
         r.to.clone(),
         r.by.clone(),
         or_blank(&r.consent),
-        yes_no(r.urgent).to_string(),
+        crate::domain::referral::yes_no(r.urgent).to_string(),
         r.result.clone(),
         or_blank(&r.result_date),
         r.created_at.clone(),

@@ -429,7 +429,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
                     let before = referrals::get(&tx, r)?
                         .ok_or_else(|| Error::failure(format!("R-{r} is missing")))?;
                     let mut after = before.clone();
-                    super::review::apply_latest_result(&mut after, &reviews::for_referral(&tx, r)?);
+                    after.follow_latest_review(&reviews::for_referral(&tx, r)?);
                     let why = format!("{id} amended: {reason}");
                     for change in amendment::changes(&before.fields(), &after.fields()) {
                         amendments::insert(&tx, RecordKind::Referral, r, &change, &why, &at)?;

@@ -16,12 +16,12 @@ use rusqlite::Connection;
 
 use crate::context::Context;
 use crate::domain::checklist::Checklist;
-use crate::domain::codes::{CONSENT, DESTINATION, REFERRED_BY, RESULT, STATUS};
-use crate::domain::consultation::{self, Consultation, Draft};
+use crate::domain::codes::RESULT;
+use crate::domain::consultation::{self, Consultation, Draft, Voided};
+use crate::domain::dates;
 use crate::domain::ids::{RecordId, RecordKind};
-use crate::domain::referral::Referral;
-use crate::domain::review::Review;
-use crate::domain::{dates, text};
+use crate::domain::referral::{self, Referral};
+use crate::domain::review::{FollowUpDraft, ResultDraft, Review};
 use crate::error::{Error, Result};
 use crate::exchange::{self, Records};
 use crate::progress;
@@ -330,6 +330,7 @@ const FLAG_COLUMNS: &[(&str, &str)] = &[
     ("--confidence-before", "confidence_before"),
     ("--confidence-after", "confidence_after"),
     ("--consultee-level", "consultee_level"),
+    ("--confidence", "confidence"),
     ("--follow-up", "follow_up"),
     ("--indicator", "indicators"),
     ("--rationale", "rationale"),
@@ -348,6 +349,13 @@ const FLAG_COLUMNS: &[(&str, &str)] = &[
     ("--mode", "mode"),
     ("--role", "role"),
     ("--date", "date"),
+    ("--result", "result"),
+    ("--status", "status"),
+    ("--urgent", "urgent"),
+    ("--reason", "reason"),
+    ("--note", "note"),
+    ("--to", "to"),
+    ("--by", "by"),
 ];
 
 /// Turns a validation error worded for `consult`'s flags into one about the file's columns.
@@ -422,13 +430,28 @@ impl Import<'_> {
                 let added = match saved {
                     Saved::Consultation(c) => consultations::insert_new(self.conn, self.bulk, &c)?,
                     Saved::Referral(r) => referrals::insert_new(self.conn, self.bulk, &r)?,
-                    Saved::Review(v) => reviews::insert_new(self.conn, self.bulk, &v)?,
+                    Saved::Review(v) => {
+                        let added = reviews::insert_new(self.conn, self.bulk, &v)?;
+                        if let (Some(_), Some(r)) = (added, v.referral) {
+                            self.follow_referral(r)?;
+                        }
+                        added
+                    }
                 };
                 match added {
                     Some(_) => self.added += 1,
                     None => self.skipped += 1,
                 }
             }
+        }
+        Ok(())
+    }
+
+    /// Brings a referral's result into line with its reviews, as `caselog review R-<n>` does.
+    fn follow_referral(&self, number: i64) -> Result<()> {
+        if let Some(mut r) = referrals::get(self.conn, number)? {
+            r.follow_latest_review(&reviews::for_referral(self.conn, number)?);
+            referrals::update(self.conn, &r)?;
         }
         Ok(())
     }
@@ -588,11 +611,17 @@ impl Import<'_> {
         Ok(Some(id))
     }
 
-    fn date(&self, row: &Row) -> Result<NaiveDate, Problem> {
-        let text = row
-            .get("date")
-            .ok_or_else(|| problem("date", "missing date"))?;
-        dates::parse_past_date("date", &text, self.today).map_err(|e| problem("date", e.message))
+    /// The consultation a referral or review is linked to, which must stand (not voided).
+    fn parent_consultation(&self, id: i64) -> Result<Consultation, Problem> {
+        let c = consultations::get(self.conn, id)
+            .map_err(|e| problem("consultation", e.message))?
+            .ok_or_else(|| problem("consultation", format!("C-{id} is not in this logbook")))?;
+        refuse_voided_parent(
+            RecordId::new(RecordKind::Consultation, id),
+            &c.voided,
+            "consultation",
+        )?;
+        Ok(c)
     }
 
     fn referral(&mut self, row: &Row) -> Result<Referral, Problem> {
@@ -612,53 +641,51 @@ impl Import<'_> {
                     "missing: give the consultation's UUID (consultation_uuid) or ID (C-n)",
                 )
             })?;
-        let date = self.date(row)?;
-        let code = |column: &'static str, list: &'static crate::domain::codes::CodeList| {
-            row.get(column)
-                .map(|v| {
-                    list.canonical(&v)
-                        .map(str::to_string)
-                        .map_err(|e| problem(column, with_hint(e)))
-                })
-                .transpose()
+        let parent = self.parent_consultation(consultation)?;
+        // The same rules as `caselog refer`; a blank `date` is refused rather than made today.
+        let date = row
+            .get("date")
+            .ok_or_else(|| problem("date", "missing date"))?;
+        let draft = referral::Draft {
+            date: Some(date),
+            to: row.get("to"),
+            by: row.get("by"),
+            reason: row.get("reason"),
+            consent: row.get("consent"),
+            urgent: row.get("urgent"),
         };
-        let to = code("to", &DESTINATION)?.ok_or_else(|| problem("to", "missing destination"))?;
-        let result_date = row
+        let mut referral = draft
+            .validate(consultation, parent.date, self.today, uuid, created_at)
+            .map_err(from_flags)?;
+        referral.id = id;
+        // What the front door decided, as the file says; a review of the referral imported
+        // later takes its place, as `caselog review R-<n>` would.
+        if let Some(result) = row.get("result") {
+            referral.result = RESULT
+                .canonical(&result)
+                .map_err(|e| problem("result", with_hint(e)))?
+                .to_string();
+        }
+        referral.result_date = row
             .get("result_date")
             .map(|t| {
                 let d = dates::parse_past_date("result_date", &t, self.today)
                     .map_err(|e| problem("result_date", e.message))?;
-                if d < date {
+                if d < referral.date {
                     return Err(problem(
                         "result_date",
-                        format!("{d} is before the referral's date {date}"),
+                        format!("{d} is before the referral's date {}", referral.date),
                     ));
                 }
                 Ok(d)
             })
             .transpose()?;
-        let referral = Referral {
-            id,
-            uuid,
-            consultation,
-            date,
-            to,
-            by: code("by", &REFERRED_BY)?.unwrap_or_else(|| "consultee".to_string()),
-            reason: row
-                .get("reason")
-                .map(|r| text::short("reason", &r).map_err(|e| problem("reason", e.message)))
-                .transpose()?,
-            consent: code("consent", &CONSENT)?,
-            urgent: match row.get("urgent") {
-                None => false,
-                Some(t) => parse_yes_no(&t)
-                    .ok_or_else(|| problem("urgent", format!("'{}' is not yes or no", t.trim())))?,
-            },
-            result: code("result", &RESULT)?.unwrap_or_else(|| "pending".to_string()),
-            result_date,
-            created_at,
-            voided: None,
-        };
+        if (referral.result == referral::PENDING) != referral.result_date.is_none() {
+            return Err(problem(
+                "result_date",
+                "give a result date with a decided result, and none while it is pending",
+            ));
+        }
         Ok(referral)
     }
 
@@ -673,67 +700,83 @@ impl Import<'_> {
             "consultation_uuid",
         )?;
         let referral = self.link(row, RecordKind::Referral, "referral", "referral_uuid")?;
-        if consultation.is_some() == referral.is_some() {
-            return Err(problem(
-                "consultation",
-                "a review is about one consultation or one referral: fill either the \
-                 consultation columns or the referral columns",
-            ));
+        let date = Some(
+            row.get("date")
+                .ok_or_else(|| problem("date", "missing date"))?,
+        );
+        // The same rules as `caselog review C-<n>` and `caselog review R-<n>`.
+        let mut review = match (consultation, referral) {
+            (Some(c), None) => {
+                refuse_columns(row, &["result"], "a follow-up on a consultation")?;
+                let parent = self.parent_consultation(c)?;
+                let draft = FollowUpDraft {
+                    date,
+                    status: row.get("status"),
+                    note: row.get("note"),
+                    level: row.get("level"),
+                    confidence: row.get("confidence"),
+                    follow_up: row.get("follow_up"),
+                };
+                draft.validate(c, parent.date, self.today, uuid, created_at)
+            }
+            (None, Some(r)) => {
+                refuse_columns(
+                    row,
+                    &["status", "note", "level", "confidence", "follow_up"],
+                    "a referral's result",
+                )?;
+                let parent = referrals::get(self.conn, r)
+                    .map_err(|e| problem("referral", e.message))?
+                    .ok_or_else(|| problem("referral", format!("R-{r} is not in this logbook")))?;
+                refuse_voided_parent(
+                    RecordId::new(RecordKind::Referral, r),
+                    &parent.voided,
+                    "referral",
+                )?;
+                self.parent_consultation(parent.consultation)?;
+                let draft = ResultDraft {
+                    date,
+                    result: row.get("result"),
+                };
+                draft.validate(r, parent.date, self.today, uuid, created_at)
+            }
+            _ => {
+                return Err(problem(
+                    "consultation",
+                    "a review is about one consultation or one referral: fill either the \
+                     consultation columns or the referral columns",
+                ));
+            }
         }
-        let date = self.date(row)?;
-        let code = |column: &'static str, list: &'static crate::domain::codes::CodeList| {
-            row.get(column)
-                .map(|v| {
-                    list.canonical(&v)
-                        .map(str::to_string)
-                        .map_err(|e| problem(column, with_hint(e)))
-                })
-                .transpose()
-        };
-        let status = code("status", &STATUS)?;
-        let result = code("result", &RESULT)?;
-        if consultation.is_some() && status.is_none() {
-            return Err(problem(
-                "status",
-                "missing: a follow-up review needs a status",
-            ));
-        }
-        if referral.is_some() && result.is_none() {
-            return Err(problem(
-                "result",
-                "missing: a referral's review needs its result",
-            ));
-        }
-        let number = |column: &'static str, parse: fn(&str, &str) -> Result<u8>| {
-            row.get(column)
-                .map(|t| parse(column, &t).map_err(|e| problem(column, with_hint(e))))
-                .transpose()
-        };
-        let review = Review {
-            id,
-            uuid,
-            consultation,
-            referral,
-            date,
-            status,
-            note: match row.get("note") {
-                Some(n) => text::note("note", &n).map_err(|e| problem("note", e.message))?,
-                None => None,
-            },
-            level: number("level", consultation::parse_level)?,
-            confidence: number("confidence", consultation::parse_confidence)?,
-            follow_up: row
-                .get("follow_up")
-                .map(|t| {
-                    dates::parse_follow_up("follow_up", &t, date, self.today)
-                        .map_err(|e| problem("follow_up", e.message))
-                })
-                .transpose()?,
-            result,
-            created_at,
-            voided: None,
-        };
+        .map_err(from_flags)?;
+        review.id = id;
         Ok(review)
+    }
+}
+
+/// Refuses a link to a record that was voided: nothing new may hang off it.
+fn refuse_voided_parent(
+    id: RecordId,
+    voided: &Option<Voided>,
+    column: &'static str,
+) -> Result<(), Problem> {
+    match voided {
+        Some(_) => Err(problem(
+            column,
+            format!("{id} was voided: nothing can be linked to it"),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Refuses cells in columns that do not apply to this kind of review.
+fn refuse_columns(row: &Row, columns: &[&'static str], what: &str) -> Result<(), Problem> {
+    match columns.iter().find(|c| row.get(c).is_some()) {
+        Some(column) => Err(problem(
+            column,
+            format!("{column} does not apply to {what}"),
+        )),
+        None => Ok(()),
     }
 }
 
@@ -752,15 +795,6 @@ fn with_hint(e: Error) -> String {
     }
 }
 
-/// yes/no, y/n, true/false, 1/0, in any case.
-fn parse_yes_no(text: &str) -> Option<bool> {
-    match text.trim().to_ascii_lowercase().as_str() {
-        "yes" | "y" | "true" | "1" => Some(true),
-        "no" | "n" | "false" | "0" => Some(false),
-        _ => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -775,12 +809,5 @@ mod tests {
         let p = from_flags(Error::input("missing --setting, --family"));
         assert_eq!(p.column, "setting");
         assert_eq!(p.message, "missing setting, family");
-    }
-
-    #[test]
-    fn yes_and_no() {
-        assert_eq!(parse_yes_no("Yes"), Some(true));
-        assert_eq!(parse_yes_no(" 0 "), Some(false));
-        assert_eq!(parse_yes_no("maybe"), None);
     }
 }

@@ -13,7 +13,6 @@ use crate::domain::codes::{AGENCY, DESTINATION, OUTCOME, RESULT, STATUS};
 use crate::domain::consultation::Consultation;
 use crate::domain::follow_up::{self, Due};
 use crate::domain::ids::{RecordId, RecordKind};
-use crate::domain::referral::Referral;
 use crate::domain::review::{FollowUpDraft, ResultDraft, Review};
 use crate::error::{Error, Result};
 use crate::render::{self, ViewFormat};
@@ -248,7 +247,7 @@ fn decision(args: &Args, number: i64, ctx: &Context, out: &mut dyn Write) -> Res
         ctx.clock.timestamp(),
     )?;
     v.id = reviews::insert(&tx, &v)?;
-    apply_latest_result(&mut r, &reviews::for_referral(&tx, number)?);
+    r.follow_latest_review(&reviews::for_referral(&tx, number)?);
     referrals::update(&tx, &r)?;
     tx.commit()?;
     if args.json {
@@ -265,21 +264,6 @@ fn decision(args: &Args, number: i64, ctx: &Context, out: &mut dyn Write) -> Res
         RESULT.label(result)
     )?;
     Ok(())
-}
-
-/// Sets a referral's result and result date from its latest review that is not voided, or back
-/// to pending when there is none.
-pub fn apply_latest_result(r: &mut Referral, reviews: &[Review]) {
-    match follow_up::latest_review(reviews) {
-        Some(v) => {
-            r.result = v.result.clone().unwrap_or_else(|| "pending".to_string());
-            r.result_date = Some(v.date);
-        }
-        None => {
-            r.result = crate::domain::referral::PENDING.to_string();
-            r.result_date = None;
-        }
-    }
 }
 
 /// One line of the weekly list.

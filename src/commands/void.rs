@@ -74,7 +74,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
                     Error::failure(format!("{id} reviews R-{number}, which is missing"))
                 })?;
                 let mut new = old.clone();
-                super::review::apply_latest_result(&mut new, &reviews::for_referral(&tx, number)?);
+                new.follow_latest_review(&reviews::for_referral(&tx, number)?);
                 let why = format!("{id} voided: {reason}");
                 for change in amendment::changes(&old.fields(), &new.fields()) {
                     amendments::insert(&tx, RecordKind::Referral, number, &change, &why, &at)?;

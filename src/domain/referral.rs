@@ -49,11 +49,11 @@ pub struct Draft {
 /// The result every referral starts with.
 pub const PENDING: &str = "pending";
 
-/// Reads a yes/no answer (`yes`, `no`, `true`, `false`, `y`, `n`, any case).
+/// Reads a yes/no answer (`yes`, `no`, `y`, `n`, `true`, `false`, `1`, `0`, any case).
 pub fn parse_yes_no(field: &str, input: &str) -> Result<bool> {
     match input.trim().to_ascii_lowercase().as_str() {
-        "yes" | "y" | "true" => Ok(true),
-        "no" | "n" | "false" => Ok(false),
+        "yes" | "y" | "true" | "1" => Ok(true),
+        "no" | "n" | "false" | "0" => Ok(false),
         other => Err(Error::input(format!("{field} '{other}' is not yes or no"))
             .hint(format!("{field} is yes or no"))),
     }
@@ -145,6 +145,23 @@ impl Referral {
             ("result", Some(self.result.clone())),
             ("result_date", self.result_date.map(|d| d.to_string())),
         ]
+    }
+}
+
+impl Referral {
+    /// Takes the result and its date from the latest review of this referral that is not
+    /// voided; back to pending when there is none. The front door's latest word stands.
+    pub fn follow_latest_review(&mut self, reviews: &[super::review::Review]) {
+        match super::follow_up::latest_review(reviews) {
+            Some(v) => {
+                self.result = v.result.clone().unwrap_or_else(|| PENDING.to_string());
+                self.result_date = Some(v.date);
+            }
+            None => {
+                self.result = PENDING.to_string();
+                self.result_date = None;
+            }
+        }
     }
 }
 

@@ -343,3 +343,100 @@ fn an_import_into_an_empty_table_rebuilds_every_index() {
     );
     assert_eq!(empty.count("consultation"), 0);
 }
+
+#[test]
+fn imported_referrals_and_reviews_follow_the_same_rules_as_refer_and_review() {
+    let env = TestEnv::new();
+    env.consult(&["--date", "2026-03-01"]); // C-1
+    env.consult(&["--date", "2026-03-01", "--family", "F-2"]); // C-2, voided below
+    env.ok(&["void", "C-2", "--reason", "entered twice"]);
+    let before = env.count("referral") + env.count("review");
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            "referrals",
+            "consultation,date,to\nC-1,2026-02-28,csc\n",
+            "column date: date 2026-02-28 is before",
+        ),
+        (
+            "referrals",
+            "consultation,date,to\nC-2,2026-03-02,csc\n",
+            "C-2 was voided",
+        ),
+        (
+            "referrals",
+            "consultation,date,to,result\nC-1,2026-03-02,csc,s47\n",
+            "column result_date",
+        ),
+        (
+            "referrals",
+            "consultation,date,to,urgent\nC-1,2026-03-02,csc,maybe\n",
+            "column urgent",
+        ),
+        (
+            "reviews",
+            "consultation,date,status\nC-1,2026-02-27,ongoing\n",
+            "column date",
+        ),
+        (
+            "reviews",
+            "consultation,date,status,follow_up\nC-1,2026-03-05,resolved,2026-03-20\n",
+            "column follow_up",
+        ),
+        (
+            "reviews",
+            "consultation,date,status,result\nC-1,2026-03-05,ongoing,nfa\n",
+            "column result: result does not apply",
+        ),
+        (
+            "reviews",
+            "consultation,date\nC-1,2026-03-05\n",
+            "column status",
+        ),
+    ];
+    for (kind, csv, expected) in cases {
+        std::fs::write(env.path("in.csv"), csv).unwrap();
+        let err = env.fails(&["import", "--records", kind, "in.csv"], 2);
+        assert!(
+            err.contains("line 2") && err.contains(expected),
+            "{kind} {csv:?}: {err}"
+        );
+    }
+    assert_eq!(
+        env.count("referral") + env.count("review"),
+        before,
+        "nothing was imported"
+    );
+}
+
+#[test]
+fn an_imported_review_of_a_referral_sets_its_result() {
+    let env = TestEnv::new();
+    env.consult(&["--date", "2026-02-10", "--outcome", "refer-csc"]);
+    env.ok(&["refer", "C-1", "--to", "csc", "--date", "2026-02-11"]);
+    env.ok(&["review", "R-1", "--result", "s47", "--date", "2026-03-02"]);
+    let copy = TestEnv::new();
+    for (kind, period) in [
+        ("consultations", ["--month", "2026-02"]),
+        ("referrals", ["--month", "2026-02"]),
+        ("reviews", ["--month", "2026-03"]),
+    ] {
+        // As if February's referrals had been exported before the front door decided.
+        let text = env.ok(&["export", "--records", kind, period[0], period[1]]);
+        let text = if kind == "referrals" {
+            let pending = text.replace(",s47,2026-03-02,", ",pending,,");
+            assert_ne!(pending, text, "the referral's result is in the export");
+            pending
+        } else {
+            text
+        };
+        std::fs::write(copy.path("in.csv"), text).unwrap();
+        copy.ok(&["import", "--records", kind, "in.csv"]);
+    }
+    assert_eq!(
+        copy.sql("SELECT result, result_date FROM referral"),
+        [["s47", "2026-03-02"]]
+    );
+    let report =
+        crate::common::json(&copy.ok(&["report", "--month", "2026-02", "--format", "json"]));
+    assert_eq!(report["referrals"]["taken_up_rate"], 1.0);
+}
