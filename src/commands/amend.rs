@@ -228,6 +228,52 @@ impl Args {
     }
 }
 
+/// The flags whose field every record of its kind has: an empty value would not clear it but
+/// put a default in its place, so it is refused.
+const NOT_CLEARABLE: &[&str] = &[
+    "--date",
+    "--advisor",
+    "--setting",
+    "--mode",
+    "--agency",
+    "--family",
+    "--children",
+    "--level",
+    "--outcome",
+    "--to",
+    "--by",
+    "--urgent",
+    "--status",
+    "--result",
+];
+
+impl Args {
+    /// The first flag of `NOT_CLEARABLE` given with a blank value.
+    fn blank_required(&self) -> Option<&'static str> {
+        let values = [
+            &self.date,
+            &self.advisor,
+            &self.setting,
+            &self.mode,
+            &self.agency,
+            &self.family,
+            &self.children,
+            &self.level,
+            &self.outcome,
+            &self.to,
+            &self.by,
+            &self.urgent,
+            &self.status,
+            &self.result,
+        ];
+        NOT_CLEARABLE
+            .iter()
+            .zip(values)
+            .find(|(_, v)| v.as_deref().is_some_and(|v| v.trim().is_empty()))
+            .map(|(flag, _)| *flag)
+    }
+}
+
 /// Replaces `field` with the new value when one was given.
 fn set(field: &mut Option<String>, value: &Option<String>) {
     if value.is_some() {
@@ -245,6 +291,10 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
                 .hint("say why the record is corrected: --reason TEXT"));
         }
     };
+    if let Some(flag) = args.blank_required() {
+        return Err(Error::input(format!("{flag} cannot be empty"))
+            .hint("only optional fields can be cleared with an empty value; give the new value"));
+    }
     if given.is_empty() {
         return Err(Error::input(format!(
             "nothing to amend: give the fields of {id} to change"
@@ -259,9 +309,11 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
     let changes: Vec<Change> = match id.kind {
         RecordKind::Consultation => {
             only(&given, CONSULTATION_FLAGS, id, "a consultation")?;
-            let checklist = ctx.checklist()?;
             let old = consultations::get(&tx, id.number)?.ok_or_else(missing)?;
             refuse_voided(id, &old.voided)?;
+            // Indicators not being changed are checked against the checklist they were
+            // recorded with, not only the one in use now.
+            let checklist = ctx.checklist()?.knowing(&old.indicators);
             let mut draft = old.draft();
             set(&mut draft.date, &args.date);
             set(&mut draft.advisor, &args.advisor);

@@ -253,6 +253,27 @@ impl Checklist {
             .collect())
     }
 
+    /// This checklist, also knowing the indicators a record was made with that it no longer
+    /// has (a partnership's checklist changed since): correcting another field of that record
+    /// must not fail on them. An ID carries its domain and level, so the suggested level stays
+    /// as it was.
+    pub fn knowing(&self, recorded: &[String]) -> Checklist {
+        let mut checklist = self.clone();
+        for id in recorded {
+            if checklist.indicator(id).is_none()
+                && let Some((domain, level)) = split_id(id)
+            {
+                checklist.indicators.push(Indicator {
+                    id: id.clone(),
+                    domain,
+                    level,
+                    text: "(no longer in the checklist in use)".to_string(),
+                });
+            }
+        }
+        checklist
+    }
+
     /// The ticked indicators that this checklist knows, in its order.
     pub fn ticked<'a, S: AsRef<str>>(&'a self, ids: &[S]) -> Vec<&'a Indicator> {
         ids.iter()
@@ -355,6 +376,17 @@ mod tests {
         let err = c.parse_indicators("--indicator", &["X9.9"]).unwrap_err();
         assert_eq!(err.exit_code(), 2);
         assert!(err.message.contains("'X9.9'"), "{}", err.message);
+    }
+
+    #[test]
+    fn a_record_s_old_indicators_stay_known() {
+        let c = Checklist::bundled();
+        let old = vec!["C2.1".to_string(), "P3.9".to_string()];
+        assert!(c.parse_indicators("--indicator", &old).is_err());
+        let knowing = c.knowing(&old);
+        assert_eq!(knowing.parse_indicators("--indicator", &old).unwrap(), old);
+        assert_eq!(suggested_level(&knowing.ticked(&old)), Some(3));
+        assert_eq!(knowing.indicators.len(), c.indicators.len() + 1);
     }
 
     #[test]

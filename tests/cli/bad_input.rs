@@ -127,6 +127,9 @@ fn every_writing_flag_refuses_bad_values_and_writes_nothing() {
         ("--setting", bell, "control character"),
         ("--family", long_short.as_str(), "the limit is 200"),
         ("--reason", "", "--reason"),
+        ("--date", "", "--date cannot be empty"),
+        ("--mode", " ", "--mode cannot be empty"),
+        ("--children", "", "--children cannot be empty"),
     ] {
         cases.push((amend, flag, bad, says));
     }

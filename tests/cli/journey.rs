@@ -575,7 +575,7 @@ fn amending_with_an_invalid_value_changes_nothing() {
         ),
         (
             &["amend", "C-1", "--setting", "", "--reason", "r"],
-            "missing --setting",
+            "--setting cannot be empty",
         ),
         (
             &["amend", "C-1", "--status", "ongoing", "--reason", "r"],
@@ -704,4 +704,39 @@ fn amending_referrals_and_reviews() {
     );
     let table = env.ok(&["show", "R-1"]);
     assert!(table.contains("early-help — Early help hub"), "{table}");
+}
+
+#[test]
+fn amending_under_a_new_checklist_keeps_the_indicators_recorded() {
+    let env = TestEnv::new();
+    env.consult(&["--indicator", "P3.2"]); // P3.2 is in the bundled checklist only
+    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/thresholds.toml");
+    let err = env.fails(
+        &[
+            "--thresholds",
+            example,
+            "amend",
+            "C-1",
+            "--indicator",
+            "P3.9",
+            "--reason",
+            "r",
+        ],
+        2,
+    );
+    assert!(err.contains("'P3.9' is not an indicator"), "{err}");
+    env.ok(&[
+        "--thresholds",
+        example,
+        "amend",
+        "C-1",
+        "--advisor",
+        "Sam P",
+        "--reason",
+        "name",
+    ]);
+    assert_eq!(
+        env.sql("SELECT advisor, indicators, suggested_level, level FROM consultation"),
+        [["Sam P", "C2.1;P3.2", "3", "3"]]
+    );
 }
