@@ -15,6 +15,8 @@ pub struct Context {
     pub global: GlobalArgs,
     pub config: Config,
     pub clock: Clock,
+    /// A logbook this command created, to be removed again if the command fails.
+    created: std::cell::RefCell<Option<PathBuf>>,
 }
 
 impl Context {
@@ -24,6 +26,7 @@ impl Context {
             global,
             config,
             clock: Clock::from_env()?,
+            created: std::cell::RefCell::new(None),
         })
     }
 
@@ -58,12 +61,25 @@ impl Context {
     /// Opens the logbook for writing, creating it (owner-only) if it does not exist.
     pub fn open_for_writing(&self) -> Result<Logbook> {
         let (path, is_default) = self.database()?;
-        Logbook::open(
+        let logbook = Logbook::open(
             &path,
             Access::Create {
                 make_dir: is_default,
             },
-        )
+        )?;
+        if logbook.created {
+            self.created.replace(Some(path));
+        }
+        Ok(logbook)
+    }
+
+    /// After a failed command: removes the logbook it created, if it is still empty, so that
+    /// nothing is left behind.
+    pub fn discard_created_logbook(&self) {
+        if let Some(path) = self.created.take() {
+            // Best effort: the command's own error is the one to report.
+            let _ = Logbook::discard_if_empty(&path);
+        }
     }
 
     /// The threshold checklist in use: `--thresholds`, `CASELOG_THRESHOLDS`, the config file's

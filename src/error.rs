@@ -82,6 +82,11 @@ impl From<std::io::Error> for Error {
 
 impl From<rusqlite::Error> for Error {
     fn from(e: rusqlite::Error) -> Self {
+        if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ReadOnly) {
+            return Error::failure("the logbook is read-only: nothing was changed").hint(
+                "caselog can read it but will not change it; make it writable (chmod u+w) to record",
+            );
+        }
         let damaged = matches!(
             e.sqlite_error_code(),
             Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase)

@@ -49,23 +49,32 @@ pub fn run(cli: Cli) -> Result<()> {
         _ => {}
     }
     let ctx = Context::new(cli.global)?;
-    match cli.command {
-        Command::Consult(args) => consult::run(*args, &ctx, &mut out)?,
-        Command::Checklist(args) => checklist::run(args, &ctx, &mut out)?,
-        Command::Show(args) => show::run(args, &ctx, &mut out)?,
-        Command::List(args) => list::run(args, &ctx, &mut out)?,
-        Command::Refer(args) => refer::run(args, &ctx, &mut out)?,
-        Command::Review(args) => review::run(*args, &ctx, &mut out)?,
-        Command::History(args) => history::run(args, &ctx, &mut out)?,
-        Command::Amend(args) => amend::run(*args, &ctx, &mut out)?,
-        Command::Void(args) => void::run(args, &ctx, &mut out)?,
-        Command::Report(args) => report::run(args, &ctx, &mut out)?,
-        Command::Export(args) => export::run(args, &ctx, &mut out)?,
-        Command::Import(args) => import::run(args, &ctx, &mut out)?,
-        Command::Backup(args) => backup::run(args, &ctx, &mut out)?,
-        Command::Check(args) => check::run(args, &ctx, &mut out)?,
+    let ran = dispatch(cli.command, &ctx, &mut out);
+    if ran.is_err() {
+        ctx.discard_created_logbook();
+    }
+    ran?;
+    out.flush()?;
+    Ok(())
+}
+
+fn dispatch(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<()> {
+    match command {
+        Command::Consult(args) => consult::run(*args, ctx, out)?,
+        Command::Checklist(args) => checklist::run(args, ctx, out)?,
+        Command::Show(args) => show::run(args, ctx, out)?,
+        Command::List(args) => list::run(args, ctx, out)?,
+        Command::Refer(args) => refer::run(args, ctx, out)?,
+        Command::Review(args) => review::run(*args, ctx, out)?,
+        Command::History(args) => history::run(args, ctx, out)?,
+        Command::Amend(args) => amend::run(*args, ctx, out)?,
+        Command::Void(args) => void::run(args, ctx, out)?,
+        Command::Report(args) => report::run(args, ctx, out)?,
+        Command::Export(args) => export::run(args, ctx, out)?,
+        Command::Import(args) => import::run(args, ctx, out)?,
+        Command::Backup(args) => backup::run(args, ctx, out)?,
+        Command::Check(args) => check::run(args, ctx, out)?,
         Command::Completions(_) | Command::Man => unreachable!("handled above"),
     }
-    out.flush()?;
     Ok(())
 }

@@ -34,6 +34,8 @@ pub enum Access {
 pub struct Logbook {
     pub conn: Connection,
     path: std::path::PathBuf,
+    /// Whether this open created the file.
+    pub created: bool,
 }
 
 impl Logbook {
@@ -44,13 +46,14 @@ impl Logbook {
                 "{shown} is a directory, not a logbook file"
             )));
         }
+        let mut created = false;
         if !path.exists() {
             match access {
                 Access::Existing => {
                     return Err(Error::failure(format!("there is no logbook at {shown} yet"))
                         .hint("record a consultation to create it, or point --db or CASELOG_DB at your logbook"));
                 }
-                Access::Create { make_dir } => create_private(path, make_dir)?,
+                Access::Create { make_dir } => created = create_private(path, make_dir)?,
             }
         }
         let read_only = std::fs::metadata(path)
@@ -70,6 +73,7 @@ impl Logbook {
         let mut logbook = Logbook {
             conn,
             path: path.to_path_buf(),
+            created,
         };
         logbook
             .prepare(read_only)
@@ -88,6 +92,7 @@ impl Logbook {
         Ok(Logbook {
             conn,
             path: ":memory:".into(),
+            created: true,
         })
     }
 
@@ -99,11 +104,16 @@ impl Logbook {
             Error::failure(format!("not a caselog logbook ({e})"))
                 .hint("check the path given by --db, CASELOG_DB or the config file")
         };
-        let version: i64 = conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
+        // One statement, so one snapshot: another caselog may be creating this logbook now.
+        let (version, application_id, tables): (i64, i64, i64) = conn
+            .query_row(
+                "SELECT (SELECT user_version FROM pragma_user_version), \
+                        (SELECT application_id FROM pragma_application_id), \
+                        (SELECT count(*) FROM sqlite_schema)",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
             .map_err(not_logbook)?;
-        let application_id: i64 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
-        let tables: i64 = conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))?;
         if application_id != schema::APPLICATION_ID && (application_id != 0 || tables > 0) {
             return Err(
                 Error::failure("not a caselog logbook (it is some other SQLite database)")
@@ -126,9 +136,7 @@ impl Logbook {
             }
             return Ok(());
         }
-        let mode: String = conn
-            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
-            .map_err(|e| Error::failure(format!("cannot write to it ({e})")))?;
+        let mode = wal_mode(conn)?;
         if !mode.eq_ignore_ascii_case("wal") {
             return Err(Error::failure(format!(
                 "cannot switch it to WAL mode (still {mode})"
@@ -136,10 +144,49 @@ impl Logbook {
         }
         conn.pragma_update(None, "foreign_keys", true)?;
         conn.pragma_update(None, "synchronous", "FULL")?;
-        if version < schema::LATEST_VERSION {
-            schema::migrations()
-                .to_latest(conn)
-                .map_err(|e| Error::failure(format!("cannot update its schema: {e}")))?;
+        if version < schema::LATEST_VERSION
+            && let Err(e) = schema::migrations().to_latest(conn)
+        {
+            // Another caselog may have updated a new logbook at the same moment: then the
+            // schema is what this one wanted, and its own attempt was rolled back.
+            let now: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+            if now != schema::LATEST_VERSION {
+                let first_line = e.to_string().lines().next().unwrap_or_default().to_string();
+                return Err(Error::failure(format!(
+                    "cannot update its schema to version {}: {first_line}",
+                    schema::LATEST_VERSION
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// Removes a logbook that this command created but could not fill — it failed — so that a
+    /// failed command leaves nothing behind. A logbook holding any record is kept: another
+    /// caselog may have written to it meanwhile.
+    pub fn discard_if_empty(path: &Path) -> Result<()> {
+        {
+            let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
+            conn.busy_timeout(std::time::Duration::from_millis(BUSY_TIMEOUT_MS))?;
+            let records: i64 = conn
+                .query_row(
+                    "SELECT (SELECT count(*) FROM consultation) + (SELECT count(*) FROM referral) \
+                     + (SELECT count(*) FROM review) + (SELECT count(*) FROM amendment)",
+                    [],
+                    |r| r.get(0),
+                )
+                .unwrap_or(0);
+            if records > 0 {
+                return Ok(());
+            }
+        }
+        for suffix in ["-wal", "-shm", ""] {
+            let mut file = path.as_os_str().to_owned();
+            file.push(suffix);
+            match std::fs::remove_file(&file) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e.into()),
+                _ => {}
+            }
         }
         Ok(())
     }
@@ -293,9 +340,29 @@ fn is_primary_key_conflict(e: &rusqlite::Error) -> bool {
         if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY)
 }
 
+/// Puts the logbook in WAL mode (a no-op once it is). Switching a new logbook takes a lock that
+/// SQLite does not wait for, so when another caselog is switching it at the same moment this
+/// waits and tries again, within the busy timeout.
+fn wal_mode(conn: &Connection) -> Result<String> {
+    let started = std::time::Instant::now();
+    loop {
+        match conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0)) {
+            Ok(mode) => return Ok(mode),
+            Err(e)
+                if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy)
+                    && started.elapsed().as_millis() < u128::from(BUSY_TIMEOUT_MS) =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            Err(e) => return Err(Error::failure(format!("cannot write to it ({e})"))),
+        }
+    }
+}
+
 /// Creates an empty logbook file readable by its owner alone (SQLite gives its -wal and -shm
 /// files the same permissions).
-fn create_private(path: &Path, make_dir: bool) -> Result<()> {
+/// Returns whether this call created it (false when another caselog did a moment before).
+fn create_private(path: &Path, make_dir: bool) -> Result<bool> {
     let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
     if let Some(dir) = parent
         && !dir.is_dir()
@@ -315,11 +382,18 @@ fn create_private(path: &Path, make_dir: bool) -> Result<()> {
                 Error::failure(format!("cannot create directory {}: {e}", dir.display()))
             })?;
     }
-    OpenOptions::new()
+    match OpenOptions::new()
         .write(true)
         .create_new(true)
         .mode(0o600)
         .open(path)
-        .map_err(|e| Error::failure(format!("cannot create logbook {}: {e}", path.display())))?;
-    Ok(())
+    {
+        // Another caselog created it a moment ago: use that one.
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+        Err(e) => Err(Error::failure(format!(
+            "cannot create logbook {}: {e}",
+            path.display()
+        ))),
+        Ok(_) => Ok(true),
+    }
 }

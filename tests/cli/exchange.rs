@@ -440,3 +440,17 @@ fn an_imported_review_of_a_referral_sets_its_result() {
         crate::common::json(&copy.ok(&["report", "--month", "2026-02", "--format", "json"]));
     assert_eq!(report["referrals"]["taken_up_rate"], 1.0);
 }
+
+#[test]
+fn a_failed_import_into_a_new_logbook_leaves_no_file() {
+    let env = TestEnv::new();
+    std::fs::write(
+        env.path("in.csv"),
+        "date,advisor,setting,agency,family,outcome,level\n2026-03-01,Sam,S,2A,F,advice,1\n2026-03-01,Sam,S,teacher,F,advice,1\n",
+    )
+    .unwrap();
+    let err = env.fails(&["import", "--records", "consultations", "in.csv"], 2);
+    assert!(err.contains("line 3, column agency"), "{err}");
+    assert!(!env.db().exists(), "the new logbook was removed again");
+    assert!(!env.path("logbook.db-wal").exists() && !env.path("logbook.db-shm").exists());
+}

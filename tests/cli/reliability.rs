@@ -88,6 +88,18 @@ fn a_read_only_logbook_can_be_read_but_not_written() {
     let before = fs::read(env.db()).unwrap();
     let err = env.fails(MINIMAL, 1);
     assert!(err.contains("is read-only"), "{err}");
+    for args in [
+        &["refer", "C-1", "--to", "csc"][..],
+        &["review", "C-1", "--status", "ongoing"],
+        &["amend", "C-1", "--setting", "Elm", "--reason", "r"],
+        &["void", "C-1", "--reason", "r"],
+    ] {
+        let err = env.fails(args, 1);
+        assert!(
+            err.contains("the logbook is read-only") && err.contains("chmod u+w"),
+            "{args:?}: {err}"
+        );
+    }
     assert_eq!(
         json(&env.ok(&["list", "--format", "json"]))
             .as_array()
@@ -444,4 +456,31 @@ fn an_export_while_others_record_is_one_consistent_snapshot() {
             "only {exports} exports ran while the writers wrote"
         );
     });
+}
+
+#[test]
+fn eight_first_writers_on_a_new_logbook_all_succeed() {
+    // Eight terminals recording at the same moment into a logbook that does not exist yet:
+    // one creates it, the others wait for it; all eight consultations are there.
+    for round in 0..12 {
+        let env = TestEnv::new();
+        let writers: Vec<_> = (0..8)
+            .map(|w| {
+                let mut cmd = env.process();
+                cmd.args(MINIMAL)
+                    .args(["--family", &format!("R{round}-{w}")]);
+                std::thread::spawn(move || cmd.output().expect("run caselog"))
+            })
+            .collect();
+        for w in writers {
+            let out = w.join().expect("writer thread");
+            assert!(
+                out.status.success(),
+                "round {round}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        assert_eq!(env.count("consultation"), 8, "round {round}");
+        assert_eq!(env.sql("PRAGMA user_version"), [["1"]]);
+    }
 }
