@@ -10,13 +10,13 @@ use serde::Serialize;
 
 use crate::context::Context;
 use crate::domain::codes::{AGENCY, DESTINATION, OUTCOME, RESULT, STATUS};
-use crate::domain::consultation::Consultation;
 use crate::domain::follow_up::{self, Due};
 use crate::domain::ids::{RecordId, RecordKind};
-use crate::domain::review::{FollowUpDraft, ResultDraft, Review};
+use crate::domain::referral::Referral;
+use crate::domain::review::{FollowUpDraft, ResultDraft};
 use crate::error::{Error, Result};
 use crate::render::{self, ViewFormat};
-use crate::store::consultations::{self, Filter};
+use crate::store::consultations;
 use crate::store::{referrals, reviews};
 
 /// See what needs following up this week, or record a follow-up or a referral's result.
@@ -303,56 +303,42 @@ fn list(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
     };
     let mut logbook = ctx.open_existing()?;
     let tx = logbook.read()?;
-    let all = consultations::list(&tx, &Filter::default())?;
-    let mut by_consultation: HashMap<i64, Vec<Review>> = HashMap::new();
-    for v in reviews::of_consultations(&tx)? {
-        if let Some(c) = v.consultation {
-            by_consultation.entry(c).or_default().push(v);
-        }
+    let horizon = today + chrono::Days::new(u64::from(within));
+    let mut pending: HashMap<i64, Vec<Referral>> = HashMap::new();
+    for r in referrals::pending(&tx)? {
+        pending.entry(r.consultation).or_default().push(r);
     }
-    let no_reviews = Vec::new();
-    let reviews_of = |c: &Consultation| by_consultation.get(&c.id).unwrap_or(&no_reviews);
     let mut items = Vec::new();
-    for c in &all {
-        let Some(date) = follow_up::current_follow_up(c, reviews_of(c)) else {
-            continue;
-        };
-        let Some(due) = follow_up::due(date, today, within) else {
-            continue;
-        };
-        items.push(Item {
-            id: RecordId::new(RecordKind::Consultation, c.id).to_string(),
-            kind: "follow-up",
+    consultations::each_may_be_due(&tx, horizon, |c, reviews| {
+        let level = follow_up::current_level(c, reviews);
+        let item = |id: RecordId, kind, date, state, to| Item {
+            id: id.to_string(),
+            kind,
             date,
-            state: match due {
+            state,
+            family: c.family.clone(),
+            agency: c.agency.clone(),
+            level,
+            outcome: c.outcome.clone(),
+            to,
+        };
+        if let Some(date) = follow_up::current_follow_up(c, reviews)
+            && let Some(due) = follow_up::due(date, today, within)
+        {
+            let state = match due {
                 Due::Overdue => "overdue",
                 Due::Due => "due",
-            },
-            family: c.family.clone(),
-            agency: c.agency.clone(),
-            level: follow_up::current_level(c, reviews_of(c)),
-            outcome: c.outcome.clone(),
-            to: None,
-        });
-    }
-    let by_id: HashMap<i64, &Consultation> = all.iter().map(|c| (c.id, c)).collect();
-    for r in referrals::pending(&tx)? {
+            };
+            let id = RecordId::new(RecordKind::Consultation, c.id);
+            items.push(item(id, "follow-up", date, state, None));
+        }
         // A referral's consultation is never voided while the referral stands (see `void`).
-        let Some(c) = by_id.get(&r.consultation) else {
-            continue;
-        };
-        items.push(Item {
-            id: RecordId::new(RecordKind::Referral, r.id).to_string(),
-            kind: "referral",
-            date: r.date,
-            state: "pending",
-            family: c.family.clone(),
-            agency: c.agency.clone(),
-            level: follow_up::current_level(c, reviews_of(c)),
-            outcome: c.outcome.clone(),
-            to: Some(r.to.clone()),
-        });
-    }
+        for r in pending.get(&c.id).into_iter().flatten() {
+            let id = RecordId::new(RecordKind::Referral, r.id);
+            items.push(item(id, "referral", r.date, "pending", Some(r.to.clone())));
+        }
+        Ok(())
+    })?;
     items.sort_by(|a, b| (a.date, a.kind, number(&a.id)).cmp(&(b.date, b.kind, number(&b.id))));
 
     match args.format.unwrap_or(ViewFormat::Table) {
@@ -396,7 +382,7 @@ fn list(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
                 out,
                 "{follow_ups} follow-up{} due by {}, {} referral{} pending",
                 if follow_ups == 1 { "" } else { "s" },
-                today + chrono::Days::new(u64::from(within)),
+                horizon,
                 items.len() - follow_ups,
                 if items.len() - follow_ups == 1 {
                     ""

@@ -149,6 +149,59 @@ pub fn list(conn: &Connection, filter: &Filter) -> Result<Vec<Consultation>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// The consultations (not voided) that could be on the weekly review list with this horizon
+/// (the last day looked at): a follow-up date on or before it, set by the consultation or by
+/// one of its reviews, or a referral still pending. The list's own rules then decide; this
+/// only spares reading the whole logbook.
+pub const MAY_BE_DUE: &str = "SELECT c.id FROM consultation c WHERE c.voided_at IS NULL AND (\
+     c.follow_up <= ?1 \
+     OR EXISTS (SELECT 1 FROM review v WHERE v.consultation_id = c.id AND v.voided_at IS NULL \
+                AND v.follow_up <= ?1) \
+     OR EXISTS (SELECT 1 FROM referral r WHERE r.consultation_id = c.id AND r.voided_at IS NULL \
+                AND r.result = 'pending'))";
+
+/// Calls `each` with every consultation of `MAY_BE_DUE`, in ID order, and its reviews that are
+/// not voided (oldest first), one consultation at a time: the weekly list of a county's logbook
+/// never holds the whole logbook in memory.
+pub fn each_may_be_due(
+    conn: &Connection,
+    horizon: NaiveDate,
+    mut each: impl FnMut(&Consultation, &[crate::domain::review::Review]) -> Result<()>,
+) -> Result<()> {
+    let mut reviews_stmt = conn.prepare(&format!(
+        "SELECT {} FROM review WHERE voided_at IS NULL AND consultation_id IN ({MAY_BE_DUE}) \
+         ORDER BY consultation_id, date, id",
+        super::reviews::COLUMNS
+    ))?;
+    let mut reviews = reviews_stmt
+        .query_map([horizon], super::reviews::from_row)?
+        .peekable();
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {COLUMNS} FROM consultation WHERE id IN ({MAY_BE_DUE}) ORDER BY id"
+    ))?;
+    let mut rows = stmt.query([horizon])?;
+    let mut own = Vec::new();
+    while let Some(row) = rows.next()? {
+        let c = from_row(row)?;
+        own.clear();
+        // Both are in consultation order: take this consultation's reviews off the front.
+        while let Some(Ok(v)) = reviews.peek() {
+            if v.consultation.is_some_and(|n| n > c.id) {
+                break;
+            }
+            let v = reviews.next().expect("peeked")?;
+            if v.consultation == Some(c.id) {
+                own.push(v);
+            }
+        }
+        if let Some(Err(_)) = reviews.peek() {
+            reviews.next().expect("peeked")?;
+        }
+        each(&c, &own)?;
+    }
+    Ok(())
+}
+
 /// An earlier consultation about the same family, as shown when a new one is recorded.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Earlier {

@@ -131,16 +131,6 @@ pub fn for_family(conn: &Connection, family: &str) -> Result<Vec<Review>> {
     )
 }
 
-/// Every review of a consultation that is not voided, oldest first.
-pub fn of_consultations(conn: &Connection) -> Result<Vec<Review>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM review WHERE consultation_id IS NOT NULL AND voided_at IS NULL \
-         ORDER BY date, id"
-    ))?;
-    let rows = stmt.query_map([], from_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
 /// The reviews `each_in_period` gives: not voided, dated in the period, and not about a voided
 /// consultation or referral.
 const IN_PERIOD: &str = "FROM review v \
