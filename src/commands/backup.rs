@@ -45,6 +45,13 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
+    if !dir.is_dir() {
+        return Err(Error::input(format!(
+            "cannot write {}: the directory {} does not exist",
+            target.display(),
+            dir.display()
+        )));
+    }
     let temp = tempfile::Builder::new()
         .prefix(".caselog-backup-")
         .tempfile_in(dir)

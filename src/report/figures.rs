@@ -155,6 +155,9 @@ pub struct Figures {
     /// Consultations whose outcome counts as a referral: `referral_rate`'s numerator.
     #[serde(skip)]
     pub referred: u64,
+    /// Consultations whose consultee believed level 4: what `diverted` is out of.
+    #[serde(skip)]
+    pub consultee_level_four: u64,
 }
 
 /// One row of `report --by`: the group's name (a code, setting, advisor or YYYY-MM) and its
@@ -211,6 +214,7 @@ impl Figures {
                 under: t.threshold_under,
             },
             diverted,
+            consultee_level_four: t.level_four_outcomes.values().sum(),
             confidence: Confidence {
                 compared: n,
                 mean_before: mean(t.confidence_before_sum),

@@ -54,7 +54,7 @@ pub fn summary(f: &Figures) -> String {
     line(
         &mut s,
         "Diverted (consultee said 4, no referral)",
-        of(f.diverted, f.consultations),
+        of(f.diverted, f.consultee_level_four),
     );
 
     let _ = writeln!(s, "\nOutcomes");
@@ -226,24 +226,33 @@ pub fn flatten(f: &Figures) -> Vec<(String, String)> {
 /// CSV: a header of flattened keys (after `group` when grouped) and one row per group.
 pub fn csv(out: &mut dyn Write, grouped: bool, rows: &[(String, &Figures)]) -> Result<()> {
     let mut w = exchange::writer(out);
-    let template = rows.first().map(|(_, f)| flatten(f)).unwrap_or_default();
+    // Every group has the same columns: the keys of the code lists, then any code found in
+    // the logbook that is not in them.
+    let flattened: Vec<Vec<(String, String)>> = rows.iter().map(|(_, f)| flatten(f)).collect();
+    let mut keys = blank_keys();
+    for (key, _) in flattened.iter().flatten() {
+        if !keys.contains(key) {
+            keys.push(key.clone());
+        }
+    }
     let mut header: Vec<String> = Vec::new();
     if grouped {
         header.push("group".into());
     }
-    if template.is_empty() {
-        // No groups: the header alone, from an empty period.
-        header.extend(blank_keys());
-    } else {
-        header.extend(template.into_iter().map(|(k, _)| k));
-    }
+    header.extend(keys.iter().cloned());
     w.write_record(&header)?;
-    for (group, f) in rows {
+    for ((group, _), cells_by_key) in rows.iter().zip(&flattened) {
         let mut cells: Vec<String> = Vec::new();
         if grouped {
             cells.push(group.clone());
         }
-        cells.extend(flatten(f).into_iter().map(|(_, v)| v));
+        cells.extend(keys.iter().map(|key| {
+            cells_by_key
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_else(|| "0".to_string())
+        }));
         exchange::write_row(&mut w, &cells)?;
     }
     w.flush()?;

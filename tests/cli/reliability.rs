@@ -204,7 +204,11 @@ fn backup_makes_a_private_consistent_copy_and_will_not_overwrite() {
         })
         .collect();
     assert!(leftovers.is_empty(), "no temporary files are left behind");
-    env.fails(&["backup", "no/such/dir/copy.db"], 1);
+    let err = env.fails(&["backup", "no/such/dir/copy.db"], 2);
+    assert!(
+        err.contains("the directory no/such/dir does not exist"),
+        "{err}"
+    );
 }
 
 #[test]
