@@ -185,7 +185,7 @@ impl Form {
                 .iter()
                 .filter(|i| i.domain == domain)
                 .collect();
-            items.sort_by_key(|i| (i.level, i.id.clone()));
+            items.sort_by_key(|i| i.reading_order());
             let picked = self.many(
                 &format!(
                     "Checklist — {} (Space to tick, Enter when done)",

@@ -82,14 +82,8 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
 /// Indicators grouped by domain (C, P, F), then level, then number.
 fn ordered(checklist: &Checklist) -> Vec<&Indicator> {
     let mut all: Vec<&Indicator> = checklist.indicators.iter().collect();
-    all.sort_by_key(|i| (i.domain, i.level, number(&i.id)));
+    all.sort_by_key(|i| i.reading_order());
     all
-}
-
-fn number(id: &str) -> u32 {
-    id.split_once('.')
-        .and_then(|(_, n)| n.parse().ok())
-        .unwrap_or(0)
 }
 
 fn markdown(checklist: &Checklist, shown: &[&Indicator], out: &mut dyn Write) -> Result<()> {

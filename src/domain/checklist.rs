@@ -70,6 +70,21 @@ pub struct Indicator {
     pub text: String,
 }
 
+impl Indicator {
+    /// The number after the dot: `P3.12` → 12.
+    pub fn number(&self) -> u32 {
+        self.id
+            .split_once('.')
+            .and_then(|(_, n)| n.parse().ok())
+            .unwrap_or(0)
+    }
+
+    /// The order people read indicators in: by domain (C, P, F), level, then number.
+    pub fn reading_order(&self) -> (Domain, u8, u32) {
+        (self.domain, self.level, self.number())
+    }
+}
+
 /// A whole checklist, validated.
 #[derive(Debug, Clone, Serialize)]
 pub struct Checklist {
