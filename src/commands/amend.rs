@@ -517,20 +517,8 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
 
 /// Refuses the field flags given that do not belong to this kind of record.
 fn only(given: &[&'static str], allowed: &[&str], id: RecordId, what: &str) -> Result<()> {
-    let wrong: Vec<&str> = given
-        .iter()
-        .copied()
-        .filter(|f| !allowed.contains(f))
-        .collect();
-    if wrong.is_empty() {
-        return Ok(());
-    }
-    Err(Error::input(format!(
-        "{} {} not apply to {id}, {what}",
-        wrong.join(", "),
-        if wrong.len() == 1 { "does" } else { "do" }
-    ))
-    .hint(format!("the fields of {what} are {}", allowed.join(", "))))
+    let hint = format!("the fields of {what} are {}", allowed.join(", "));
+    super::only(given, allowed, &format!("{id}, {what}"), hint)
 }
 
 fn refuse_voided(id: RecordId, voided: &Option<Voided>) -> Result<()> {

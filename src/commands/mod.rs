@@ -23,6 +23,30 @@ use crate::cli::{Cli, Command};
 use crate::context::Context;
 use crate::error::Result;
 
+/// Refuses flags that do not apply: `given` are the flags given, `allowed` those that apply to
+/// `what` ("a consultation"); `hint` says what does apply.
+pub(crate) fn only(
+    given: &[&'static str],
+    allowed: &[&str],
+    what: &str,
+    hint: String,
+) -> Result<()> {
+    let wrong: Vec<&str> = given
+        .iter()
+        .copied()
+        .filter(|f| !allowed.contains(f))
+        .collect();
+    if wrong.is_empty() {
+        return Ok(());
+    }
+    Err(crate::error::Error::input(format!(
+        "{} {} not apply to {what}",
+        wrong.join(", "),
+        if wrong.len() == 1 { "does" } else { "do" }
+    ))
+    .hint(hint))
+}
+
 /// Refuses to act on a voided record. The message does not repeat why it was voided: that is
 /// record content, which `caselog show` gives to whoever asks for it.
 pub(crate) fn refuse_voided(

@@ -103,20 +103,7 @@ impl Args {
 
 /// Refuses the flags given that are not among `allowed`, naming them and what they apply to.
 fn only(given: &[&'static str], allowed: &[&str], what: &str, valid: &str) -> Result<()> {
-    let wrong: Vec<&str> = given
-        .iter()
-        .copied()
-        .filter(|f| !allowed.contains(f))
-        .collect();
-    if wrong.is_empty() {
-        return Ok(());
-    }
-    Err(Error::input(format!(
-        "{} {} not apply to {what}",
-        wrong.join(", "),
-        if wrong.len() == 1 { "does" } else { "do" }
-    ))
-    .hint(valid.to_string()))
+    super::only(given, allowed, what, valid.to_string())
 }
 
 const LIST_FLAGS: &[&str] = &["--within", "--format"];

@@ -189,7 +189,11 @@ impl Figures {
             .map(|(_, n)| n)
             .sum();
         let made: u64 = t.referral_results.values().sum();
-        let pending = t.referral_results.get(crate::domain::referral::PENDING).copied().unwrap_or(0);
+        let pending = t
+            .referral_results
+            .get(crate::domain::referral::PENDING)
+            .copied()
+            .unwrap_or(0);
         let taken_up: u64 = t
             .referral_results
             .iter()
