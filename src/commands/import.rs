@@ -25,7 +25,7 @@ use crate::domain::review::{FollowUpDraft, ResultDraft, Review};
 use crate::error::{Error, Result};
 use crate::exchange::{self, Records};
 use crate::progress;
-use crate::store::{Access, BulkLoad, Logbook, consultations, referrals, reviews};
+use crate::store::{self, Access, BulkLoad, Logbook, consultations, referrals, reviews};
 
 /// How many row errors are collected before the import stops looking.
 const MAX_ERRORS: usize = 20;
@@ -577,11 +577,8 @@ impl Import<'_> {
         let conn = self.conn;
         if let Some(uuid) = row.get(uuid_column) {
             let uuid = uuid.trim();
-            let found = match kind {
-                RecordKind::Referral => referrals::id_by_uuid(conn, uuid),
-                _ => consultations::id_by_uuid(conn, uuid),
-            }
-            .map_err(|e| problem(uuid_column, e.message))?;
+            let found =
+                store::id_by_uuid(conn, kind, uuid).map_err(|e| problem(uuid_column, e.message))?;
             return found.map(Some).ok_or_else(|| {
                 problem(
                     uuid_column,
@@ -597,11 +594,8 @@ impl Import<'_> {
             return Ok(None);
         };
         let id = RecordId::parse_kind(&text, kind).map_err(|e| problem(id_column, e.message))?;
-        let exists = match kind {
-            RecordKind::Referral => referrals::exists(conn, id),
-            _ => consultations::exists(conn, id),
-        }
-        .map_err(|e| problem(id_column, e.message))?;
+        let exists = store::exists(conn, RecordId::new(kind, id))
+            .map_err(|e| problem(id_column, e.message))?;
         if !exists {
             return Err(problem(
                 id_column,

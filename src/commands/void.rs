@@ -9,7 +9,7 @@ use crate::domain::consultation::Voided;
 use crate::domain::ids::{RecordId, RecordKind};
 use crate::domain::text;
 use crate::error::{Error, Result};
-use crate::store::{amendments, consultations, referrals, reviews};
+use crate::store::{self, amendments, consultations, referrals, reviews};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -51,7 +51,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
                     .map(|v| RecordId::new(RecordKind::Review, v.id)),
             );
             refuse_standing(id, &standing)?;
-            consultations::void(&tx, id.number, &at, &reason)?;
+            store::void(&tx, id, &at, &reason)?;
         }
         RecordKind::Referral => {
             let r = referrals::get(&tx, id.number)?.ok_or_else(missing)?;
@@ -62,12 +62,12 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
                 .map(|v| RecordId::new(RecordKind::Review, v.id))
                 .collect();
             refuse_standing(id, &standing)?;
-            referrals::void(&tx, id.number, &at, &reason)?;
+            store::void(&tx, id, &at, &reason)?;
         }
         RecordKind::Review => {
             let v = reviews::get(&tx, id.number)?.ok_or_else(missing)?;
             refuse_twice(id, &v.voided)?;
-            reviews::void(&tx, id.number, &at, &reason)?;
+            store::void(&tx, id, &at, &reason)?;
             if let Some(number) = v.referral {
                 // The referral's result goes back to what its remaining reviews say.
                 let old = referrals::get(&tx, number)?.ok_or_else(|| {

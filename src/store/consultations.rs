@@ -274,13 +274,6 @@ pub fn update(conn: &Connection, c: &Consultation) -> Result<()> {
     Ok(())
 }
 
-/// Marks a consultation as entered in error.
-pub fn void(conn: &Connection, id: i64, at: &str, reason: &str) -> Result<()> {
-    conn.prepare_cached("UPDATE consultation SET voided_at = ?2, void_reason = ?3 WHERE id = ?1")?
-        .execute(rusqlite::params![id, at, reason])?;
-    Ok(())
-}
-
 /// Every consultation about a family (the reference matched in any case), voided ones too,
 /// oldest first.
 pub fn for_family(conn: &Connection, family: &str) -> Result<Vec<Consultation>> {
@@ -316,18 +309,4 @@ pub fn each_in_period(
         each(&from_row(row)?)?;
     }
     Ok(())
-}
-
-/// The number of the consultation with this UUID, if there is one.
-pub fn id_by_uuid(conn: &Connection, uuid: &str) -> Result<Option<i64>> {
-    let mut stmt = conn.prepare_cached("SELECT id FROM consultation WHERE uuid = ?1")?;
-    let mut rows = stmt.query_map([uuid], |r| r.get(0))?;
-    Ok(rows.next().transpose()?)
-}
-
-/// Whether consultation C-`id` exists (voided or not).
-pub fn exists(conn: &Connection, id: i64) -> Result<bool> {
-    Ok(conn
-        .prepare_cached("SELECT 1 FROM consultation WHERE id = ?1")?
-        .exists([id])?)
 }

@@ -15,6 +15,7 @@ use std::path::Path;
 
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
+use crate::domain::ids::{RecordId, RecordKind};
 use crate::error::{Error, Result};
 
 /// How long a writer waits for another to finish before giving up, in milliseconds.
@@ -312,6 +313,40 @@ impl BulkLoad {
         }
         Ok(())
     }
+}
+
+/// The table holding a kind of record.
+fn table(kind: RecordKind) -> &'static str {
+    match kind {
+        RecordKind::Consultation => "consultation",
+        RecordKind::Referral => "referral",
+        RecordKind::Review => "review",
+    }
+}
+
+/// Marks a record as entered in error: it stays, with when and why.
+pub fn void(conn: &Connection, id: RecordId, at: &str, reason: &str) -> Result<()> {
+    conn.prepare_cached(&format!(
+        "UPDATE {} SET voided_at = ?2, void_reason = ?3 WHERE id = ?1",
+        table(id.kind)
+    ))?
+    .execute(rusqlite::params![id.number, at, reason])?;
+    Ok(())
+}
+
+/// The number of the record of this kind with this UUID, if there is one.
+pub fn id_by_uuid(conn: &Connection, kind: RecordKind, uuid: &str) -> Result<Option<i64>> {
+    let mut stmt =
+        conn.prepare_cached(&format!("SELECT id FROM {} WHERE uuid = ?1", table(kind)))?;
+    let mut rows = stmt.query_map([uuid], |r| r.get(0))?;
+    Ok(rows.next().transpose()?)
+}
+
+/// Whether the record exists (voided or not).
+pub fn exists(conn: &Connection, id: RecordId) -> Result<bool> {
+    Ok(conn
+        .prepare_cached(&format!("SELECT 1 FROM {} WHERE id = ?1", table(id.kind)))?
+        .exists([id.number])?)
 }
 
 /// Reads the `voided_at` and `void_reason` columns, at `at` and the one after it.

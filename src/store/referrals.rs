@@ -95,13 +95,6 @@ pub fn update(conn: &Connection, r: &Referral) -> Result<()> {
     Ok(())
 }
 
-/// Marks a referral as entered in error.
-pub fn void(conn: &Connection, id: i64, at: &str, reason: &str) -> Result<()> {
-    conn.prepare_cached("UPDATE referral SET voided_at = ?2, void_reason = ?3 WHERE id = ?1")?
-        .execute(rusqlite::params![id, at, reason])?;
-    Ok(())
-}
-
 /// The referrals made from one consultation, voided ones too, in ID order.
 pub fn for_consultation(conn: &Connection, consultation: i64) -> Result<Vec<Referral>> {
     let mut stmt = conn.prepare_cached(&format!(
@@ -171,18 +164,4 @@ pub fn prefixed(columns: &str, table: &str) -> String {
         .map(|c| format!("{table}.{}", c.trim()))
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-/// The number of the referral with this UUID, if there is one.
-pub fn id_by_uuid(conn: &Connection, uuid: &str) -> Result<Option<i64>> {
-    let mut stmt = conn.prepare_cached("SELECT id FROM referral WHERE uuid = ?1")?;
-    let mut rows = stmt.query_map([uuid], |r| r.get(0))?;
-    Ok(rows.next().transpose()?)
-}
-
-/// Whether referral R-`id` exists (voided or not).
-pub fn exists(conn: &Connection, id: i64) -> Result<bool> {
-    Ok(conn
-        .prepare_cached("SELECT 1 FROM referral WHERE id = ?1")?
-        .exists([id])?)
 }

@@ -94,13 +94,6 @@ pub fn update(conn: &Connection, v: &Review) -> Result<()> {
     Ok(())
 }
 
-/// Marks a review as entered in error.
-pub fn void(conn: &Connection, id: i64, at: &str, reason: &str) -> Result<()> {
-    conn.prepare_cached("UPDATE review SET voided_at = ?2, void_reason = ?3 WHERE id = ?1")?
-        .execute(rusqlite::params![id, at, reason])?;
-    Ok(())
-}
-
 fn query(conn: &Connection, filter: &str, param: &dyn rusqlite::ToSql) -> Result<Vec<Review>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM review WHERE {filter} ORDER BY date, id"
