@@ -164,6 +164,7 @@ pub fn import_csv<R: Read, L: BorrowMut<Logbook>>(
         now: request.now.clone(),
         columns: &columns,
         seen: HashSet::new(),
+        decided: Default::default(),
         errors: Vec::new(),
         added: 0,
         skipped: 0,
@@ -219,9 +220,21 @@ pub fn import_csv<R: Read, L: BorrowMut<Logbook>>(
         if let Some(bulk) = bulk {
             bulk.finish(&tx)?;
         }
+        for &number in &import.decided {
+            follow_referral(&tx, number)?;
+        }
         tx.commit()?;
     }
     Ok(summary)
+}
+
+/// Brings a referral's result into line with its reviews, as `caselog review R-<n>` does.
+fn follow_referral(conn: &Connection, number: i64) -> Result<()> {
+    if let Some(mut r) = referrals::get(conn, number)? {
+        r.follow_latest_review(&reviews::for_referral(conn, number)?);
+        referrals::update(conn, &r)?;
+    }
+    Ok(())
 }
 
 /// A CSV reading problem, in words.
@@ -401,6 +414,9 @@ struct Import<'a> {
     seen: HashSet<u128>,
     /// Whether the table is being bulk-loaded (`BulkLoad`).
     bulk: bool,
+    /// Referrals with a newly imported review: their results are brought up to date at the end,
+    /// once the review indexes are there again.
+    decided: std::collections::BTreeSet<i64>,
     errors: Vec<String>,
     added: u64,
     skipped: u64,
@@ -433,7 +449,7 @@ impl Import<'_> {
                     Saved::Review(v) => {
                         let added = reviews::insert_new(self.conn, self.bulk, &v)?;
                         if let (Some(_), Some(r)) = (added, v.referral) {
-                            self.follow_referral(r)?;
+                            self.decided.insert(r);
                         }
                         added
                     }
@@ -443,15 +459,6 @@ impl Import<'_> {
                     None => self.skipped += 1,
                 }
             }
-        }
-        Ok(())
-    }
-
-    /// Brings a referral's result into line with its reviews, as `caselog review R-<n>` does.
-    fn follow_referral(&self, number: i64) -> Result<()> {
-        if let Some(mut r) = referrals::get(self.conn, number)? {
-            r.follow_latest_review(&reviews::for_referral(self.conn, number)?);
-            referrals::update(self.conn, &r)?;
         }
         Ok(())
     }
