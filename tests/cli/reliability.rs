@@ -319,14 +319,15 @@ fn three_consultations() -> TestEnv {
     env
 }
 
-#[test]
-fn a_crash_during_an_import_leaves_the_logbook_as_it_was() {
-    use std::os::unix::process::ExitStatusExt;
+/// Starts `caselog import` of a large consultations file into the logbook `setup` makes, kills
+/// it (SIGKILL) once it has spilled uncommitted pages into the write-ahead log, and checks that
+/// every row and the schema are as they were before. Returns the logbook and the exit status.
+fn kill_an_import(setup: fn() -> TestEnv) -> (TestEnv, std::process::ExitStatus) {
     use std::time::{Duration, Instant};
 
     let mut rows = 200_000;
-    let (env, status) = loop {
-        let env = three_consultations();
+    loop {
+        let env = setup();
         write_consultations(&env.path("big.csv"), rows);
         let before = every_row(&env.db());
         let mut import = env
@@ -362,8 +363,15 @@ fn a_crash_during_an_import_leaves_the_logbook_as_it_was() {
         import.kill().unwrap();
         let status = import.wait().unwrap();
         assert_eq!(every_row(&env.db()), before, "the logbook changed");
-        break (env, status);
-    };
+        return (env, status);
+    }
+}
+
+#[test]
+fn a_crash_during_an_import_leaves_the_logbook_as_it_was() {
+    use std::os::unix::process::ExitStatusExt;
+
+    let (env, status) = kill_an_import(three_consultations);
     assert_eq!(
         status.signal(),
         Some(9),
@@ -378,6 +386,32 @@ fn a_crash_during_an_import_leaves_the_logbook_as_it_was() {
     assert_eq!(listed.as_array().unwrap().len(), 3);
     let report = json(&env.ok(&["check", "--format", "json"]));
     assert_eq!(report["ok"], true);
+}
+
+#[test]
+fn a_crash_during_a_bulk_import_leaves_every_index_in_place() {
+    use std::os::unix::process::ExitStatusExt;
+
+    // An empty consultation table is bulk-loaded: its indexes are dropped inside the import's
+    // transaction. Killed half-way, the logbook must still have them all (every_row compares
+    // the schema too).
+    fn empty_logbook() -> TestEnv {
+        let env = TestEnv::new();
+        env.consult(&[]); // creates the logbook; its one row is then removed
+        let conn = rusqlite::Connection::open(env.db()).unwrap();
+        conn.execute_batch("DELETE FROM consultation").unwrap();
+        env
+    }
+    let (env, status) = kill_an_import(empty_logbook);
+    assert_eq!(
+        status.signal(),
+        Some(9),
+        "the import was killed: {status:?}"
+    );
+    assert_eq!(env.sql("PRAGMA integrity_check"), [["ok"]]);
+    assert_eq!(env.count("consultation"), 0);
+    let indexes = env.sql("SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'consultation' AND sql IS NOT NULL");
+    assert_eq!(indexes, [["4"]], "uuid, date, family and follow-up indexes");
 }
 
 #[test]
