@@ -169,14 +169,23 @@ impl Logbook {
         {
             let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
             conn.busy_timeout(std::time::Duration::from_millis(BUSY_TIMEOUT_MS))?;
-            let records: i64 = conn
-                .query_row(
+            // No schema yet (the command failed before making it) counts as empty; a logbook
+            // that cannot be read is kept.
+            let has_schema: bool = conn.query_row(
+                "SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE name = 'consultation')",
+                [],
+                |r| r.get(0),
+            )?;
+            let records: i64 = if has_schema {
+                conn.query_row(
                     "SELECT (SELECT count(*) FROM consultation) + (SELECT count(*) FROM referral) \
                      + (SELECT count(*) FROM review) + (SELECT count(*) FROM amendment)",
                     [],
                     |r| r.get(0),
-                )
-                .unwrap_or(0);
+                )?
+            } else {
+                0
+            };
             if records > 0 {
                 return Ok(());
             }
