@@ -1,8 +1,6 @@
 //! A hermetic test environment: a temporary HOME, config and logbook per test, a cleared
 //! environment, a fixed clock (2026-03-15 10:00 UTC) and no terminal.
 
-#![allow(dead_code)]
-
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
