@@ -28,25 +28,28 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// The heading the options of every command are listed under.
+const GLOBAL: &str = "Global options";
+
 #[derive(Debug, clap::Args)]
 pub struct GlobalArgs {
     /// The logbook file [default: $XDG_DATA_HOME/caselog/caselog.db, or the config file's
     /// `database`]
-    #[arg(long, global = true, env = "CASELOG_DB", value_name = "PATH")]
+    #[arg(long, global = true, env = "CASELOG_DB", value_name = "PATH", help_heading = GLOBAL)]
     pub db: Option<PathBuf>,
 
     /// The config file [default: $XDG_CONFIG_HOME/caselog/config.toml]
-    #[arg(long, global = true, env = "CASELOG_CONFIG", value_name = "PATH")]
+    #[arg(long, global = true, env = "CASELOG_CONFIG", value_name = "PATH", help_heading = GLOBAL)]
     pub config: Option<PathBuf>,
 
     /// A partnership's threshold checklist (TOML; see docs/thresholds.md) instead of the bundled
     /// one [default: the config file's `thresholds`]
-    #[arg(long, global = true, env = "CASELOG_THRESHOLDS", value_name = "FILE")]
+    #[arg(long, global = true, env = "CASELOG_THRESHOLDS", value_name = "FILE", help_heading = GLOBAL)]
     pub thresholds: Option<PathBuf>,
 
     /// Never ask questions: a missing required field is an error naming its flag. This is
     /// always so when standard input is not a terminal.
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = GLOBAL)]
     pub no_input: bool,
 }
 
