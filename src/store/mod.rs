@@ -358,6 +358,15 @@ pub fn exists(conn: &Connection, id: RecordId) -> Result<bool> {
         .exists([id.number])?)
 }
 
+/// "id, uuid" → "r.id, r.uuid".
+pub(crate) fn prefixed(columns: &str, table: &str) -> String {
+    columns
+        .split(',')
+        .map(|c| format!("{table}.{}", c.trim()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Reads the `voided_at` and `void_reason` columns, at `at` and the one after it.
 pub(crate) fn voided(
     row: &rusqlite::Row,

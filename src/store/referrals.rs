@@ -143,7 +143,7 @@ pub fn each_in_period(
     period: Period,
     mut each: impl FnMut(&Referral, &str) -> Result<()>,
 ) -> Result<()> {
-    let columns = prefixed(COLUMNS, "r");
+    let columns = super::prefixed(COLUMNS, "r");
     let dated = super::date_condition(conn, "referral", "r.date", period)?;
     let mut stmt = conn.prepare(&format!(
         "SELECT {columns}, c.uuid FROM referral r JOIN consultation c ON c.id = r.consultation_id \
@@ -155,13 +155,4 @@ pub fn each_in_period(
         each(&from_row(row)?, &consultation_uuid)?;
     }
     Ok(())
-}
-
-/// "id, uuid" → "r.id, r.uuid".
-pub fn prefixed(columns: &str, table: &str) -> String {
-    columns
-        .split(',')
-        .map(|c| format!("{table}.{}", c.trim()))
-        .collect::<Vec<_>>()
-        .join(", ")
 }

@@ -5,7 +5,6 @@ use rusqlite::{Connection, Row, named_params};
 use crate::domain::period::Period;
 use crate::domain::review::Review;
 use crate::error::Result;
-use crate::store::referrals;
 
 /// Every column, in the order `from_row` reads them.
 pub const COLUMNS: &str = "id, uuid, consultation_id, referral_id, date, status, note, level, \
@@ -149,7 +148,7 @@ pub fn each_in_period(
     period: Period,
     mut each: impl FnMut(&Review, Option<&str>, Option<&str>) -> Result<()>,
 ) -> Result<()> {
-    let columns = referrals::prefixed(COLUMNS, "v");
+    let columns = super::prefixed(COLUMNS, "v");
     let mut stmt = conn.prepare(&format!(
         "SELECT {columns}, c.uuid, r.uuid {IN_PERIOD} ORDER BY v.id"
     ))?;
