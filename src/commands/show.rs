@@ -96,7 +96,6 @@ pub fn not_found(id: RecordId) -> Error {
 }
 
 fn consultation_view(c: &Consultation, checklist: &Checklist, out: &mut dyn Write) -> Result<()> {
-    let coded = |code: &str, label: &str| format!("{code} — {label}");
     let level = |l: Option<u8>| l.map(|l| checklist.describe_level(l)).unwrap_or_default();
     let mut table = render::table(["Field", "Value"]);
     let mut row = |field: &str, value: String| {
@@ -106,14 +105,14 @@ fn consultation_view(c: &Consultation, checklist: &Checklist, out: &mut dyn Writ
         "ID",
         RecordId::new(RecordKind::Consultation, c.id).to_string(),
     );
-    if let Some(v) = &c.voided {
-        row("VOIDED", format!("{} — {}", v.at, v.reason));
+    if let Some(v) = voided_row(&c.voided) {
+        row("VOIDED", v);
     }
     row("Date", c.date.to_string());
     row("Advisor", c.advisor.clone());
     row("Setting", c.setting.clone());
-    row("Mode", coded(&c.mode, MODE.label(&c.mode)));
-    row("Agency", coded(&c.agency, AGENCY.label(&c.agency)));
+    row("Mode", MODE.describe(&c.mode));
+    row("Agency", AGENCY.describe(&c.agency));
     row("Role", render::or_blank(&c.role));
     row("Family", c.family.clone());
     row("Children", c.children.to_string());
@@ -121,7 +120,7 @@ fn consultation_view(c: &Consultation, checklist: &Checklist, out: &mut dyn Writ
         "Factors",
         c.factors
             .iter()
-            .map(|f| coded(f, FACTOR.label(f)))
+            .map(|f| FACTOR.describe(f))
             .collect::<Vec<_>>()
             .join("\n"),
     );
@@ -146,10 +145,10 @@ fn consultation_view(c: &Consultation, checklist: &Checklist, out: &mut dyn Writ
         "Consent",
         c.consent
             .as_deref()
-            .map(|k| coded(k, CONSENT.label(k)))
+            .map(|k| CONSENT.describe(k))
             .unwrap_or_default(),
     );
-    row("Outcome", coded(&c.outcome, OUTCOME.label(&c.outcome)));
+    row("Outcome", OUTCOME.describe(&c.outcome));
     row("Worry", render::or_blank(&c.worry));
     row("Strengths", render::or_blank(&c.strengths));
     row("Advice", render::or_blank(&c.advice));
@@ -165,7 +164,6 @@ fn voided_row(voided: &Option<Voided>) -> Option<String> {
 }
 
 fn referral_view(r: &Referral, out: &mut dyn Write) -> Result<()> {
-    let coded = |code: &str, label: &str| format!("{code} — {label}");
     let mut table = render::table(["Field", "Value"]);
     let mut row = |field: &str, value: String| {
         table.add_row([field.to_string(), value]);
@@ -179,18 +177,18 @@ fn referral_view(r: &Referral, out: &mut dyn Write) -> Result<()> {
         RecordId::new(RecordKind::Consultation, r.consultation).to_string(),
     );
     row("Date", r.date.to_string());
-    row("To", coded(&r.to, DESTINATION.label(&r.to)));
-    row("By", coded(&r.by, REFERRED_BY.label(&r.by)));
+    row("To", DESTINATION.describe(&r.to));
+    row("By", REFERRED_BY.describe(&r.by));
     row("Reason", render::or_blank(&r.reason));
     row(
         "Consent",
         r.consent
             .as_deref()
-            .map(|k| coded(k, CONSENT.label(k)))
+            .map(|k| CONSENT.describe(k))
             .unwrap_or_default(),
     );
     row("Urgent", yes_no(r.urgent).to_string());
-    row("Result", coded(&r.result, RESULT.label(&r.result)));
+    row("Result", RESULT.describe(&r.result));
     row("Result date", render::or_blank(&r.result_date));
     row("Recorded", r.created_at.clone());
     row("UUID", r.uuid.clone());
@@ -199,7 +197,6 @@ fn referral_view(r: &Referral, out: &mut dyn Write) -> Result<()> {
 }
 
 fn review_view(v: &Review, checklist: &Checklist, out: &mut dyn Write) -> Result<()> {
-    let coded = |code: &str, label: &str| format!("{code} — {label}");
     let mut table = render::table(["Field", "Value"]);
     let mut row = |field: &str, value: String| {
         table.add_row([field.to_string(), value]);
@@ -226,7 +223,7 @@ fn review_view(v: &Review, checklist: &Checklist, out: &mut dyn Write) -> Result
             "Status",
             v.status
                 .as_deref()
-                .map(|s| coded(s, STATUS.label(s)))
+                .map(|s| STATUS.describe(s))
                 .unwrap_or_default(),
         );
         row("Note", render::or_blank(&v.note));
@@ -244,7 +241,7 @@ fn review_view(v: &Review, checklist: &Checklist, out: &mut dyn Write) -> Result
             "Result",
             v.result
                 .as_deref()
-                .map(|r| coded(r, RESULT.label(r)))
+                .map(|r| RESULT.describe(r))
                 .unwrap_or_default(),
         );
     }

@@ -62,6 +62,11 @@ impl CodeList {
         }
     }
 
+    /// "code — label", as `show` prints a code.
+    pub fn describe(&self, code: &str) -> String {
+        format!("{code} — {}", self.label(code))
+    }
+
     /// "code (alias), code (alias), …" for hints.
     pub fn summary(&self) -> String {
         self.codes
