@@ -3,7 +3,6 @@
 
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
-use std::process::Command;
 
 use crate::common::{MINIMAL, NOW, TestEnv, json};
 
@@ -11,50 +10,34 @@ fn mode(path: &std::path::Path) -> u32 {
     fs::metadata(path).unwrap().permissions().mode() & 0o777
 }
 
+/// Records `count` consultations one process at a time, as writer `w` (families W<w>-<n>),
+/// asserting that each succeeds.
+fn record_many(env: &TestEnv, w: usize, count: usize) {
+    for n in 0..count {
+        let out = env
+            .process()
+            .args(MINIMAL)
+            .args(["--family", &format!("W{w}-{n}")])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "writer {w} consultation {n}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
 #[test]
 fn eight_writers_at_once_lose_nothing() {
     let env = TestEnv::new();
     env.consult(&[]); // create the logbook first, as an advisor's would be
-    let bin = env!("CARGO_BIN_EXE_caselog");
-    let writers: Vec<_> = (0..8)
-        .map(|w| {
-            let db = env.db();
-            std::thread::spawn(move || {
-                for n in 0..50 {
-                    let out = Command::new(bin)
-                        .env_clear()
-                        .env("CASELOG_DB", &db)
-                        .env("CASELOG_NOW", NOW)
-                        .env("HOME", "/nonexistent")
-                        .args([
-                            "consult",
-                            "--advisor",
-                            "A",
-                            "--setting",
-                            "S",
-                            "--agency",
-                            "2A",
-                            "--family",
-                            &format!("W{w}-{n}"),
-                            "--level",
-                            "2",
-                            "--outcome",
-                            "advice",
-                        ])
-                        .output()
-                        .unwrap();
-                    assert!(
-                        out.status.success(),
-                        "writer {w} consultation {n}: {}",
-                        String::from_utf8_lossy(&out.stderr)
-                    );
-                }
-            })
-        })
-        .collect();
-    for w in writers {
-        w.join().expect("writer thread");
-    }
+    std::thread::scope(|scope| {
+        for w in 0..8 {
+            let env = &env;
+            scope.spawn(move || record_many(env, w, 50));
+        }
+    });
     assert_eq!(env.count("consultation"), 401);
     assert_eq!(
         env.sql("SELECT count(DISTINCT family), max(id) FROM consultation"),
@@ -422,34 +405,7 @@ fn an_export_while_others_record_is_one_consistent_snapshot() {
         let writers: Vec<_> = (0..4)
             .map(|w| {
                 let env = &env;
-                scope.spawn(move || {
-                    for n in 0..25 {
-                        let out = env
-                            .process()
-                            .args([
-                                "consult",
-                                "--advisor",
-                                "A",
-                                "--setting",
-                                "S",
-                                "--agency",
-                                "2A",
-                                "--family",
-                                &format!("W{w}-{n}"),
-                                "--level",
-                                "2",
-                                "--outcome",
-                                "advice",
-                            ])
-                            .output()
-                            .unwrap();
-                        assert!(
-                            out.status.success(),
-                            "writer {w} consultation {n}: {}",
-                            String::from_utf8_lossy(&out.stderr)
-                        );
-                    }
-                })
+                scope.spawn(move || record_many(env, w, 25))
             })
             .collect();
         let mut exports = 0;
