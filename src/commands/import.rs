@@ -670,15 +670,9 @@ impl Import<'_> {
         referral.result_date = row
             .get("result_date")
             .map(|t| {
-                let d = dates::parse_past_date("result_date", &t, self.today)
-                    .map_err(|e| problem("result_date", e.message))?;
-                if d < referral.date {
-                    return Err(problem(
-                        "result_date",
-                        format!("{d} is before the referral's date {}", referral.date),
-                    ));
-                }
-                Ok(d)
+                let follows = "the referral's date";
+                dates::parse_date_after("result_date", Some(&t), follows, referral.date, self.today)
+                    .map_err(|e| problem("result_date", e.message))
             })
             .transpose()?;
         if (referral.result == referral::PENDING) != referral.result_date.is_none() {

@@ -59,6 +59,29 @@ pub fn parse_past_date(field: &str, input: &str, today: NaiveDate) -> Result<Nai
     Ok(date)
 }
 
+/// The date of a record that follows another (a referral its consultation, a review what it
+/// reviews): today when not given, not in the future, and not before `earliest`, the date of
+/// the record it follows, which `follows` names ("the consultation C-3").
+pub fn parse_date_after(
+    field: &str,
+    input: Option<&str>,
+    follows: &str,
+    earliest: NaiveDate,
+    today: NaiveDate,
+) -> Result<NaiveDate> {
+    let date = match input {
+        Some(d) => parse_past_date(field, d, today)?,
+        None => today,
+    };
+    if date < earliest {
+        return Err(
+            Error::input(format!("{field} {date} is before {follows} ({earliest})"))
+                .hint("a record is dated on or after the record it follows"),
+        );
+    }
+    Ok(date)
+}
+
 /// Parses a follow-up date: a date as above, or `+Nd` / `+Nw` after `from`.
 /// The result may not be before `from`.
 pub fn parse_follow_up(

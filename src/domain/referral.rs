@@ -70,17 +70,13 @@ impl Draft {
         uuid: String,
         created_at: String,
     ) -> Result<Referral> {
-        let date = match given(&self.date) {
-            Some(d) => dates::parse_past_date("--date", d, today)?,
-            None => today,
-        };
-        if date < consultation_date {
-            return Err(Error::input(format!(
-                "--date {date} is before the consultation it was made from \
-                 (C-{consultation}, {consultation_date})"
-            ))
-            .hint("a referral is made on or after the day of its consultation"));
-        }
+        let date = dates::parse_date_after(
+            "--date",
+            given(&self.date),
+            &format!("the consultation C-{consultation} it was made from"),
+            consultation_date,
+            today,
+        )?;
         let to = match given(&self.to) {
             Some(t) => DESTINATION.canonical(t).map_err(|e| e.context("--to"))?,
             None => {

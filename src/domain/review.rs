@@ -61,26 +61,6 @@ pub struct ResultDraft {
     pub result: Option<String>,
 }
 
-/// The review date: today by default, not in the future, not before the record reviewed.
-fn review_date(
-    input: &Option<String>,
-    reviewed: &str,
-    reviewed_date: NaiveDate,
-    today: NaiveDate,
-) -> Result<NaiveDate> {
-    let date = match given(input) {
-        Some(d) => dates::parse_past_date("--date", d, today)?,
-        None => today,
-    };
-    if date < reviewed_date {
-        return Err(Error::input(format!(
-            "--date {date} is before {reviewed} ({reviewed_date})"
-        ))
-        .hint("a review is dated on or after the record it follows up"));
-    }
-    Ok(date)
-}
-
 impl FollowUpDraft {
     /// Checks a follow-up on consultation `consultation` (dated `consultation_date`).
     pub fn validate(
@@ -91,8 +71,9 @@ impl FollowUpDraft {
         uuid: String,
         created_at: String,
     ) -> Result<Review> {
-        let date = review_date(
-            &self.date,
+        let date = dates::parse_date_after(
+            "--date",
+            given(&self.date),
             &format!("the consultation C-{consultation}"),
             consultation_date,
             today,
@@ -150,8 +131,9 @@ impl ResultDraft {
         uuid: String,
         created_at: String,
     ) -> Result<Review> {
-        let date = review_date(
-            &self.date,
+        let date = dates::parse_date_after(
+            "--date",
+            given(&self.date),
             &format!("the referral R-{referral}"),
             referral_date,
             today,
