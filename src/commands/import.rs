@@ -11,9 +11,10 @@ use std::collections::{HashMap, HashSet};
 use std::io::{Read, Write};
 use std::path::PathBuf;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use rusqlite::Connection;
 
+use crate::clock::Clock;
 use crate::context::Context;
 use crate::domain::checklist::Checklist;
 use crate::domain::codes::RESULT;
@@ -140,7 +141,10 @@ pub fn import_csv<R: Read, L: BorrowMut<Logbook>>(
     open: impl FnOnce() -> Result<L>,
 ) -> Result<Summary> {
     let shown = request.shown;
-    let mut reader = exchange::reader(input);
+    let now = DateTime::parse_from_rfc3339(&request.now)
+        .map_err(|_| Error::failure(format!("'{}' is not a timestamp", request.now)))?
+        .with_timezone(&Utc);
+    let mut reader = exchange::Reader::new(input);
     let columns = Columns::read(&mut reader, request.records, shown)?;
     let mut opened = open()?;
     let logbook: &mut Logbook = opened.borrow_mut();
@@ -161,7 +165,8 @@ pub fn import_csv<R: Read, L: BorrowMut<Logbook>>(
         conn: &tx,
         checklist: request.checklist,
         today: request.today,
-        now: request.now.clone(),
+        now,
+        now_text: request.now.clone(),
         columns: &columns,
         seen: HashSet::new(),
         decided: Default::default(),
@@ -170,25 +175,43 @@ pub fn import_csv<R: Read, L: BorrowMut<Logbook>>(
         skipped: 0,
     };
     let bar = progress::bar(None, request.records.noun());
-    let mut record = csv::StringRecord::new();
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                let line = e.position().map(|p| p.line()).unwrap_or(0);
-                import
-                    .errors
-                    .push(format!("line {line}: {}", csv_problem(&e)));
-                break;
+    let mut cells = csv::ByteRecord::new();
+    while let Some(at) = reader.read(&mut cells).map_err(|e| unreadable(shown, e))? {
+        let line = at.line;
+        if let Some((cell, quoting)) = at.quoting {
+            import.errors.push(format!(
+                "line {line}, {}: {}",
+                columns.cell(cell),
+                quoting.problem()
+            ));
+        } else if cells.iter().all(|cell| cell.trim_ascii().is_empty()) {
+            // A row of empty cells (a spreadsheet's trailing commas) holds no record.
+            continue;
+        } else if cells.len() != columns.names.len() {
+            import.errors.push(format!(
+                "line {line}: the row has {} cells but the header has {}",
+                cells.len(),
+                columns.names.len()
+            ));
+        } else {
+            match csv::StringRecord::from_byte_record(std::mem::take(&mut cells)) {
+                Ok(record) => {
+                    let row = Row {
+                        record: &record,
+                        columns: &columns,
+                    };
+                    import.row(request.records, line, &row)?;
+                    cells = record.into_byte_record();
+                }
+                Err(e) => {
+                    import.errors.push(format!(
+                        "line {line}, {}: the cell is not UTF-8 text ({SAVE_AS_UTF8})",
+                        columns.cell(e.utf8_error().field())
+                    ));
+                    cells = e.into_byte_record();
+                }
             }
         }
-        let line = record.position().map(|p| p.line()).unwrap_or(0);
-        let row = Row {
-            record: &record,
-            columns: &columns,
-        };
-        import.row(request.records, line, &row)?;
         bar.inc(1);
         if import.errors.len() >= MAX_ERRORS {
             break;
@@ -237,51 +260,85 @@ fn follow_referral(conn: &Connection, number: i64) -> Result<()> {
     Ok(())
 }
 
-/// A CSV reading problem, in words.
-fn csv_problem(e: &csv::Error) -> String {
-    match e.kind() {
-        csv::ErrorKind::UnequalLengths {
-            expected_len, len, ..
-        } => format!("the row has {len} cells but the header has {expected_len}"),
-        csv::ErrorKind::Utf8 { .. } => "the row is not UTF-8 text".to_string(),
+/// A file the `csv` crate could not read (a directory, a disk error), in words.
+fn unreadable(shown: &str, e: csv::Error) -> Error {
+    let reason = match e.kind() {
+        csv::ErrorKind::Io(io) => io.kind().to_string(),
         _ => e.to_string(),
-    }
+    };
+    Error::input(format!("cannot read {shown}: {reason}"))
+        .hint("give the path of a CSV file written by `caselog export`, or - for stdin")
 }
+
+/// How to mend a file that is not UTF-8.
+const SAVE_AS_UTF8: &str = "save the file as CSV UTF-8 from the spreadsheet";
 
 /// Where each known column is in the file.
 struct Columns {
     index: HashMap<&'static str, usize>,
+    /// The column of each cell of a row, in the file's order.
+    names: Vec<&'static str>,
 }
 
 impl Columns {
     fn read<R: Read>(
-        reader: &mut csv::Reader<R>,
+        reader: &mut exchange::Reader<R>,
         records: Records,
         shown: &str,
     ) -> Result<Columns> {
-        let header = reader.headers().map_err(|e| {
+        let mut cells = csv::ByteRecord::new();
+        let at = reader.read(&mut cells).map_err(|e| unreadable(shown, e))?;
+        // An empty file has no columns, as if its first line were an empty header.
+        let line = at.map_or(1, |at| at.line);
+        if let Some((cell, quoting)) = at.and_then(|at| at.quoting) {
+            return Err(Error::input(format!(
+                "{shown}, line {line}, cell {}: {}",
+                cell + 1,
+                quoting.problem()
+            )));
+        }
+        let header = csv::StringRecord::from_byte_record(cells).map_err(|e| {
             Error::input(format!(
-                "{shown}: cannot read the header row: {}",
-                csv_problem(&e)
+                "{shown}, line {line}, cell {}: the header is not UTF-8 text",
+                e.utf8_error().field() + 1
             ))
+            .hint(SAVE_AS_UTF8)
         })?;
         let (always, notes) = records.columns();
         let known: Vec<&'static str> = always.iter().chain(notes).copied().collect();
+        let name_of = |cell: &str| exchange::restore(cell.trim()).trim().to_ascii_lowercase();
+        let semicolons = header.iter().any(|cell| {
+            cell.contains(';') && cell.split(';').any(|part| known.contains(&&*name_of(part)))
+        });
+        if semicolons {
+            return Err(Error::input(format!(
+                "{shown}, line {line}: the columns are separated by semicolons (;), but caselog \
+                 reads comma-separated files"
+            ))
+            .hint(
+                "save it again as comma-separated CSV: in LibreOffice Calc, File > Save As > Text \
+                 CSV with 'Edit filter settings' ticked and ',' as the field delimiter; Google \
+                 Sheets' File > Download > Comma-separated values writes commas; Excel writes the \
+                 list separator of the computer's region settings, so that must be a comma",
+            ));
+        }
         let mut index = HashMap::new();
+        let mut names = Vec::new();
         for (i, name) in header.iter().enumerate() {
-            let name = exchange::restore(name.trim()).trim().to_ascii_lowercase();
+            let name = name_of(name);
             let Some(column) = known.iter().find(|k| **k == name) else {
                 return Err(Error::input(format!(
-                    "{shown}, line 1: '{name}' is not a column of {}",
+                    "{shown}, line {line}: '{name}' is not a column of {}",
                     records.noun()
                 ))
                 .hint(format!("the columns are: {}", known.join(", "))));
             };
             if index.insert(*column, i).is_some() {
                 return Err(Error::input(format!(
-                    "{shown}, line 1: column '{name}' appears twice"
+                    "{shown}, line {line}: column '{name}' appears twice"
                 )));
             }
+            names.push(*column);
         }
         let missing: Vec<&str> = required(records)
             .iter()
@@ -290,7 +347,7 @@ impl Columns {
             .collect();
         if !missing.is_empty() {
             return Err(Error::input(format!(
-                "{shown}, line 1: the header has no {} column{}",
+                "{shown}, line {line}: the header has no {} column{}",
                 missing.join(", "),
                 if missing.len() == 1 { "" } else { "s" }
             ))
@@ -300,7 +357,16 @@ impl Columns {
                 required(records).join(", ")
             )));
         }
-        Ok(Columns { index })
+        Ok(Columns { index, names })
+    }
+
+    /// A cell of a row named in messages: by its column, or by its place when the row has more
+    /// cells than the header.
+    fn cell(&self, i: usize) -> String {
+        match self.names.get(i) {
+            Some(name) => format!("column {name}"),
+            None => format!("cell {}", i + 1),
+        }
     }
 
     fn has(&self, name: &str) -> bool {
@@ -408,7 +474,10 @@ struct Import<'a> {
     conn: &'a Connection,
     checklist: &'a Checklist,
     today: NaiveDate,
-    now: String,
+    /// The time of the import: no record was made after it.
+    now: DateTime<Utc>,
+    /// The same, as the `created_at` of rows that do not give one.
+    now_text: String,
     columns: &'a Columns,
     /// UUIDs met in the file so far, to catch one given twice.
     seen: HashSet<u128>,
@@ -489,21 +558,39 @@ impl Import<'_> {
             .map(|n| n.unwrap_or(0))
     }
 
-    /// `created_at` as in the file (an RFC 3339 timestamp), or now when absent.
+    /// `created_at` as in the file — an RFC 3339 timestamp not after now, made UTC to the
+    /// second as the logbook writes it — or now when absent.
     fn created_at(&self, row: &Row) -> Result<String, Problem> {
-        match row.get("created_at") {
-            None => Ok(self.now.clone()),
-            Some(t) => {
-                let t = t.trim().to_string();
-                chrono::DateTime::parse_from_rfc3339(&t).map_err(|_| {
-                    problem(
-                        "created_at",
-                        format!("'{t}' is not a timestamp such as 2026-03-15T10:00:00Z"),
-                    )
-                })?;
-                Ok(t)
-            }
+        let Some(text) = row.get("created_at") else {
+            return Ok(self.now_text.clone());
+        };
+        let text = text.trim();
+        let at = DateTime::parse_from_rfc3339(text)
+            .map_err(|_| {
+                let zoneless = ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f"]
+                    .iter()
+                    .any(|format| NaiveDateTime::parse_from_str(text, format).is_ok());
+                problem(
+                    "created_at",
+                    if zoneless {
+                        format!(
+                            "'{text}' has no time zone: write it in UTC, such as \
+                             2026-03-15T10:00:00Z, or with its offset, such as \
+                             2026-03-15T11:00:00+01:00"
+                        )
+                    } else {
+                        format!("'{text}' is not a timestamp such as 2026-03-15T10:00:00Z")
+                    },
+                )
+            })?
+            .with_timezone(&Utc);
+        if at > self.now {
+            return Err(problem(
+                "created_at",
+                format!("{text} is in the future (it is now {})", self.now_text),
+            ));
         }
+        Ok(Clock::fixed(at).timestamp())
     }
 
     fn consultation(&mut self, row: &Row) -> Result<Consultation, Problem> {
@@ -511,7 +598,7 @@ impl Import<'_> {
         let id = self.id(row, RecordKind::Consultation)?;
         let created_at = self.created_at(row)?;
         let draft = Draft {
-            date: row.get("date"),
+            date: Some(date(row)?),
             advisor: row.get("advisor"),
             setting: row.get("setting"),
             mode: row.get("mode"),
@@ -582,10 +669,16 @@ impl Import<'_> {
         uuid_column: &'static str,
     ) -> Result<Option<i64>, Problem> {
         let conn = self.conn;
-        if let Some(uuid) = row.get(uuid_column) {
-            let uuid = uuid.trim();
-            let found =
-                store::id_by_uuid(conn, kind, uuid).map_err(|e| problem(uuid_column, e.message))?;
+        if let Some(text) = row.get(uuid_column) {
+            let text = text.trim();
+            // Written as the logbook keeps it, whether the file has capitals, braces or no
+            // hyphens.
+            let uuid = uuid::Uuid::parse_str(text)
+                .map_err(|_| problem(uuid_column, format!("'{text}' is not a UUID")))?
+                .hyphenated()
+                .to_string();
+            let found = store::id_by_uuid(conn, kind, &uuid)
+                .map_err(|e| problem(uuid_column, e.message))?;
             return found.map(Some).ok_or_else(|| {
                 problem(
                     uuid_column,
@@ -643,12 +736,8 @@ impl Import<'_> {
                 )
             })?;
         let parent = self.parent_consultation(consultation)?;
-        // The same rules as `caselog refer`; a blank `date` is refused rather than made today.
-        let date = row
-            .get("date")
-            .ok_or_else(|| problem("date", "missing date"))?;
         let draft = referral::Draft {
-            date: Some(date),
+            date: Some(date(row)?),
             to: row.get("to"),
             by: row.get("by"),
             reason: row.get("reason"),
@@ -695,10 +784,7 @@ impl Import<'_> {
             "consultation_uuid",
         )?;
         let referral = self.link(row, RecordKind::Referral, "referral", "referral_uuid")?;
-        let date = Some(
-            row.get("date")
-                .ok_or_else(|| problem("date", "missing date"))?,
-        );
+        let date = Some(date(row)?);
         // The same rules as `caselog review C-<n>` and `caselog review R-<n>`.
         let mut review = match (consultation, referral) {
             (Some(c), None) => {
@@ -747,6 +833,13 @@ impl Import<'_> {
         review.id = id;
         Ok(review)
     }
+}
+
+/// The row's date, which may not be blank: a file's blank date is not taken as today, as a
+/// command's missing `--date` is.
+fn date(row: &Row) -> Result<String, Problem> {
+    row.get("date")
+        .ok_or_else(|| problem("date", "missing date (a blank date is not taken as today)"))
 }
 
 /// Refuses a link to a record that was voided: nothing new may hang off it.

@@ -31,6 +31,11 @@ impl RecordKind {
     }
 }
 
+/// The highest record number caselog reads, wherever an ID is typed or imported: far beyond any
+/// logbook's records, and low enough that a new record's number (one more than the highest)
+/// never runs out.
+pub const MAX_NUMBER: i64 = 1_000_000_000;
+
 /// A record's ID as people write it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct RecordId {
@@ -62,11 +67,17 @@ impl RecordId {
         if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
             return Err(bad());
         }
-        let number = digits
-            .parse::<i64>()
-            .ok()
-            .filter(|n| *n > 0)
-            .ok_or_else(bad)?;
+        let number = match digits.parse::<i64>() {
+            Ok(0) => return Err(bad()),
+            Ok(n) if n <= MAX_NUMBER => n,
+            // Only digits: a number too large even for i64.
+            _ => {
+                return Err(Error::input(format!(
+                    "'{text}' is out of range: record numbers go up to {MAX_NUMBER}"
+                ))
+                .hint("IDs look like C-12 (consultation), R-3 (referral) or V-7 (review)"));
+            }
+        };
         Ok(RecordId { kind, number })
     }
 
@@ -143,5 +154,22 @@ mod tests {
             assert!(RecordId::parse(bad).is_err(), "{bad}");
         }
         assert!(RecordId::parse_kind("R-1", RecordKind::Consultation).is_err());
+    }
+
+    #[test]
+    fn numbers_above_the_bound_are_out_of_range() {
+        assert_eq!(RecordId::parse("C-1000000000").unwrap().number, MAX_NUMBER);
+        for big in [
+            "C-1000000001",
+            "C-9223372036854775807",
+            "R-99999999999999999999",
+        ] {
+            let e = RecordId::parse(big).unwrap_err();
+            assert!(
+                e.message.contains("is out of range"),
+                "{big}: {}",
+                e.message
+            );
+        }
     }
 }

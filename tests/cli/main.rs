@@ -4,6 +4,7 @@ mod bad_input;
 mod common;
 mod consult;
 mod exchange;
+mod import_checks;
 mod interactive;
 mod journey;
 mod monthly;
