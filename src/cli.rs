@@ -194,8 +194,7 @@ fn check_flags(root: &clap::Command, args: &[OsString]) -> Result<()> {
             let id = flag.get_id().as_str();
             if seen.contains(&id) {
                 return Err(Error::input(format!("{name} is given twice")).hint(format!(
-                    "give {name} once; of a record's fields only --factor and --indicator \
-                     can be repeated"
+                    "give {name} once: only --factor and --indicator add up when repeated"
                 )));
             }
             seen.push(id);
@@ -221,9 +220,10 @@ fn check_flags(root: &clap::Command, args: &[OsString]) -> Result<()> {
                 }
                 let joined = format!("{name}={next}");
                 let plain = |c: char| c.is_alphanumeric() || "-_.,/:+@%=".contains(c);
-                let shown = match joined.chars().all(plain) {
-                    true => joined.clone(),
-                    false => shlex::try_quote(&joined).map_or(joined.clone(), |q| q.into_owned()),
+                let shown = if joined.chars().all(plain) {
+                    joined.clone()
+                } else {
+                    shlex::try_quote(&joined).map_or(joined.clone(), |q| q.into_owned())
                 };
                 return Err(Error::input(format!(
                     "the value of {name} starts with '-': write it as {shown}"
@@ -236,8 +236,11 @@ fn check_flags(root: &clap::Command, args: &[OsString]) -> Result<()> {
     Ok(())
 }
 
-/// Whether `word` is one of `command`'s flags.
+/// Whether `word` is one of `command`'s flags, or `--`, which ends them.
 fn is_flag(command: &clap::Command, word: &str) -> bool {
+    if word == "--" {
+        return true;
+    }
     match word.strip_prefix("--") {
         Some(long) => {
             let name = long.split_once('=').map_or(long, |(name, _)| name);

@@ -331,6 +331,10 @@ fn a_value_that_starts_with_a_dash_is_refused_showing_the_joined_form() {
             &["--reason needs a value", "--reason=-"],
         ),
         (consult_with(&["--worry"]), &["--worry needs a value"]),
+        (
+            consult_with(&["--worry", "--", "-x"]),
+            &["--worry needs a value"],
+        ),
     ];
     let failures = refusals(&env, &cases);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
