@@ -1,12 +1,15 @@
 //! The command-line interface: global options and the list of subcommands. Each subcommand's own
 //! flags live beside its code in `commands/`.
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand};
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+use clap::{ArgAction, CommandFactory, Parser, Subcommand};
 
 use crate::commands;
 use crate::domain::period::Period;
+use crate::error::{Error, Result};
 
 /// A logbook for Early Help Advisors' consultations, referrals and follow-ups.
 ///
@@ -58,15 +61,15 @@ pub struct GlobalArgs {
 #[derive(Debug, Default, clap::Args)]
 pub struct PeriodArgs {
     /// A calendar month, YYYY-MM [default: last month]
-    #[arg(long, value_name = "YYYY-MM", conflicts_with_all = ["from", "to"])]
+    #[arg(long, value_name = "YYYY-MM", conflicts_with_all = ["from", "to"], value_parser = not_blank)]
     pub month: Option<String>,
 
     /// The first day of the period (inclusive); give --to as well
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, value_name = "DATE", value_parser = not_blank)]
     pub from: Option<String>,
 
     /// The last day of the period (inclusive); give --from as well
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, value_name = "DATE", value_parser = not_blank)]
     pub to: Option<String>,
 }
 
@@ -115,6 +118,154 @@ pub enum Command {
     Completions(commands::completions::CompletionsArgs),
     /// Print the man page
     Man,
+}
+
+/// Reads the command line. What clap would accept wrongly, or refuse with advice that does not
+/// work here, caselog refuses in its own words, naming the flag: a value that starts with `-`,
+/// a flag given twice, a blank date. Help, the version and other usage errors are clap's.
+pub fn parse() -> Result<Cli> {
+    let args: Vec<OsString> = std::env::args_os().collect();
+    let mut command = Cli::command();
+    command.build();
+    check_flags(&command, &args)?;
+    Cli::try_parse_from(&args).map_err(|e| refusal(&e).unwrap_or_else(|| e.exit()))
+}
+
+/// The value of a flag that may be left out but not given empty (a date, a month): an empty
+/// value is more likely a slip, or a shell variable that was not set, than a wish for the default.
+pub fn not_blank(value: &str) -> Result<String> {
+    if value.trim().is_empty() {
+        return Err(Error::input("is empty").hint("give it a value, or leave the flag out"));
+    }
+    Ok(value.to_string())
+}
+
+/// Walks the words of the command line as clap will read them, refusing a flag given twice
+/// (only --factor and --indicator may be repeated) and a flag whose value is missing or starts
+/// with `-` (clap would read it as a flag of its own).
+fn check_flags(root: &clap::Command, args: &[OsString]) -> Result<()> {
+    let mut command = root;
+    let mut in_subcommand = false;
+    let mut seen: Vec<&str> = Vec::new();
+    let mut i = 1;
+    while i < args.len() {
+        let word = args[i].to_string_lossy();
+        i += 1;
+        if word == "--" {
+            break;
+        }
+        let (flag, attached) = if let Some(long) = word.strip_prefix("--") {
+            let (name, value) = match long.split_once('=') {
+                Some((name, value)) => (name, Some(value)),
+                None => (long, None),
+            };
+            let flag = command.get_arguments().find(|a| a.get_long() == Some(name));
+            (flag, value.is_some())
+        } else if word.len() > 1 && word.starts_with('-') {
+            let mut letters = word[1..].chars();
+            let short = letters.next();
+            let flag = command.get_arguments().find(|a| a.get_short() == short);
+            (flag, !letters.as_str().is_empty())
+        } else {
+            if !in_subcommand {
+                match command.find_subcommand(word.as_ref()) {
+                    Some(sub) => {
+                        command = sub;
+                        in_subcommand = true;
+                    }
+                    None => break, // not a command: clap says so
+                }
+            }
+            continue;
+        };
+        let Some(flag) = flag else {
+            continue; // not a flag of this command: clap says so
+        };
+        let name = match (flag.get_long(), flag.get_short()) {
+            (Some(long), _) => format!("--{long}"),
+            (None, Some(short)) => format!("-{short}"),
+            (None, None) => continue,
+        };
+        let action = flag.get_action();
+        if matches!(
+            action,
+            ArgAction::Set | ArgAction::SetTrue | ArgAction::SetFalse
+        ) {
+            let id = flag.get_id().as_str();
+            if seen.contains(&id) {
+                return Err(Error::input(format!("{name} is given twice")).hint(format!(
+                    "give {name} once: only --factor and --indicator add up when repeated"
+                )));
+            }
+            seen.push(id);
+        }
+        if !action.takes_values() || attached {
+            continue;
+        }
+        let value_name = flag
+            .get_value_names()
+            .and_then(|names| names.first())
+            .map_or_else(|| "VALUE".to_string(), |n| n.to_string());
+        let missing = || {
+            Error::input(format!("{name} needs a value")).hint(format!(
+                "write {name} {value_name}; a value that starts with '-' is written \
+                 {name}=-…"
+            ))
+        };
+        match args.get(i).map(|next| next.to_string_lossy()) {
+            None => return Err(missing()),
+            Some(next) if next.starts_with('-') && next != "-" => {
+                if is_flag(command, &next) {
+                    return Err(missing());
+                }
+                let joined = format!("{name}={next}");
+                let plain = |c: char| c.is_alphanumeric() || "-_.,/:+@%=".contains(c);
+                let shown = if joined.chars().all(plain) {
+                    joined.clone()
+                } else {
+                    shlex::try_quote(&joined).map_or(joined.clone(), |q| q.into_owned())
+                };
+                return Err(Error::input(format!(
+                    "the value of {name} starts with '-': write it as {shown}"
+                ))
+                .hint(format!("on its own, '{next}' would be read as a flag")));
+            }
+            Some(_) => i += 1,
+        }
+    }
+    Ok(())
+}
+
+/// Whether `word` is one of `command`'s flags, or `--`, which ends them.
+fn is_flag(command: &clap::Command, word: &str) -> bool {
+    if word == "--" {
+        return true;
+    }
+    match word.strip_prefix("--") {
+        Some(long) => {
+            let name = long.split_once('=').map_or(long, |(name, _)| name);
+            command.get_arguments().any(|a| a.get_long() == Some(name))
+        }
+        None => {
+            let short = word.chars().nth(1);
+            command.get_arguments().any(|a| a.get_short() == short)
+        }
+    }
+}
+
+/// A clap error that caselog words itself: a value its own parser refused, with the flag named.
+fn refusal(e: &clap::Error) -> Option<Error> {
+    if e.kind() != ErrorKind::ValueValidation {
+        return None;
+    }
+    let ContextValue::String(arg) = e.get(ContextKind::InvalidArg)? else {
+        return None;
+    };
+    let flag = arg.split(' ').next()?;
+    let refused = std::error::Error::source(e)?.downcast_ref::<Error>()?;
+    let mut err = Error::input(format!("{flag} {}", refused.message));
+    err.hints.clone_from(&refused.hints);
+    Some(err)
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Local, NaiveDate, Utc};
 
+use crate::domain::dates::EARLIEST;
 use crate::error::{Error, Result};
 
 #[derive(Debug, Clone, Copy)]
@@ -11,12 +12,36 @@ pub struct Clock {
 }
 
 impl Clock {
-    /// The system clock, or the time fixed by `CASELOG_NOW`.
+    /// The system clock, or the time fixed by `CASELOG_NOW`. A clock that says today is before
+    /// 2000 is wrong, and is refused rather than used as the default date of a record.
     pub fn from_env() -> Result<Self> {
         match std::env::var("CASELOG_NOW") {
-            Ok(text) if !text.trim().is_empty() => Self::parse(text.trim()),
-            _ => Ok(Clock { now: Utc::now() }),
+            Ok(text) if !text.trim().is_empty() => {
+                let clock = Self::parse(text.trim())?;
+                if clock.today() < EARLIEST {
+                    return Err(Error::input(format!(
+                        "CASELOG_NOW '{}' is before {EARLIEST}: check the year",
+                        text.trim()
+                    ))
+                    .hint("nothing was recorded; fix CASELOG_NOW, or unset it to use the system clock"));
+                }
+                Ok(clock)
+            }
+            _ => Self::system(Utc::now()),
         }
+    }
+
+    /// The system clock, reading `now`.
+    fn system(now: DateTime<Utc>) -> Result<Self> {
+        let clock = Clock { now };
+        let today = clock.today();
+        if today < EARLIEST {
+            return Err(Error::failure(format!(
+                "the system clock says today is {today}, before {EARLIEST}: it is wrong"
+            ))
+            .hint("nothing was recorded; set the computer's date and time, then try again"));
+        }
+        Ok(clock)
     }
 
     fn parse(text: &str) -> Result<Self> {
@@ -48,5 +73,20 @@ impl Clock {
     /// The timestamp stored as `created_at`: UTC, to the second.
     pub fn timestamp(&self) -> String {
         self.now.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_system_clock_before_2000_is_refused() {
+        let broken = DateTime::parse_from_rfc3339("1970-01-02T12:00:00Z").unwrap();
+        let err = Clock::system(broken.with_timezone(&Utc)).unwrap_err();
+        assert_eq!(err.exit_code(), 1);
+        assert!(err.message.contains("system clock"), "{}", err.message);
+        let right = DateTime::parse_from_rfc3339("2026-03-15T12:00:00Z").unwrap();
+        assert!(Clock::system(right.with_timezone(&Utc)).is_ok());
     }
 }

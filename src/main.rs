@@ -4,11 +4,9 @@
 use std::process::ExitCode;
 
 use caselog::{cli, commands};
-use clap::Parser;
 
 fn main() -> ExitCode {
-    let cli = cli::Cli::parse();
-    match commands::run(cli) {
+    match cli::parse().and_then(commands::run) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.broken_pipe => ExitCode::SUCCESS,
         Err(e) => {

@@ -17,7 +17,6 @@ use crate::store::{amendments, consultations, referrals, reviews};
 /// clears an optional field), and say why with --reason. `caselog show ID` lists the
 /// corrections made.
 #[derive(Debug, clap::Args)]
-#[command(args_override_self = true, allow_negative_numbers = true)]
 pub struct Args {
     /// The record to correct: C-<n>, R-<n> or V-<n>
     #[arg(value_name = "ID")]

@@ -16,10 +16,9 @@ use crate::store::consultations::{self, Earlier};
 /// Record a consultation. Codes accept the code or its alias in any case; run `caselog
 /// checklist` for the indicator IDs.
 #[derive(Debug, Default, clap::Args)]
-#[command(args_override_self = true, allow_negative_numbers = true)]
 pub struct Args {
     /// Date of the consultation: YYYY-MM-DD, DD/MM/YYYY, today or yesterday [default: today]
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, value_name = "DATE", value_parser = crate::cli::not_blank)]
     pub date: Option<String>,
 
     /// Who gave the consultation [default: CASELOG_ADVISOR, or the config file's `advisor`]
@@ -100,7 +99,7 @@ pub struct Args {
     pub advice: Option<String>,
 
     /// When to check back: a date, or +3d / +2w after the consultation
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, value_name = "DATE", value_parser = crate::cli::not_blank)]
     pub follow_up: Option<String>,
 
     /// Print the saved record as one JSON object

@@ -7,6 +7,7 @@ use crate::context::Context;
 use crate::domain::codes::{AGENCY, OUTCOME};
 use crate::domain::dates;
 use crate::domain::ids::{RecordId, RecordKind};
+use crate::domain::text;
 use crate::error::{Error, Result};
 use crate::exchange;
 use crate::render::{self, RowFormat};
@@ -15,11 +16,11 @@ use crate::store::consultations::{self, Filter};
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Only consultations on or after this date
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, value_name = "DATE", value_parser = crate::cli::not_blank)]
     pub from: Option<String>,
 
     /// Only consultations on or before this date
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, value_name = "DATE", value_parser = crate::cli::not_blank)]
     pub to: Option<String>,
 
     /// Only this family's consultations
@@ -52,7 +53,11 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
             .as_deref()
             .map(|d| dates::parse_date("--to", d, today))
             .transpose()?,
-        family: args.family.as_deref().map(|f| f.trim().to_string()),
+        family: args
+            .family
+            .as_deref()
+            .map(|f| text::short("--family", f))
+            .transpose()?,
         agency: args
             .agency
             .as_deref()

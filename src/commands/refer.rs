@@ -13,7 +13,6 @@ use crate::store::{consultations, referrals};
 
 /// Record a referral made from a consultation. Codes accept the code or its alias in any case.
 #[derive(Debug, clap::Args)]
-#[command(args_override_self = true, allow_negative_numbers = true)]
 pub struct Args {
     /// The consultation the referral was made from: C-<n>
     #[arg(value_name = "CONSULTATION")]
@@ -21,7 +20,7 @@ pub struct Args {
 
     /// Date the referral was made: YYYY-MM-DD, DD/MM/YYYY, today or yesterday; not before the
     /// consultation [default: today]
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, value_name = "DATE", value_parser = crate::cli::not_blank)]
     pub date: Option<String>,
 
     /// Where it went: csc (children's social care front door / MASH), early-help (early help

@@ -7,7 +7,7 @@ use std::io::Write;
 use crate::cli::PeriodArgs;
 use crate::context::Context;
 use crate::error::Result;
-use crate::render::{self, RowFormat};
+use crate::render;
 use crate::report::figures::{self, Figures, GroupFigures, Grouping};
 use crate::report::render as show;
 use crate::store;
@@ -24,10 +24,21 @@ pub struct Args {
     #[arg(long, value_enum, value_name = "GROUP")]
     pub by: Option<Grouping>,
 
-    /// How to print them: a summary table, CSV (one row, or one per group, with keys such as
-    /// threshold.over as columns) or JSON (the keys of docs/reports.md)
-    #[arg(long, value_enum, default_value_t = RowFormat::Table)]
-    pub format: RowFormat,
+    /// How to print them
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// How the figures are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// A summary for people to read; with --by, a table with one row per group
+    Table,
+    /// CSV: a header of keys such as threshold.over, then one row, or with --by one per group
+    Csv,
+    /// One JSON object with the keys of docs/reports.md; with --by, an object holding the
+    /// grouping, the period and one object per group
+    Json,
 }
 
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
@@ -42,9 +53,9 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
         let tally = tallies.get("").cloned().unwrap_or_default();
         let f = Figures::compute(period, &tally);
         return match args.format {
-            RowFormat::Json => render::json(out, &f),
-            RowFormat::Csv => show::csv(out, false, &[(String::new(), &f)]),
-            RowFormat::Table => Ok(write!(out, "{}", show::summary(&f))?),
+            Format::Json => render::json(out, &f),
+            Format::Csv => show::csv(out, false, &[(String::new(), &f)]),
+            Format::Table => Ok(write!(out, "{}", show::summary(&f))?),
         };
     };
     let mut groups: Vec<GroupFigures> = tallies
@@ -56,7 +67,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
         .collect();
     figures::sort_groups(by, &mut groups);
     match args.format {
-        RowFormat::Json => render::json(
+        Format::Json => render::json(
             out,
             &show::GroupedJson {
                 by: show::GroupedJson::by_name(by),
@@ -64,13 +75,13 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
                 groups: &groups,
             },
         ),
-        RowFormat::Csv => {
+        Format::Csv => {
             let rows: Vec<(String, &Figures)> = groups
                 .iter()
                 .map(|g| (g.group.clone(), &g.figures))
                 .collect();
             show::csv(out, true, &rows)
         }
-        RowFormat::Table => Ok(write!(out, "{}", show::groups_table(by, period, &groups))?),
+        Format::Table => Ok(write!(out, "{}", show::groups_table(by, period, &groups))?),
     }
 }

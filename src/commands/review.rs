@@ -26,7 +26,6 @@ use crate::store::{referrals, reviews};
 /// CODE` records a follow-up on a consultation; `caselog review R-<n> --result CODE` records
 /// what the front door decided about a referral.
 #[derive(Debug, clap::Args)]
-#[command(args_override_self = true, allow_negative_numbers = true)]
 pub struct Args {
     /// The record reviewed: C-<n> (consultation) or R-<n> (referral); leave out for the list
     #[arg(value_name = "ID")]
@@ -42,7 +41,7 @@ pub struct Args {
 
     /// Date of the review: YYYY-MM-DD, DD/MM/YYYY, today or yesterday; not before the record
     /// reviewed [default: today]
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, value_name = "DATE", value_parser = crate::cli::not_blank)]
     pub date: Option<String>,
 
     /// Consultation: where things stand: ongoing, resolved (ends follow-up), escalated,
@@ -63,7 +62,7 @@ pub struct Args {
     pub confidence: Option<String>,
 
     /// Consultation: when to check back next: a date, or +3d / +2w after the review
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, value_name = "DATE", value_parser = crate::cli::not_blank)]
     pub follow_up: Option<String>,
 
     /// Referral: what the front door decided: nfa, advice, early-help, assessment, s47 or other

@@ -17,7 +17,7 @@ pub struct Args {
     #[arg(value_name = "ID")]
     pub id: String,
 
-    /// Why it is voided, e.g. "recorded against the wrong family"
+    /// Why it is voided, e.g. "recorded against the wrong family" (required)
     #[arg(long, value_name = "TEXT")]
     pub reason: Option<String>,
 }

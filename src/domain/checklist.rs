@@ -101,15 +101,15 @@ pub const LEVELS: std::ops::RangeInclusive<u8> = 1..=4;
 #[serde(deny_unknown_fields)]
 struct File {
     name: Option<String>,
-    levels: Vec<Spanned<LevelEntry>>,
-    indicators: Vec<Spanned<IndicatorEntry>>,
+    levels: Vec<LevelEntry>,
+    indicators: Vec<IndicatorEntry>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct LevelEntry {
-    level: i64,
-    label: String,
+    level: Spanned<i64>,
+    label: Spanned<String>,
     #[serde(default)]
     description: String,
 }
@@ -117,8 +117,8 @@ struct LevelEntry {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct IndicatorEntry {
-    id: String,
-    text: String,
+    id: Spanned<String>,
+    text: Spanned<String>,
 }
 
 impl Checklist {
@@ -151,23 +151,26 @@ impl Checklist {
                 .hint("the thresholds file format is described in docs/thresholds.md"))
         };
 
+        // A mistake is placed on the line of the value at fault.
         let mut levels = Vec::new();
         for entry in &file.levels {
-            let span = entry.span();
-            let entry = entry.get_ref();
-            if !(1..=4).contains(&entry.level) {
-                return wrong(span, format!("level {} is not 1, 2, 3 or 4", entry.level));
+            let (span, level) = (entry.level.span(), *entry.level.get_ref());
+            if !(1..=4).contains(&level) {
+                return wrong(span, format!("level {level} is not 1, 2, 3 or 4"));
             }
-            let level = entry.level as u8;
+            let level = level as u8;
             if levels.iter().any(|l: &Level| l.level == level) {
                 return wrong(span, format!("level {level} is defined twice"));
             }
-            if entry.label.trim().is_empty() {
-                return wrong(span, format!("level {level} has an empty label"));
+            if entry.label.get_ref().trim().is_empty() {
+                return wrong(
+                    entry.label.span(),
+                    format!("level {level} has an empty label"),
+                );
             }
             levels.push(Level {
                 level,
-                label: entry.label.trim().to_string(),
+                label: entry.label.get_ref().trim().to_string(),
                 description: entry.description.trim().to_string(),
             });
         }
@@ -184,30 +187,28 @@ impl Checklist {
         let mut indicators = Vec::new();
         let mut seen = HashSet::new();
         for entry in &file.indicators {
-            let span = entry.span();
-            let entry = entry.get_ref();
-            let Some((domain, level)) = split_id(&entry.id) else {
+            let (span, id) = (entry.id.span(), entry.id.get_ref());
+            let Some((domain, level)) = split_id(id) else {
                 return wrong(
                     span,
                     format!(
-                        "indicator ID '{}' is not <domain><level>.<n>, such as P3.2 \
-                         (domain C, P or F; level 1 to 4)",
-                        entry.id
+                        "indicator ID '{id}' is not <domain><level>.<n>, such as P3.2 \
+                         (domain C, P or F; level 1 to 4)"
                     ),
                 );
             };
-            let id = entry.id.trim().to_ascii_uppercase();
+            let id = id.trim().to_ascii_uppercase();
             if !seen.insert(id.clone()) {
                 return wrong(span, format!("indicator {id} is defined twice"));
             }
-            if entry.text.trim().is_empty() {
-                return wrong(span, format!("indicator {id} has empty text"));
+            if entry.text.get_ref().trim().is_empty() {
+                return wrong(entry.text.span(), format!("indicator {id} has empty text"));
             }
             indicators.push(Indicator {
                 id,
                 domain,
                 level,
-                text: entry.text.trim().to_string(),
+                text: entry.text.get_ref().trim().to_string(),
             });
         }
         if indicators.is_empty() {
@@ -410,7 +411,7 @@ mod tests {
                       [[levels]]\nlevel=3\nlabel='c'\n[[levels]]\nlevel=4\nlabel='d'\n";
         let bad_id = format!("{levels}[[indicators]]\nid = 'C5.1'\ntext = 'x'\n");
         let err = Checklist::parse(&bad_id, "t.toml").unwrap_err();
-        assert!(err.message.starts_with("t.toml:13:"), "{}", err.message);
+        assert!(err.message.starts_with("t.toml:14:"), "{}", err.message);
         assert!(err.message.contains("'C5.1'"), "{}", err.message);
 
         let dup = format!(
@@ -419,7 +420,7 @@ mod tests {
         let err = Checklist::parse(&dup, "t.toml").unwrap_err();
         assert!(
             err.message
-                .contains("t.toml:16: indicator C1.1 is defined twice"),
+                .contains("t.toml:17: indicator C1.1 is defined twice"),
             "{}",
             err.message
         );

@@ -11,11 +11,33 @@ pub const EARLIEST: NaiveDate = match NaiveDate::from_ymd_opt(2000, 1, 1) {
     None => panic!("valid date"),
 };
 
+/// How far ahead a date may be, in days: a year, leap day included. A follow-up is at most this
+/// long after the date it follows (`+366d`, `+52w`), and no date is further ahead of today.
+pub const HORIZON_DAYS: u64 = 366;
+
 const FORMATS: &str = "YYYY-MM-DD, DD/MM/YYYY, today or yesterday";
 
-/// Parses a date given for `field` (named in the error), relative to `today`.
+/// Parses a date given for `field` (named in the error), relative to `today`: from 2000 to a
+/// year ahead of today.
 pub fn parse_date(field: &str, input: &str, today: NaiveDate) -> Result<NaiveDate> {
+    let date = read_date(field, input, today)?;
+    let latest = horizon(today);
+    if date > latest {
+        return Err(Error::input(format!(
+            "{field} {date} is more than a year ahead (the latest date is {latest}): check the year"
+        )));
+    }
+    Ok(date)
+}
+
+/// Reads a date in one of the accepted forms, not before 2000.
+fn read_date(field: &str, input: &str, today: NaiveDate) -> Result<NaiveDate> {
     let text = input.trim();
+    if text.is_empty() {
+        return Err(
+            Error::input(format!("{field} is empty")).hint(format!("write a date as {FORMATS}"))
+        );
+    }
     let date = match text.to_ascii_lowercase().as_str() {
         "today" => Some(today),
         "yesterday" => today.pred_opt(),
@@ -34,6 +56,12 @@ pub fn parse_date(field: &str, input: &str, today: NaiveDate) -> Result<NaiveDat
         )));
     }
     Ok(date)
+}
+
+/// The last day of the year ahead of `day`.
+pub fn horizon(day: NaiveDate) -> NaiveDate {
+    day.checked_add_days(Days::new(HORIZON_DAYS))
+        .unwrap_or(NaiveDate::MAX)
 }
 
 /// chrono accepts "2026-1-5" and five-digit years; a date typed that way is probably a slip.
@@ -83,7 +111,7 @@ pub fn parse_date_after(
 }
 
 /// Parses a follow-up date: a date as above, or `+Nd` / `+Nw` after `from`.
-/// The result may not be before `from`.
+/// The result may not be before `from`, nor more than a year (HORIZON_DAYS) after it.
 pub fn parse_follow_up(
     field: &str,
     input: &str,
@@ -106,18 +134,27 @@ pub fn parse_follow_up(
                 'w' => n.saturating_mul(7),
                 _ => return Err(bad()),
             };
-            if days == 0 || days > 366 {
+            if days == 0 || days > HORIZON_DAYS {
                 return Err(bad());
             }
             from.checked_add_days(Days::new(days)).ok_or_else(bad)?
         }
-        None => parse_date(field, text, today).map_err(|e| {
+        None => read_date(field, text, today).map_err(|e| {
             e.hint("or an offset from the consultation date: +3d (days), +2w (weeks)")
         })?,
     };
     if date < from {
         return Err(Error::input(format!(
             "{field} {date} is before the date it follows ({from})"
+        )));
+    }
+    let latest = horizon(from);
+    if date > latest {
+        return Err(Error::input(format!(
+            "{field} {date} is more than a year after the date it follows ({from})"
+        ))
+        .hint(format!(
+            "a follow-up is at most {HORIZON_DAYS} days after, by {latest}; check the year"
         )));
     }
     Ok(date)
@@ -164,12 +201,24 @@ mod tests {
             "tomorrow",
             "",
             "20260301",
+            "9999-12-31",
+            "2027-03-17",
         ] {
             let err = parse_date("--date", bad, today).unwrap_err();
             assert_eq!(err.exit_code(), 2, "{bad}");
             assert!(err.message.starts_with("--date"), "{}", err.message);
         }
         assert!(parse_date("--date", "1999-12-31", today).is_err());
+        assert_eq!(
+            parse_date("--date", "2027-03-16", today).unwrap(),
+            d("2027-03-16")
+        );
+        assert!(
+            parse_date("--date", " ", today)
+                .unwrap_err()
+                .message
+                .contains("--date is empty")
+        );
     }
 
     #[test]
@@ -195,6 +244,15 @@ mod tests {
             parse_follow_up("f", "2026-04-01", from, today).unwrap(),
             d("2026-04-01")
         );
+        // A date and an offset reach as far: a year, leap day included.
+        assert_eq!(
+            parse_follow_up("f", "+366d", from, today).unwrap(),
+            d("2027-03-11")
+        );
+        assert_eq!(
+            parse_follow_up("f", "2027-03-10", from, today).unwrap(),
+            d("2027-03-10")
+        );
         // "+1с" ends in a Cyrillic letter: found by fuzzing, it once split a character in two.
         for bad in [
             "+0d",
@@ -206,6 +264,10 @@ mod tests {
             "+1с",
             "+",
             "+99999999999999999999w",
+            "+367d",
+            "+53w",
+            "2027-03-12",
+            "9999-12-31",
         ] {
             assert!(parse_follow_up("f", bad, from, today).is_err(), "{bad}");
         }

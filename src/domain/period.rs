@@ -35,7 +35,9 @@ impl Period {
                 .hint("write a month as YYYY-MM, e.g. 2026-02")
         };
         let (year, month) = text.split_once('-').ok_or_else(bad)?;
-        if year.len() != 4 || month.len() != 2 {
+        // Digits only: Rust would also read "+2" as 2.
+        let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+        if !digits(year, 4) || !digits(month, 2) {
             return Err(bad());
         }
         let year: i32 = year.parse().map_err(|_| bad())?;
@@ -50,6 +52,18 @@ impl Period {
         Ok(Period::month_of(first))
     }
 
+    /// Reads `--month` as typed, relative to `today`: no further ahead than a year, as any date.
+    fn parse_month_flag(input: &str, today: NaiveDate) -> Result<Period> {
+        let period = Period::parse_month("--month", input)?;
+        if period.from > dates::horizon(today) {
+            return Err(Error::input(format!(
+                "--month {} is more than a year ahead: check the year",
+                input.trim()
+            )));
+        }
+        Ok(period)
+    }
+
     /// The period given by `--month`, or `--from` and `--to`, or else last month.
     pub fn from_flags(
         month: Option<&str>,
@@ -58,7 +72,7 @@ impl Period {
         today: NaiveDate,
     ) -> Result<Period> {
         if let Some(m) = month {
-            return Period::parse_month("--month", m);
+            return Period::parse_month_flag(m, today);
         }
         match (from, to) {
             (None, None) => Ok(Period::last_month(today)),
@@ -111,12 +125,16 @@ mod tests {
 
     #[test]
     fn months_and_ranges_are_checked() {
-        for bad in ["2026-2", "2026-13", "26-02", "2026/02", "", "1999-12"] {
+        for bad in [
+            "2026-2", "2026-13", "26-02", "2026/02", "", "1999-12", "2026-+2", "+202-02", "2026-00",
+        ] {
             let err = Period::parse_month("--month", bad).unwrap_err();
             assert_eq!(err.exit_code(), 2, "{bad}");
             assert!(err.message.starts_with("--month"), "{}", err.message);
         }
         let today = d("2026-03-15");
+        assert!(Period::from_flags(Some("9999-12"), None, None, today).is_err());
+        assert!(Period::from_flags(Some("2027-03"), None, None, today).is_ok());
         assert!(Period::from_flags(None, Some("2026-02-10"), Some("2026-02-01"), today).is_err());
         assert!(Period::from_flags(None, Some("2026-02-10"), None, today).is_err());
     }

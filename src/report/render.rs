@@ -223,7 +223,9 @@ pub fn flatten(f: &Figures) -> Vec<(String, String)> {
     cells
 }
 
-/// CSV: a header of flattened keys (after `group` when grouped) and one row per group.
+/// CSV: a header of flattened keys (after `group` when grouped) and one row per group. Figures
+/// are written as numbers (`-2`, never `'-2`); only the group's name, which is text a person
+/// typed, is made inert for spreadsheets.
 pub fn csv(out: &mut dyn Write, grouped: bool, rows: &[(String, &Figures)]) -> Result<()> {
     let mut w = exchange::writer(out);
     // Every group has the same columns: the keys of the code lists, then any code found in
@@ -244,7 +246,7 @@ pub fn csv(out: &mut dyn Write, grouped: bool, rows: &[(String, &Figures)]) -> R
     for ((group, _), cells_by_key) in rows.iter().zip(&flattened) {
         let mut cells: Vec<String> = Vec::new();
         if grouped {
-            cells.push(group.clone());
+            cells.push(exchange::inert(group));
         }
         cells.extend(keys.iter().map(|key| {
             cells_by_key
@@ -253,7 +255,7 @@ pub fn csv(out: &mut dyn Write, grouped: bool, rows: &[(String, &Figures)]) -> R
                 .map(|(_, v)| v.clone())
                 .unwrap_or_else(|| "0".to_string())
         }));
-        exchange::write_row(&mut w, &cells)?;
+        w.write_record(&cells)?;
     }
     w.flush()?;
     Ok(())

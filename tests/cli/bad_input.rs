@@ -3,7 +3,7 @@
 //! control characters — give exit 2, a message naming the field and what is valid, and no change
 //! to the logbook. One table drives the whole matrix.
 
-use crate::common::TestEnv;
+use crate::common::{TestEnv, with_flag};
 
 /// Every row of every table, to prove that nothing changed.
 fn snapshot(env: &TestEnv) -> Vec<Vec<String>> {
@@ -70,7 +70,7 @@ fn every_writing_flag_refuses_bad_values_and_writes_nothing() {
         ("--factor", "21", "valid factor codes"),
         ("--indicator", "P9.1", "is not an indicator"),
         ("--consultee-level", "5", "from 1 to 4"),
-        ("--level", "-1", "from 1 to 4"),
+        ("--level", "-1", "--level=-1"),
         ("--rationale", long_note.as_str(), "the limit is 4000"),
         ("--rationale", bell, "control character"),
         ("--confidence-before", "0", "1 (not at all confident) to 5"),
@@ -83,6 +83,11 @@ fn every_writing_flag_refuses_bad_values_and_writes_nothing() {
         ("--advice", long_note.as_str(), "the limit is 4000"),
         ("--follow-up", "+1y", "+3d (days) or +2w (weeks)"),
         ("--follow-up", "2026-02-01", "is before"),
+        ("--follow-up", "9999-12-31", "more than a year after"),
+        ("--follow-up", "", "is empty"),
+        ("--date", "", "is empty"),
+        ("--family", "F\u{200B}1", "U+200B"),
+        ("--worry", "late\u{202E}again", "U+202E"),
     ] {
         cases.push((CONSULT, flag, bad, says));
     }
@@ -90,6 +95,7 @@ fn every_writing_flag_refuses_bad_values_and_writes_nothing() {
     for (flag, bad, says) in [
         ("--date", "yesterday-ish", "is not a date"),
         ("--date", "2026-02-28", "before"),
+        ("--date", "", "is empty"),
         ("--to", "school", "valid referral destination codes"),
         ("--by", "teacher", "valid referred by codes"),
         ("--reason", long_short.as_str(), "the limit is 200"),
@@ -105,9 +111,11 @@ fn every_writing_flag_refuses_bad_values_and_writes_nothing() {
         ("--note", long_note.as_str(), "the limit is 4000"),
         ("--note", bell, "control character"),
         ("--level", "0", "from 1 to 4"),
-        ("--level", "-2", "from 1 to 4"),
+        ("--level", "-2", "--level=-2"),
         ("--confidence", "9", "1 (not at all confident) to 5"),
         ("--follow-up", "soon", "is not a date"),
+        ("--follow-up", "2099-01-01", "more than a year after"),
+        ("--note", "a\u{2028}b", "U+2028"),
     ] {
         cases.push((review_c, flag, bad, says));
     }
@@ -123,7 +131,7 @@ fn every_writing_flag_refuses_bad_values_and_writes_nothing() {
         ("--agency", "teacher", "valid agency codes"),
         ("--date", "2026-03-99", "is not a date"),
         ("--level", "7", "from 1 to 4"),
-        ("--children", "-3", "from 1 to 30"),
+        ("--children", "-3", "--children=-3"),
         ("--setting", bell, "control character"),
         ("--family", long_short.as_str(), "the limit is 200"),
         ("--reason", "", "--reason"),
@@ -144,9 +152,7 @@ fn every_writing_flag_refuses_bad_values_and_writes_nothing() {
 
     let mut failures = Vec::new();
     for (prefix, flag, bad, says) in &cases {
-        let mut args: Vec<&str> = prefix.to_vec();
-        args.push(flag);
-        args.push(bad);
+        let args = with_flag(prefix, flag, bad);
         let out = env.run(&args);
         let stderr = String::from_utf8_lossy(&out.stderr);
         let shown = if bad.len() > 20 { &bad[..20] } else { bad };

@@ -116,8 +116,9 @@ impl TestEnv {
         stderr
     }
 
-    /// Records a valid consultation (school, family F-1, early help) with `extra` flags added
-    /// or overriding, and returns its ID ("C-1").
+    /// Records a valid consultation (school, family F-1, early help) with `extra` flags and
+    /// their values added, or replacing the value of a flag given here (a flag may be given
+    /// once; --factor and --indicator add to their lists), and returns its ID ("C-1").
     pub fn consult(&self, extra: &[&str]) -> String {
         let mut args = vec![
             "consult",
@@ -135,7 +136,12 @@ impl TestEnv {
             "early-help",
             "--json",
         ];
-        args.extend_from_slice(extra);
+        for pair in extra.chunks(2) {
+            let [flag, value] = pair else {
+                panic!("consult takes flags with values: {extra:?}")
+            };
+            args = with_flag(&args, flag, value);
+        }
         let out = self.ok(&args);
         let json: serde_json::Value = serde_json::from_str(&out).expect("consult --json output");
         json["id"].as_str().expect("id").to_string()
@@ -178,6 +184,17 @@ pub fn sql_at(db: &Path, query: &str) -> Vec<Vec<String>> {
     .expect("query")
     .collect::<Result<_, _>>()
     .expect("rows")
+}
+
+/// The arguments `base` with `flag` given `value`: in place of the value `base` gives it, or
+/// added. Each flag is given once, but --factor and --indicator add to their lists.
+pub fn with_flag<'a>(base: &[&'a str], flag: &'a str, value: &'a str) -> Vec<&'a str> {
+    let mut args = base.to_vec();
+    match args.iter().position(|a| *a == flag) {
+        Some(i) if !["--factor", "--indicator"].contains(&flag) => args[i + 1] = value,
+        _ => args.extend_from_slice(&[flag, value]),
+    }
+    args
 }
 
 /// Parses JSON output.

@@ -1,6 +1,6 @@
 //! `caselog consult`, `show` and `list`: recording by flags and reading it back.
 
-use crate::common::{TestEnv, json};
+use crate::common::{TestEnv, json, with_flag};
 
 #[test]
 fn a_consultation_recorded_by_flags_comes_back_field_for_field() {
@@ -347,26 +347,22 @@ fn invalid_values_are_refused_with_the_valid_ones() {
         ("--setting", "a\u{7}b", "control character"),
     ];
     for (flag, value, expected) in cases {
-        let err = env.fails(
-            &[
-                "consult",
-                "--advisor",
-                "Sam",
-                "--setting",
-                "S",
-                "--agency",
-                "2A",
-                "--family",
-                "F",
-                "--indicator",
-                "C2.1",
-                "--outcome",
-                "advice",
-                flag,
-                value,
-            ],
-            2,
-        );
+        let base = [
+            "consult",
+            "--advisor",
+            "Sam",
+            "--setting",
+            "S",
+            "--agency",
+            "2A",
+            "--family",
+            "F",
+            "--indicator",
+            "C2.1",
+            "--outcome",
+            "advice",
+        ];
+        let err = env.fails(&with_flag(&base, flag, value), 2);
         assert!(
             err.contains(flag),
             "{flag} {value}: message should name the flag: {err}"

@@ -12,3 +12,4 @@ mod reliability;
 mod reports;
 mod settings;
 mod storage;
+mod typed_values;

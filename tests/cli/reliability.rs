@@ -4,7 +4,7 @@
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 
-use crate::common::{MINIMAL, NOW, TestEnv, json};
+use crate::common::{MINIMAL, NOW, TestEnv, json, with_flag};
 
 fn mode(path: &std::path::Path) -> u32 {
     fs::metadata(path).unwrap().permissions().mode() & 0o777
@@ -14,10 +14,10 @@ fn mode(path: &std::path::Path) -> u32 {
 /// asserting that each succeeds.
 fn record_many(env: &TestEnv, w: usize, count: usize) {
     for n in 0..count {
+        let family = format!("W{w}-{n}");
         let out = env
             .process()
-            .args(MINIMAL)
-            .args(["--family", &format!("W{w}-{n}")])
+            .args(with_flag(MINIMAL, "--family", &family))
             .output()
             .unwrap();
         assert!(
@@ -461,8 +461,7 @@ fn eight_first_writers_on_a_new_logbook_all_succeed() {
         let writers: Vec<_> = (0..8)
             .map(|w| {
                 let mut cmd = env.process();
-                cmd.args(MINIMAL)
-                    .args(["--family", &format!("R{round}-{w}")]);
+                cmd.args(with_flag(MINIMAL, "--family", &format!("R{round}-{w}")));
                 std::thread::spawn(move || cmd.output().expect("run caselog"))
             })
             .collect();

@@ -176,7 +176,7 @@ fn a_broken_thresholds_file_says_where() {
     let env = TestEnv::new();
     let bundled = include_str!("../../src/domain/default_thresholds.toml");
     let broken = bundled.replacen("id = \"C2.3\"", "id = \"C5.3\"", 1);
-    let line = broken.lines().position(|l| l.contains("C5.3")).unwrap(); // the [[indicators]] line is one before
+    let line = broken.lines().position(|l| l.contains("C5.3")).unwrap() + 1;
     fs::write(env.path("t.toml"), &broken).unwrap();
     let err = env.fails(&["--thresholds", "t.toml", "checklist"], 2);
     assert!(
