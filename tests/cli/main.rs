@@ -6,6 +6,7 @@ mod consult;
 mod exchange;
 mod interactive;
 mod journey;
+mod messages;
 mod monthly;
 mod reliability;
 mod reports;
