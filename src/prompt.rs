@@ -125,7 +125,9 @@ impl Form {
         if draft.indicators.is_empty() {
             self.tick_checklist(draft, checklist)?;
         }
-        let ticked = checklist.ticked(&draft.indicators);
+        // As typed, a flag may hold several IDs ("C2.1;P3.2") in any case.
+        let ticked = checklist.parse_indicators("--indicator", &draft.indicators)?;
+        let ticked = checklist.ticked(&ticked);
         let suggested = checklist::suggested_level(&ticked);
         if draft.consultee_level.is_none() {
             draft.consultee_level = self.level(
