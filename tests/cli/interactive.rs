@@ -522,24 +522,37 @@ fn a_logbook_that_cannot_be_written_after_the_questions_keeps_the_answers() {
 #[test]
 fn no_level_four_prompt_when_level_four_is_already_suggested() {
     let env = TestEnv::new();
-    let args: Vec<&str> = ALMOST
-        .iter()
-        .map(|a| {
-            if *a == "C2.1" {
-                "C3.1;C3.2;P3.2;C4.1"
-            } else {
-                a
-            }
-        })
-        .collect();
-    let mut s = session(&env, &args);
-    answer(&mut s, "Setting (where)", &["Northgate", ENTER]);
-    let seen = s
-        .expect("Your judgement of the level of need")
-        .expect("the level question");
-    let before = String::from_utf8_lossy(seen.before()).into_owned();
-    assert!(before.contains("Suggested level: 4"), "{before}");
-    assert!(!before.contains("consider"), "{before}");
-    s.send(CTRL_C).unwrap();
-    s.expect(Eof).expect("caselog ends");
+    // Ticked with one flag each, and as one list.
+    let one_each = [
+        "--indicator",
+        "C3.1",
+        "--indicator",
+        "C3.2",
+        "--indicator",
+        "P3.2",
+        "--indicator",
+        "C4.1",
+    ];
+    let one_list = ["--indicator", "C3.1;C3.2;P3.2;C4.1"];
+    for indicators in [&one_each[..], &one_list[..]] {
+        let mut args: Vec<&str> = ALMOST
+            .iter()
+            .copied()
+            .filter(|a| !["--indicator", "C2.1"].contains(a))
+            .collect();
+        args.extend_from_slice(indicators);
+        let mut s = session(&env, &args);
+        answer(&mut s, "Setting (where)", &["Northgate", ENTER]);
+        let seen = s
+            .expect("Your judgement of the level of need")
+            .expect("the level question");
+        let before = String::from_utf8_lossy(seen.before()).into_owned();
+        assert!(
+            before.contains("Suggested level: 4"),
+            "{indicators:?}: {before}"
+        );
+        assert!(!before.contains("consider"), "{indicators:?}: {before}");
+        s.send(CTRL_C).unwrap();
+        s.expect(Eof).expect("caselog ends");
+    }
 }
