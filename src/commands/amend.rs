@@ -361,7 +361,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
                 )
                 .map_err(|e| about_stored(e, id, &given))?;
             if new.needs_rationale() {
-                return Err(rationale_needed(id, &new, &args));
+                return Err(rationale_needed(id, &new, &args, old.rationale.is_some()));
             }
             new.id = old.id;
             if new.date != old.date {
@@ -635,8 +635,9 @@ fn refuse_against_stored_status(id: RecordId, old: &Review, args: &Args) -> Resu
 }
 
 /// The refusal of a consultation's level that differs from the suggested level with no
-/// rationale, saying which of the values are stored in it and which were given.
-fn rationale_needed(id: RecordId, new: &Consultation, args: &Args) -> Error {
+/// rationale, saying which of the values are stored in it and which were given; `stored` is
+/// whether it had a rationale before this amendment.
+fn rationale_needed(id: RecordId, new: &Consultation, args: &Args, stored: bool) -> Error {
     let suggested = new.suggested_level.unwrap_or_default();
     let level = if args.level.is_some() {
         format!("--level {}", new.level)
@@ -648,7 +649,7 @@ fn rationale_needed(id: RecordId, new: &Consultation, args: &Args) -> Error {
     } else {
         format!("the level {suggested} the new indicators suggest")
     };
-    if args.rationale.is_some() {
+    if stored {
         Error::input(format!(
             "{level} differs from {from}, so its rationale cannot be cleared"
         ))
