@@ -59,6 +59,15 @@ impl Records {
         }
     }
 
+    /// A count of these records: "1 consultation", "2 consultations".
+    pub fn count(self, n: u64) -> String {
+        let plural = self.noun();
+        match n {
+            1 => format!("1 {}", &plural[..plural.len() - 1]),
+            _ => format!("{n} {plural}"),
+        }
+    }
+
     /// The columns always written, then the free-text columns written only when asked for.
     pub fn columns(self) -> (&'static [&'static str], &'static [&'static str]) {
         match self {

@@ -6,89 +6,108 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
 use chrono::NaiveDate;
+use dialoguer::console::{Term, measure_text_width};
 use dialoguer::theme::{ColorfulTheme, SimpleTheme, Theme};
 use dialoguer::{Confirm, Input, MultiSelect, Select};
+use signal_hook::SigId;
 use signal_hook::consts::SIGINT;
 
 use crate::domain::checklist::{self, Checklist, Domain};
 use crate::domain::codes::{AGENCY, CONSENT, CodeList, FACTOR, MODE, OUTCOME};
-use crate::domain::consultation::{self, Draft};
-use crate::domain::{dates, text};
-use crate::error::Result;
+use crate::domain::consultation::{self, CHILDREN_MAX, Draft};
+use crate::domain::dates;
+use crate::domain::text::{self, given};
+use crate::error::{Error, Result};
 
-/// The interactive form, drawn on stderr.
+/// The interactive form, drawn on stderr. While it exists, Ctrl-C does not end the program:
+/// the question being asked returns an error instead, so that the caller can keep what was
+/// typed. The cursor is shown again when it is dropped.
 pub struct Form {
     theme: Box<dyn Theme>,
+    sigint: SigId,
 }
 
-impl Default for Form {
-    fn default() -> Form {
-        Form::new()
+impl Drop for Form {
+    fn drop(&mut self) {
+        signal_hook::low_level::unregister(self.sigint);
+        let _ = Term::stderr().show_cursor();
     }
 }
 
 impl Form {
-    pub fn new() -> Form {
+    pub fn new() -> Result<Form> {
         let plain = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
         let theme: Box<dyn Theme> = if plain {
             Box::new(SimpleTheme)
         } else {
             Box::new(ColorfulTheme::default())
         };
-        Form { theme }
+        // While a handler is registered, SIGINT no longer ends the process: the prompt that was
+        // reading a key returns an "interrupted" error instead.
+        let sigint = signal_hook::flag::register(SIGINT, Arc::new(AtomicBool::new(false)))?;
+        Ok(Form { theme, sigint })
     }
 
-    /// Asks for every field of `draft` that is still unset. Ctrl-C breaks the questions off
-    /// with an error rather than ending the program, so that the caller can keep what was
-    /// typed; the cursor is shown again either way.
+    /// Asks for every field of `draft` that is still unset, and every required one that is
+    /// blank. Answers are kept in the draft as they are given, so that what was typed is not
+    /// lost if the questions are broken off.
     pub fn complete(
         &self,
         draft: &mut Draft,
         checklist: &Checklist,
         today: NaiveDate,
     ) -> Result<()> {
-        // While a handler is registered, SIGINT no longer ends the process: the prompt that was
-        // reading a key returns an "interrupted" error instead.
-        let interrupted = Arc::new(AtomicBool::new(false));
-        let handler = signal_hook::flag::register(SIGINT, interrupted)?;
-        let asked = self.ask(draft, checklist, today);
-        signal_hook::low_level::unregister(handler);
-        let _ = dialoguer::console::Term::stderr().show_cursor();
-        if asked.is_err() {
-            eprintln!(); // leave the half-answered question's line
-        }
-        asked
+        // On an error, leave the half-answered question's line.
+        self.ask(draft, checklist, today)
+            .inspect_err(|_| eprintln!())
     }
 
     fn ask(&self, draft: &mut Draft, checklist: &Checklist, today: NaiveDate) -> Result<()> {
         eprintln!("New consultation — press Enter to accept a default or skip an optional field.");
-        if draft.date.is_none() {
-            let answer = self.text("Date of the consultation", Some("today"), true, |s| {
+        if given(&draft.date).is_none() {
+            let answer = self.text("Date of the consultation", Some("today"), None, |s| {
                 dates::parse_past_date("date", s, today).map(|_| ())
             })?;
             draft.date = Some(answer);
         }
-        let date =
-            dates::parse_past_date("--date", draft.date.as_deref().unwrap_or("today"), today)?;
-        ask_text(self, &mut draft.advisor, "Advisor (you)", true)?;
-        ask_text(self, &mut draft.setting, "Setting (where)", true)?;
+        let date = dates::parse_past_date("--date", given(&draft.date).unwrap_or("today"), today)?;
+        self.required_text(
+            &mut draft.advisor,
+            "Advisor (you)",
+            "advisor",
+            "the advisor is needed: your name as it is to be recorded",
+        )?;
+        self.required_text(
+            &mut draft.setting,
+            "Setting (where)",
+            "setting",
+            "the setting is needed: where the consultation took place",
+        )?;
         if draft.mode.is_none() {
             draft.mode = Some(self.code(&MODE, "How", Some(0))?);
         }
-        if draft.agency.is_none() {
+        if given(&draft.agency).is_none() {
             draft.agency = Some(self.code(&AGENCY, "Consultee's agency", None)?);
         }
-        ask_text(self, &mut draft.role, "Consultee's role (optional)", false)?;
-        ask_text(
-            self,
+        if draft.role.is_none() {
+            let answer = self.text("Consultee's role (optional)", None, None, |s| {
+                text::short("role", s).map(|_| ())
+            })?;
+            draft.role = Some(answer).filter(|s| !s.is_empty());
+        }
+        self.required_text(
             &mut draft.family,
             "Family reference (never a name)",
-            true,
+            "family reference",
+            "the family reference is needed: a case number or your own code, never a name",
         )?;
         if draft.children.is_none() {
-            draft.children = Some(self.text("Number of children", Some("1"), true, |s| {
-                consultation::parse_children("children", s).map(|_| ())
-            })?);
+            draft.children = Some(self.text(
+                &format!("Number of children (1–{CHILDREN_MAX})"),
+                Some("1"),
+                None,
+                |s| consultation::parse_children("children", s).map(|_| ()),
+            )?);
         }
         if draft.factors.is_empty() {
             let picked = self.many(
@@ -106,7 +125,9 @@ impl Form {
         if draft.indicators.is_empty() {
             self.tick_checklist(draft, checklist)?;
         }
-        let ticked = checklist.ticked(&draft.indicators);
+        // As typed, a flag may hold several IDs ("C2.1;P3.2") in any case.
+        let ticked = checklist.parse_indicators("--indicator", &draft.indicators)?;
+        let ticked = checklist.ticked(&ticked);
         let suggested = checklist::suggested_level(&ticked);
         if draft.consultee_level.is_none() {
             draft.consultee_level = self.level(
@@ -125,7 +146,7 @@ impl Form {
                 "{n} level-3 indicators across {domains} domains: consider whether level 4 applies."
             );
         }
-        if draft.level.is_none() {
+        if given(&draft.level).is_none() {
             draft.level = self.level(
                 checklist,
                 "Your judgement of the level of need",
@@ -133,12 +154,19 @@ impl Form {
                 false,
             )?;
         }
-        let level = draft.level.as_deref().and_then(|l| l.parse::<u8>().ok());
-        if draft.rationale.is_none() && suggested.is_some() && level != suggested {
+        let level = given(&draft.level).and_then(|l| consultation::parse_level("--level", l).ok());
+        if let (Some(suggested), Some(level)) = (suggested, level)
+            && level != suggested
+            && given(&draft.rationale).is_none()
+        {
+            let needed = format!(
+                "a rationale is needed: your level {level} differs from the suggested level \
+                 {suggested}"
+            );
             draft.rationale = Some(self.text(
                 "Why your judgement differs from the checklist",
                 None,
-                true,
+                Some(&needed),
                 |s| text::note("rationale", s).map(|_| ()),
             )?);
         }
@@ -151,20 +179,23 @@ impl Form {
         if draft.consent.is_none() {
             draft.consent = self.optional_code(&CONSENT, "Consent")?;
         }
-        if draft.outcome.is_none() {
+        if given(&draft.outcome).is_none() {
             draft.outcome = Some(self.code(&OUTCOME, "Outcome agreed", None)?);
         }
-        ask_note(
-            self,
+        self.note(
             &mut draft.worry,
             "What the consultee is worried about",
+            "worry",
         )?;
-        ask_note(self, &mut draft.strengths, "What is working well")?;
-        ask_note(self, &mut draft.advice, "Advice given and next steps")?;
+        self.note(&mut draft.strengths, "What is working well", "strengths")?;
+        self.note(&mut draft.advice, "Advice given and next steps", "advice")?;
         if draft.follow_up.is_none() {
-            let answer = self.text("Follow-up date (e.g. +2w; optional)", None, false, |s| {
-                dates::parse_follow_up("follow-up", s, date, today).map(|_| ())
-            })?;
+            let answer = self.text(
+                "Follow-up date (a date, or +3d / +2w after the consultation; optional)",
+                None,
+                None,
+                |s| dates::parse_follow_up("follow-up", s, date, today).map(|_| ()),
+            )?;
             draft.follow_up = Some(answer).filter(|s| !s.is_empty());
         }
         Ok(())
@@ -172,10 +203,14 @@ impl Form {
 
     /// Asks whether to save, after the summary has been shown.
     pub fn confirm(&self, question: &str) -> Result<bool> {
-        Ok(Confirm::with_theme(self.theme.as_ref())
+        Confirm::with_theme(self.theme.as_ref())
             .with_prompt(question)
             .default(true)
-            .interact()?)
+            .interact()
+            .map_err(|e| {
+                eprintln!();
+                broken_off(e)
+            })
     }
 
     fn tick_checklist(&self, draft: &mut Draft, checklist: &Checklist) -> Result<()> {
@@ -202,27 +237,71 @@ impl Form {
         Ok(())
     }
 
-    /// A line of text, checked by `check` as it is typed; empty is allowed when not `required`.
+    /// A line of text, checked by `check` when Enter is pressed. A blank answer gives the
+    /// default if there is one; otherwise it is refused with `needed` when the question is
+    /// required, and means "none" when it is not. A refused answer is shown with what is wrong
+    /// and offered again for editing.
     fn text(
         &self,
         prompt: &str,
         default: Option<&str>,
-        required: bool,
+        needed: Option<&str>,
         check: impl Fn(&str) -> Result<()>,
     ) -> Result<String> {
-        let mut input = Input::<String>::with_theme(self.theme.as_ref())
-            .with_prompt(prompt)
-            .allow_empty(!required || default.is_some())
-            .validate_with(move |s: &String| -> std::result::Result<(), String> {
-                if s.trim().is_empty() && !required {
-                    return Ok(());
+        let term = Term::stderr();
+        let mut refused: Option<(String, usize)> = None; // the answer refused, and its error's lines
+        loop {
+            let mut input = Input::<String>::with_theme(self.theme.as_ref())
+                .with_prompt(prompt)
+                .allow_empty(true)
+                .report(false);
+            if let Some(d) = default {
+                input = input.default(d.to_string());
+            }
+            if let Some((typed, _)) = &refused {
+                input = input.with_initial_text(typed);
+            }
+            let answer = input.interact_text().map_err(broken_off)?;
+            if let Some((_, lines)) = refused.take() {
+                term.clear_last_lines(lines)?;
+            }
+            let answer = match (answer.trim(), default) {
+                ("", Some(d)) => d.to_string(),
+                _ => answer,
+            };
+            let checked = match (answer.trim(), needed) {
+                ("", Some(needed)) => Err(Error::input(needed)),
+                ("", None) => Ok(()),
+                _ => check(&answer),
+            };
+            let mut line = String::new();
+            match checked {
+                Ok(()) => {
+                    let answer = answer.trim().to_string();
+                    let _ = self
+                        .theme
+                        .format_input_prompt_selection(&mut line, prompt, &answer);
+                    term.write_line(&line)?;
+                    return Ok(answer);
                 }
-                check(s).map_err(|e| e.message)
-            });
-        if let Some(d) = default {
-            input = input.default(d.to_string());
+                Err(e) => {
+                    let mut shown = e.message;
+                    for hint in e.hints {
+                        shown = format!("{shown}; {hint}");
+                    }
+                    let _ = self.theme.format_error(&mut line, &shown);
+                    term.write_line(&line)?;
+                    let width = usize::from(term.size().1).max(1);
+                    let lines = measure_text_width(&line).div_ceil(width).max(1);
+                    let keep = if answer.trim().is_empty() {
+                        String::new()
+                    } else {
+                        answer
+                    };
+                    refused = Some((keep, lines));
+                }
+            }
         }
-        Ok(input.interact_text()?.trim().to_string())
     }
 
     fn code(
@@ -241,7 +320,8 @@ impl Form {
             .items(&items)
             .default(default.unwrap_or(0))
             .max_length(12)
-            .interact()?;
+            .interact()
+            .map_err(broken_off)?;
         Ok(list.codes[chosen].code.to_string())
     }
 
@@ -256,7 +336,8 @@ impl Form {
             .with_prompt(prompt)
             .items(&items)
             .default(0)
-            .interact()?;
+            .interact()
+            .map_err(broken_off)?;
         Ok(chosen
             .checked_sub(1)
             .map(|i| list.codes[i].code.to_string()))
@@ -285,7 +366,8 @@ impl Form {
             .with_prompt(prompt)
             .items(&items)
             .default(start)
-            .interact()?;
+            .interact()
+            .map_err(broken_off)?;
         Ok(chosen
             .checked_sub(offset)
             .map(|i| checklist.levels[i].level.to_string()))
@@ -304,36 +386,59 @@ impl Form {
             .with_prompt(prompt)
             .items(items)
             .default(0)
-            .interact()?;
+            .interact()
+            .map_err(broken_off)?;
         Ok((chosen > 0).then(|| chosen.to_string()))
     }
 
     fn many(&self, prompt: &str, items: impl Iterator<Item = String>) -> Result<Vec<usize>> {
         let items: Vec<String> = items.collect();
-        Ok(MultiSelect::with_theme(self.theme.as_ref())
+        MultiSelect::with_theme(self.theme.as_ref())
             .with_prompt(prompt)
             .items(&items)
             .max_length(12)
-            .interact()?)
+            .interact()
+            .map_err(broken_off)
     }
 }
 
-fn ask_text(form: &Form, slot: &mut Option<String>, prompt: &str, required: bool) -> Result<()> {
-    if slot.is_none() {
-        let answer = form.text(prompt, None, required, |s| {
-            text::short(prompt, s).map(|_| ())
-        })?;
-        *slot = Some(answer).filter(|s| !s.is_empty());
+impl Form {
+    /// A required line of text (advisor, setting, family reference), asked when it is unset or
+    /// blank; `field` names it in errors, `needed` is the refusal of a blank answer.
+    fn required_text(
+        &self,
+        slot: &mut Option<String>,
+        prompt: &str,
+        field: &str,
+        needed: &str,
+    ) -> Result<()> {
+        if given(slot).is_none() {
+            let answer = self.text(prompt, None, Some(needed), |s| {
+                text::short(field, s).map(|_| ())
+            })?;
+            *slot = Some(answer);
+        }
+        Ok(())
     }
-    Ok(())
+
+    /// An optional note, asked when unset.
+    fn note(&self, slot: &mut Option<String>, prompt: &str, field: &str) -> Result<()> {
+        if slot.is_none() {
+            let answer = self.text(&format!("{prompt} (optional)"), None, None, |s| {
+                text::note(field, s).map(|_| ())
+            })?;
+            *slot = Some(answer).filter(|s| !s.is_empty());
+        }
+        Ok(())
+    }
 }
 
-fn ask_note(form: &Form, slot: &mut Option<String>, prompt: &str) -> Result<()> {
-    if slot.is_none() {
-        let answer = form.text(&format!("{prompt} (optional)"), None, false, |s| {
-            text::note(prompt, s).map(|_| ())
-        })?;
-        *slot = Some(answer).filter(|s| !s.is_empty());
+/// Why a question was broken off, in plain words.
+fn broken_off(e: dialoguer::Error) -> Error {
+    let dialoguer::Error::IO(io) = e;
+    match io.kind() {
+        std::io::ErrorKind::Interrupted => Error::failure("Ctrl-C was pressed"),
+        std::io::ErrorKind::UnexpectedEof => Error::failure("the terminal was closed"),
+        _ => Error::from(io),
     }
-    Ok(())
 }

@@ -7,8 +7,11 @@ use std::io::Write;
 use crate::context::Context;
 use crate::domain::amendment::{self, Change};
 use crate::domain::checklist::split_list;
-use crate::domain::consultation::Voided;
+use crate::domain::codes::STATUS;
+use crate::domain::consultation::{Consultation, Voided};
+use crate::domain::dates;
 use crate::domain::ids::{RecordId, RecordKind};
+use crate::domain::review::{RESOLVED, Review};
 use crate::domain::text;
 use crate::error::{Error, Result};
 use crate::store::{amendments, consultations, referrals, reviews};
@@ -347,8 +350,18 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
             set(&mut draft.strengths, &args.strengths);
             set(&mut draft.advice, &args.advice);
             set(&mut draft.follow_up, &args.follow_up);
-            let mut new =
-                draft.validate(&checklist, today, old.uuid.clone(), old.created_at.clone())?;
+            refuse_stored_follow_up(id, old.follow_up, &args, today)?;
+            let mut new = draft
+                .validate_except_rationale(
+                    &checklist,
+                    today,
+                    old.uuid.clone(),
+                    old.created_at.clone(),
+                )
+                .map_err(|e| about_stored(e, id, &given))?;
+            if new.needs_rationale() {
+                return Err(rationale_needed(id, &new, &args, old.rationale.is_some()));
+            }
             new.id = old.id;
             if new.date != old.date {
                 let later: Vec<(String, chrono::NaiveDate)> =
@@ -363,7 +376,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
                                 .map(|v| (format!("V-{}", v.id), v.date)),
                         )
                         .collect();
-                refuse_after(new.date, &later)?;
+                refuse_after(id, new.date, &later)?;
             }
             let changes = amendment::changes(&old.fields(), &new.fields());
             if !changes.is_empty() {
@@ -403,11 +416,14 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
                     old.created_at.clone(),
                 )
                 .map_err(|e| {
-                    if e.message.starts_with("--reason") {
+                    let e = if e.message.starts_with("--reason") {
                         Error::input(e.message.replacen("--reason", "--referral-reason", 1))
                     } else {
                         e
-                    }
+                    };
+                    let consultation = RecordId::new(RecordKind::Consultation, old.consultation);
+                    let e = super::hint_correcting(e, consultation, c.date);
+                    about_stored(e, id, &given)
                 })?;
             new.id = old.id;
             new.result.clone_from(&old.result);
@@ -419,7 +435,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
                         .filter(|v| v.voided.is_none())
                         .map(|v| (format!("V-{}", v.id), v.date))
                         .collect();
-                refuse_after(new.date, &later)?;
+                refuse_after(id, new.date, &later)?;
             }
             let changes = amendment::changes(&old.fields(), &new.fields());
             if !changes.is_empty() {
@@ -443,13 +459,21 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
                     set(&mut draft.level, &args.level);
                     set(&mut draft.confidence, &args.confidence);
                     set(&mut draft.follow_up, &args.follow_up);
-                    draft.validate(
-                        c,
-                        consultation.date,
-                        today,
-                        old.uuid.clone(),
-                        old.created_at.clone(),
-                    )?
+                    refuse_stored_follow_up(id, old.follow_up, &args, today)?;
+                    refuse_against_stored_status(id, &old, &args)?;
+                    draft
+                        .validate(
+                            c,
+                            consultation.date,
+                            today,
+                            old.uuid.clone(),
+                            old.created_at.clone(),
+                        )
+                        .map_err(|e| {
+                            let reviewed = RecordId::new(RecordKind::Consultation, c);
+                            let e = super::hint_correcting(e, reviewed, consultation.date);
+                            about_stored(e, id, &given)
+                        })?
                 }
                 (None, Some(r)) => {
                     only(&given, RESULT_FLAGS, id, "a review of a referral")?;
@@ -459,13 +483,19 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
                     let mut draft = old.result_draft();
                     set(&mut draft.date, &args.date);
                     set(&mut draft.result, &args.result);
-                    draft.validate(
-                        r,
-                        referral.date,
-                        today,
-                        old.uuid.clone(),
-                        old.created_at.clone(),
-                    )?
+                    draft
+                        .validate(
+                            r,
+                            referral.date,
+                            today,
+                            old.uuid.clone(),
+                            old.created_at.clone(),
+                        )
+                        .map_err(|e| {
+                            let reviewed = RecordId::new(RecordKind::Referral, r);
+                            let e = super::hint_correcting(e, reviewed, referral.date);
+                            about_stored(e, id, &given)
+                        })?
                 }
                 (None, None) => {
                     return Err(Error::failure(format!("{id} reviews nothing")));
@@ -528,19 +558,135 @@ fn refuse_voided(id: RecordId, voided: &Option<Voided>) -> Result<()> {
     )
 }
 
-/// Refuses a new date that would put it after records made from it.
-fn refuse_after(date: chrono::NaiveDate, later: &[(String, chrono::NaiveDate)]) -> Result<()> {
-    let before: Vec<String> = later
-        .iter()
-        .filter(|(_, d)| *d < date)
-        .map(|(id, d)| format!("{id} ({d})"))
-        .collect();
-    if before.is_empty() {
+/// Refuses a new date that would put record `id` after records made from it.
+fn refuse_after(
+    id: RecordId,
+    date: chrono::NaiveDate,
+    later: &[(String, chrono::NaiveDate)],
+) -> Result<()> {
+    let before: Vec<&(String, chrono::NaiveDate)> =
+        later.iter().filter(|(_, d)| *d < date).collect();
+    let Some(earliest) = before.iter().map(|(_, d)| *d).min() else {
         return Ok(());
-    }
+    };
+    let listed: Vec<String> = before.iter().map(|(id, d)| format!("{id} ({d})")).collect();
     Err(Error::input(format!(
-        "--date {date} is after records made from it: {}",
-        before.join(", ")
+        "--date {date} would put {id} after records made from it: {}",
+        listed.join(", ")
     ))
-    .hint("correct their dates first, or choose an earlier --date"))
+    .hint(format!(
+        "give a --date on or before {earliest}, or correct their dates first: caselog amend {} \
+         --date DATE --reason TEXT",
+        before[0].0
+    )))
+}
+
+/// Refuses a new `--date` after the follow-up stored in record `id` when no new `--follow-up`
+/// is given: the follow-up would be before the date it follows.
+fn refuse_stored_follow_up(
+    id: RecordId,
+    stored: Option<chrono::NaiveDate>,
+    args: &Args,
+    today: chrono::NaiveDate,
+) -> Result<()> {
+    let new_date = args
+        .date
+        .as_deref()
+        .and_then(|d| dates::parse_past_date("--date", d, today).ok());
+    match (stored, new_date) {
+        (Some(follow_up), Some(date)) if args.follow_up.is_none() && follow_up < date => {
+            Err(Error::input(format!(
+                "{id}'s follow-up {follow_up} (stored) is before the new date {date}; change it \
+                 with --follow-up or clear it"
+            ))
+            .hint("--follow-up takes a date, or +3d / +2w after the new date; --follow-up \"\" clears it"))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Refuses, for a review of a consultation, a change that clashes with its stored status or
+/// follow-up: `resolved` ends follow-up.
+fn refuse_against_stored_status(id: RecordId, old: &Review, args: &Args) -> Result<()> {
+    let resolving = text::given(&args.status)
+        .and_then(|s| STATUS.canonical(s).ok())
+        .is_some_and(|s| s == RESOLVED);
+    if resolving
+        && args.follow_up.is_none()
+        && let Some(follow_up) = old.follow_up
+    {
+        return Err(Error::input(format!(
+            "{id} has a follow-up {follow_up} (stored), and --status resolved ends follow-up"
+        ))
+        .hint("clear the follow-up in the same amendment with --follow-up \"\", or choose another --status"));
+    }
+    if args.status.is_none()
+        && text::given(&args.follow_up).is_some()
+        && old.status.as_deref() == Some(RESOLVED)
+    {
+        return Err(Error::input(format!(
+            "{id}'s status is resolved (stored), which ends follow-up, so it cannot have a \
+             --follow-up"
+        ))
+        .hint("change the status in the same amendment, e.g. --status ongoing"));
+    }
+    Ok(())
+}
+
+/// The refusal of a consultation's level that differs from the suggested level with no
+/// rationale, saying which of the values are stored in it and which were given; `stored` is
+/// whether it had a rationale before this amendment.
+fn rationale_needed(id: RecordId, new: &Consultation, args: &Args, stored: bool) -> Error {
+    let suggested = new.suggested_level.unwrap_or_default();
+    let level = if args.level.is_some() {
+        format!("--level {}", new.level)
+    } else {
+        format!("{id}'s level {} (stored)", new.level)
+    };
+    let from = if args.indicators.is_empty() {
+        format!("{id}'s suggested level {suggested} (from its stored indicators)")
+    } else {
+        format!("the level {suggested} the new indicators suggest")
+    };
+    if stored {
+        Error::input(format!(
+            "{level} differs from {from}, so its rationale cannot be cleared"
+        ))
+        .hint(format!(
+            "keep the rationale (leave out --rationale), give a new one with --rationale TEXT, \
+             or give --level {suggested} to follow the checklist"
+        ))
+    } else {
+        Error::input(format!(
+            "{level} differs from {from}, so a rationale is needed: {id} has none stored"
+        ))
+        .hint(format!(
+            "say why the level differs with --rationale TEXT, or give --level {suggested} to \
+             follow the checklist"
+        ))
+    }
+}
+
+/// A refusal that names a flag which was not given is about the value stored in record `id`
+/// (a date now in the future, a follow-up beyond what the new date allows…): it says so, and
+/// how to change it.
+fn about_stored(e: Error, id: RecordId, given: &[&str]) -> Error {
+    let Some(flag) = e
+        .message
+        .split([' ', ':'])
+        .next()
+        .filter(|w| w.starts_with("--") && !given.contains(w))
+    else {
+        return e;
+    };
+    let field = flag.trim_start_matches("--").replace('-', " ");
+    let mut hint = format!("change it with {flag}");
+    if !NOT_CLEARABLE.contains(&flag) {
+        hint.push_str(&format!(", or clear it with {flag} \"\""));
+    }
+    Error {
+        message: format!("{id}'s stored {field}{}", &e.message[flag.len()..]),
+        ..e
+    }
+    .hint(hint)
 }

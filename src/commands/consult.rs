@@ -7,7 +7,9 @@ use crate::context::Context;
 use crate::domain::checklist::{self, Checklist, Domain};
 use crate::domain::codes::{AGENCY, OUTCOME};
 use crate::domain::consultation::{Consultation, Draft};
+use crate::domain::dates;
 use crate::domain::ids::{RecordId, RecordKind};
+use crate::domain::text::given;
 use crate::error::{Error, Result};
 use crate::prompt::Form;
 use crate::render;
@@ -111,7 +113,10 @@ impl Args {
     fn draft(&self, ctx: &Context) -> Draft {
         Draft {
             date: self.date.clone(),
-            advisor: self.advisor.clone().or_else(|| ctx.config.advisor.clone()),
+            // A blank advisor is no advisor: the config file's, or the question, takes its place.
+            advisor: given(&self.advisor)
+                .or_else(|| given(&ctx.config.advisor))
+                .map(str::to_string),
             setting: self.setting.clone(),
             mode: self.mode.clone(),
             agency: self.agency.clone(),
@@ -140,9 +145,11 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
     let today = ctx.clock.today();
     let mut draft = args.draft(ctx);
     let asked = ctx.interactive() && !draft.missing().is_empty();
-    if asked {
+    let form = if asked {
         draft.check_given(&checklist, today)?;
-        let form = Form::new();
+        // Nobody should answer every question for a logbook that cannot be written.
+        drop(ctx.open_for_writing()?);
+        let form = Form::new()?;
         // Answers are kept in the draft as they are given: if the form is broken off (Ctrl-C,
         // a closed terminal), what was typed so far is printed so that none of it is lost.
         form.complete(&mut draft, &checklist, today).map_err(|e| {
@@ -152,41 +159,65 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
             ))
             .hint(format!(
                 "what you had typed, to finish later: {}",
-                command_line(&draft)
+                command_line(&draft, ctx)
             ))
         })?;
-        let c = draft.validate(&checklist, today, String::new(), String::new())?;
-        eprintln!("\n{}", summary(&c, &checklist, None));
-        if !form.confirm("Save this consultation?")? {
-            return Err(Error::failure("not saved: you chose not to save it")
-                .hint(format!("to record it later, run: {}", command_line(&draft))));
-        }
-    }
-    let uuid = uuid::Uuid::new_v4().to_string();
-    let mut c = draft.validate(&checklist, today, uuid, ctx.clock.timestamp())?;
-    let earlier = save(ctx, &mut c).map_err(|e| {
+        Some(form)
+    } else {
+        None
+    };
+    // Whatever goes wrong after the questions, the answers are printed as a command that
+    // records them.
+    let (c, earlier) = confirm_and_save(&draft, &checklist, form, ctx).map_err(|e| {
         if asked {
             e.hint(format!(
-                "nothing was saved; to try again, run: {}",
-                command_line(&draft)
+                "nothing was saved; to record it later, run: {}",
+                command_line(&draft, ctx)
             ))
         } else {
             e
         }
     })?;
 
-    let notes = notes(&c, &checklist, &earlier);
     if args.json {
-        for note in &notes {
-            eprintln!("note: {note}");
-        }
-        return render::json(out, &c);
+        render::json(out, &c)?;
+    } else {
+        writeln!(out, "{}", summary(&c, &checklist, Some(c.id)))?;
     }
-    writeln!(out, "{}", summary(&c, &checklist, Some(c.id)))?;
-    for note in &notes {
-        writeln!(out, "note: {note}")?;
+    // The notes follow the record on a terminal, but go to stderr: stdout is the record alone.
+    out.flush()?;
+    for note in notes(&c, &checklist, &earlier) {
+        eprintln!("note: {note}");
     }
     Ok(())
+}
+
+/// Checks the draft, asks to confirm when the form was shown, and saves the consultation.
+/// Returns it with the family's consultations in the year before it.
+fn confirm_and_save(
+    draft: &Draft,
+    checklist: &Checklist,
+    form: Option<Form>,
+    ctx: &Context,
+) -> Result<(Consultation, Vec<Earlier>)> {
+    let today = ctx.clock.today();
+    if let Some(form) = form {
+        let c = draft.validate(checklist, today, String::new(), String::new())?;
+        eprintln!("\n{}", summary(&c, checklist, None));
+        let save = form.confirm("Save this consultation?").map_err(|e| {
+            Error::failure(format!(
+                "not saved: the confirmation was broken off ({})",
+                e.message
+            ))
+        })?;
+        if !save {
+            return Err(Error::failure("not saved: you chose not to save it"));
+        }
+    }
+    let uuid = uuid::Uuid::new_v4().to_string();
+    let mut c = draft.validate(checklist, today, uuid, ctx.clock.timestamp())?;
+    let earlier = save(ctx, &mut c)?;
+    Ok((c, earlier))
 }
 
 /// Saves the consultation in one transaction; returns the family's consultations in the year
@@ -256,7 +287,9 @@ pub fn summary(c: &Consultation, checklist: &Checklist, id: Option<i64>) -> Stri
 /// What the advisor should notice: a possible level 4, and the family's recent consultations.
 fn notes(c: &Consultation, checklist: &Checklist, earlier: &[Earlier]) -> Vec<String> {
     let mut notes = Vec::new();
-    if let Some((n, domains)) = checklist::consider_level_four(&checklist.ticked(&c.indicators)) {
+    if let Some((n, domains)) = checklist::consider_level_four(&checklist.ticked(&c.indicators))
+        && c.level != 4
+    {
         notes.push(format!(
             "{n} level-3 indicators across {domains} domains: consider whether level 4 ({}) applies",
             checklist.level_label(4)
@@ -287,39 +320,74 @@ fn notes(c: &Consultation, checklist: &Checklist, earlier: &[Earlier]) -> Vec<St
     notes
 }
 
-/// The `caselog consult` command that would record this draft, for re-running.
-fn command_line(d: &Draft) -> String {
-    let mut words: Vec<String> = vec!["caselog".into(), "consult".into()];
-    let mut flag = |name: &str, value: &Option<String>| {
-        if let Some(v) = value {
+/// The `caselog consult` command that records this draft when run later, from the same
+/// directory: with the logbook, config and thresholds files in use, the date resolved (not
+/// `today`) and a follow-up offset resolved to its date. A value that starts with `-` is joined
+/// to its flag with `=`, so that it is not read as a flag.
+fn command_line(d: &Draft, ctx: &Context) -> String {
+    let today = ctx.clock.today();
+    let mut words: Vec<String> = vec!["caselog".into()];
+    let global = &ctx.global;
+    for (flag, path) in [
+        ("--db", &global.db),
+        ("--config", &global.config),
+        ("--thresholds", &global.thresholds),
+    ] {
+        if let Some(path) = path {
+            let path = std::path::absolute(path).unwrap_or_else(|_| path.clone());
+            words.push(flag.into());
+            words.push(path.to_string_lossy().into_owned());
+        }
+    }
+    words.push("consult".into());
+    // Resolved when valid; a value that is not is kept as typed, to be refused when run.
+    let date = match given(&d.date) {
+        Some(typed) => dates::parse_past_date("--date", typed, today).ok(),
+        None => Some(today),
+    };
+    let follow_up = given(&d.follow_up).map(|typed| {
+        date.and_then(|from| dates::parse_follow_up("--follow-up", typed, from, today).ok())
+            .map_or_else(|| typed.to_string(), |f| f.to_string())
+    });
+    let date = date.map_or_else(
+        || given(&d.date).unwrap_or_default().to_string(),
+        |d| d.to_string(),
+    );
+    let mut flag = |name: &str, value: Option<&str>| {
+        let Some(value) = value.filter(|v| !v.trim().is_empty()) else {
+            return;
+        };
+        if value.trim_start().starts_with('-') {
+            words.push(format!("--{name}={value}"));
+        } else {
             words.push(format!("--{name}"));
-            words.push(v.clone());
+            words.push(value.to_string());
         }
     };
-    flag("date", &d.date);
-    flag("advisor", &d.advisor);
-    flag("setting", &d.setting);
-    flag("mode", &d.mode);
-    flag("agency", &d.agency);
-    flag("role", &d.role);
-    flag("family", &d.family);
-    flag("children", &d.children);
+    flag("date", Some(&date));
+    flag("advisor", d.advisor.as_deref());
+    flag("setting", d.setting.as_deref());
+    flag("mode", d.mode.as_deref());
+    flag("agency", d.agency.as_deref());
+    flag("role", d.role.as_deref());
+    flag("family", d.family.as_deref());
+    flag("children", d.children.as_deref());
     for f in &d.factors {
-        flag("factor", &Some(f.clone()));
+        flag("factor", Some(f));
     }
     for i in &d.indicators {
-        flag("indicator", &Some(i.clone()));
+        flag("indicator", Some(i));
     }
-    flag("consultee-level", &d.consultee_level);
-    flag("level", &d.level);
-    flag("rationale", &d.rationale);
-    flag("confidence-before", &d.confidence_before);
-    flag("confidence-after", &d.confidence_after);
-    flag("consent", &d.consent);
-    flag("outcome", &d.outcome);
-    flag("worry", &d.worry);
-    flag("strengths", &d.strengths);
-    flag("advice", &d.advice);
-    flag("follow-up", &d.follow_up);
+    flag("consultee-level", d.consultee_level.as_deref());
+    flag("level", d.level.as_deref());
+    flag("rationale", d.rationale.as_deref());
+    flag("confidence-before", d.confidence_before.as_deref());
+    flag("confidence-after", d.confidence_after.as_deref());
+    flag("consent", d.consent.as_deref());
+    flag("outcome", d.outcome.as_deref());
+    flag("worry", d.worry.as_deref());
+    flag("strengths", d.strengths.as_deref());
+    flag("advice", d.advice.as_deref());
+    flag("follow-up", follow_up.as_deref());
     shlex::try_join(words.iter().map(String::as_str)).unwrap_or_else(|_| words.join(" "))
 }

@@ -93,17 +93,17 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
         }
     };
     let Summary { added, skipped } = import_csv(std::io::BufReader::new(input), &request, open)?;
-    let noun = args.records.noun();
+    let added = args.records.count(added);
     if args.dry_run {
         writeln!(
             out,
-            "Dry run: would add {added} {noun} from {shown}; would skip {skipped} already in the \
+            "Dry run: would add {added} from {shown}; would skip {skipped} already in the \
              logbook (same UUID). Nothing was written."
         )?;
     } else {
         writeln!(
             out,
-            "Added {added} {noun} from {shown}; skipped {skipped} already in the logbook (same UUID)."
+            "Added {added} from {shown}; skipped {skipped} already in the logbook (same UUID)."
         )?;
     }
     Ok(())

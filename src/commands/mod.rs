@@ -63,6 +63,23 @@ pub(crate) fn refuse_voided(
     }
 }
 
+/// A refusal of a date before the record it follows (`follows`, dated `date`) names that
+/// record; this adds how to correct that record's date, in case it is the one that is wrong.
+pub(crate) fn hint_correcting(
+    e: crate::error::Error,
+    follows: crate::domain::ids::RecordId,
+    date: chrono::NaiveDate,
+) -> crate::error::Error {
+    if e.message.contains(&format!(" {follows} ")) {
+        e.hint(format!(
+            "if {follows}'s date {date} is wrong, correct it first: caselog amend {follows} \
+             --date DATE --reason TEXT"
+        ))
+    } else {
+        e
+    }
+}
+
 pub fn run(cli: Cli) -> Result<()> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());

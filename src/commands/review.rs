@@ -181,13 +181,15 @@ fn follow_up(args: &Args, number: i64, ctx: &Context, out: &mut dyn Write) -> Re
     let tx = logbook.write()?;
     let c = consultations::get(&tx, number)?.ok_or_else(|| super::show::not_found(id))?;
     refuse_voided(id, &c.voided)?;
-    let mut v = draft.validate(
-        number,
-        c.date,
-        ctx.clock.today(),
-        uuid::Uuid::new_v4().to_string(),
-        ctx.clock.timestamp(),
-    )?;
+    let mut v = draft
+        .validate(
+            number,
+            c.date,
+            ctx.clock.today(),
+            uuid::Uuid::new_v4().to_string(),
+            ctx.clock.timestamp(),
+        )
+        .map_err(|e| super::hint_correcting(e, id, c.date))?;
     v.id = reviews::insert(&tx, &v)?;
     tx.commit()?;
     if args.json {
@@ -225,13 +227,15 @@ fn decision(args: &Args, number: i64, ctx: &Context, out: &mut dyn Write) -> Res
     let tx = logbook.write()?;
     let mut r = referrals::get(&tx, number)?.ok_or_else(|| super::show::not_found(id))?;
     refuse_voided(id, &r.voided)?;
-    let mut v = draft.validate(
-        number,
-        r.date,
-        ctx.clock.today(),
-        uuid::Uuid::new_v4().to_string(),
-        ctx.clock.timestamp(),
-    )?;
+    let mut v = draft
+        .validate(
+            number,
+            r.date,
+            ctx.clock.today(),
+            uuid::Uuid::new_v4().to_string(),
+            ctx.clock.timestamp(),
+        )
+        .map_err(|e| super::hint_correcting(e, id, r.date))?;
     v.id = reviews::insert(&tx, &v)?;
     r.follow_latest_review(&reviews::for_referral(&tx, number)?);
     referrals::update(&tx, &r)?;
@@ -341,10 +345,16 @@ fn list(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
             ]);
             for i in &items {
                 let what = match i.state {
-                    "overdue" => format!("follow-up overdue {} days", (today - i.date).num_days()),
-                    "due" if i.date == today => "follow-up due today".to_string(),
-                    "due" => format!("follow-up due in {} days", (i.date - today).num_days()),
-                    _ => format!("referral pending {} days", (today - i.date).num_days()),
+                    "overdue" => format!("follow-up {} overdue", days((today - i.date).num_days())),
+                    "due" => match (i.date - today).num_days() {
+                        0 => "follow-up due today".to_string(),
+                        1 => "follow-up due tomorrow".to_string(),
+                        n => format!("follow-up due in {}", days(n)),
+                    },
+                    _ => match (today - i.date).num_days() {
+                        0 => "referral pending since today".to_string(),
+                        n => format!("referral pending {}", days(n)),
+                    },
                 };
                 let outcome = match &i.to {
                     Some(to) => format!("to {to} ({})", DESTINATION.label(to)),
@@ -379,6 +389,11 @@ fn list(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
             Ok(())
         }
     }
+}
+
+/// "1 day", "3 days".
+fn days(n: i64) -> String {
+    format!("{n} day{}", if n == 1 { "" } else { "s" })
 }
 
 /// The number in "C-12".

@@ -303,9 +303,13 @@ pub fn suggested_level(ticked: &[&Indicator]) -> Option<u8> {
     ticked.iter().map(|i| i.level).max()
 }
 
-/// Three or more level-3 indicators spanning two or more domains invite a look at level 4.
+/// Three or more level-3 indicators spanning two or more domains invite a look at level 4,
+/// unless a level-4 indicator is ticked too (level 4 is then the suggested level already).
 /// Returns how many level-3 indicators and domains there are when that is so.
 pub fn consider_level_four(ticked: &[&Indicator]) -> Option<(usize, usize)> {
+    if suggested_level(ticked) == Some(4) {
+        return None;
+    }
     let level_three: Vec<_> = ticked.iter().filter(|i| i.level == 3).collect();
     let domains: BTreeSet<Domain> = level_three.iter().map(|i| i.domain).collect();
     (level_three.len() >= 3 && domains.len() >= 2).then_some((level_three.len(), domains.len()))
@@ -378,6 +382,10 @@ mod tests {
         );
         assert_eq!(
             consider_level_four(&c.ticked(&["C3.1", "P3.2", "F2.1"])),
+            None
+        );
+        assert_eq!(
+            consider_level_four(&c.ticked(&["C3.1", "C3.2", "P3.1", "F4.1"])),
             None
         );
     }

@@ -181,6 +181,26 @@ impl Draft {
         uuid: String,
         created_at: String,
     ) -> Result<Consultation> {
+        let c = self.validate_except_rationale(checklist, today, uuid, created_at)?;
+        if c.needs_rationale() {
+            let (level, suggested) = (c.level, c.suggested_level.unwrap_or_default());
+            return Err(Error::input(format!(
+                "--level {level} differs from the suggested level {suggested}: give --rationale"
+            ))
+            .hint("record why your judgement differs from the checklist with --rationale TEXT"));
+        }
+        Ok(c)
+    }
+
+    /// Checks every field as `validate` does, except the rule that a level differing from the
+    /// suggested one needs a rationale: `amend` words that refusal for the record it corrects.
+    pub fn validate_except_rationale(
+        &self,
+        checklist: &Checklist,
+        today: NaiveDate,
+        uuid: String,
+        created_at: String,
+    ) -> Result<Consultation> {
         let missing = self.missing();
         if !missing.is_empty() {
             return Err(Error::input(format!("missing {}", missing.join(", ")))
@@ -242,16 +262,6 @@ impl Draft {
             None => 0, // only checking the fields given so far
         };
         let rationale = note("--rationale", &self.rationale)?;
-        if complete
-            && let Some(suggested) = suggested_level
-            && suggested != level
-            && rationale.is_none()
-        {
-            return Err(Error::input(format!(
-                "--level {level} differs from the suggested level {suggested}: give --rationale"
-            ))
-            .hint("record why your judgement differs from the checklist with --rationale TEXT"));
-        }
         let code = |list: &'static super::codes::CodeList| {
             move |v: &str| list.canonical(v).map(str::to_string)
         };
@@ -307,6 +317,11 @@ impl Draft {
 }
 
 impl Consultation {
+    /// Whether the advisor's level differs from the suggested one with no rationale given.
+    pub fn needs_rationale(&self) -> bool {
+        self.suggested_level.is_some_and(|s| s != self.level) && self.rationale.is_none()
+    }
+
     /// The stored record as a draft, for amending: validating it again gives the same record
     /// (apart from `uuid` and `created_at`, which the caller keeps).
     pub fn draft(&self) -> Draft {

@@ -352,7 +352,7 @@ fn the_review_list_follows_the_latest_review_and_ignores_voided_ones() {
     assert_eq!(ids(&list), ["C-1", "C-2"]);
     assert_eq!(list[1]["state"], "due");
     let table = env.ok(&["review"]);
-    assert!(table.contains("follow-up overdue 10 days"), "{table}");
+    assert!(table.contains("follow-up 10 days overdue"), "{table}");
     assert!(table.contains("follow-up due today"), "{table}");
 }
 
@@ -497,7 +497,7 @@ fn amending_a_consultation_revalidates_and_keeps_history() {
     // A level differing from the suggestion still needs a rationale.
     let err = env.fails(&["amend", "C-1", "--level", "2", "--reason", "r"], 2);
     assert!(
-        err.contains("--level 2 differs from the suggested level 3: give --rationale"),
+        err.contains("--level 2 differs from C-1's suggested level 3"),
         "{err}"
     );
     env.ok(&[
@@ -567,7 +567,7 @@ fn amending_with_an_invalid_value_changes_nothing() {
         ),
         (
             &["amend", "C-1", "--date", "2026-03-08", "--reason", "r"],
-            "--date 2026-03-08 is after records made from it: R-1 (2026-03-06)",
+            "--date 2026-03-08 would put C-1 after records made from it: R-1 (2026-03-06)",
         ),
         (
             &["amend", "C-1", "--follow-up", "2026-03-01", "--reason", "r"],
@@ -605,7 +605,7 @@ fn amending_with_an_invalid_value_changes_nothing() {
         ),
         (
             &["amend", "V-1", "--status", "resolved", "--reason", "r"],
-            "--follow-up cannot be given with --status resolved",
+            "--status resolved ends follow-up",
         ),
         (
             &["amend", "V-1", "--result", "nfa", "--reason", "r"],

@@ -7,6 +7,7 @@ mod exchange;
 mod import_checks;
 mod interactive;
 mod journey;
+mod messages;
 mod monthly;
 mod reliability;
 mod reports;
