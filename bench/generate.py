@@ -4,7 +4,9 @@
     bench/generate.py --consultations 100000 --seed 1 --out DIR
 
 DIR receives consultations.csv, referrals.csv and reviews.csv (with the free-text columns), for
-`caselog import`. The same size and seed always give the same bytes. Dates run over four years
+`caselog import`, and voids.csv: the records to mark as entered in error afterwards with
+`caselog void ID --reason TEXT`, in that order (the export format carries no voided records).
+The same size and seed always give the same bytes. Dates run over four years
 (2022-2025); follow-ups and reviews run into early 2026, so run caselog with CASELOG_NOW=2026-03-01
 so that none is in the future.
 
@@ -13,6 +15,15 @@ consultations (so repeat consultations are common), 40 advisors across 400 setti
 weighted as schools > health > police > others, checklist indicators drawn from the bundled
 checklist with the advisor agreeing with the suggested level nine times in ten, a referral from
 about one consultation in six, a follow-up on two in five, and a review on most follow-ups.
+Most follow-ups that a review sets get a later review in turn, now and then a second review is
+recorded on the same day, and a few consultations without a follow-up get a review anyway (which
+may set one), so some consultations have a chain of reviews. These are drawn from a random stream
+of their own: consultations.csv and referrals.csv do not depend on them.
+
+About one record in a thousand of each kind is voided (at least three of each): some
+consultations with everything made from them, some reviews alone (so that an earlier follow-up, or
+a referral's pending result, stands again) and some referrals with their reviews. They are drawn
+from a random stream of their own, so the three CSV files do not depend on them.
 """
 
 import argparse
@@ -28,6 +39,7 @@ CHECKLIST = HERE.parent / "src" / "domain" / "default_thresholds.toml"
 
 START = dt.date(2022, 1, 1)
 DAYS = (dt.date(2025, 12, 31) - START).days
+LAST_REVIEW = dt.date(2026, 3, 1)  # the CASELOG_NOW to run caselog with
 
 AGENCIES = [("2A", 38), ("2B", 3), ("3A", 6), ("3B", 10), ("3C", 5), ("3D", 2), ("3E", 1),
             ("3F", 2), ("4", 5), ("5A", 2), ("5B", 2), ("5C", 1), ("5D", 3), ("6", 10),
@@ -69,6 +81,66 @@ def stamp(date, rng):
     return f"{date.isoformat()}T{rng.randrange(8, 19):02d}:{rng.randrange(60):02d}:{rng.randrange(60):02d}Z"
 
 
+def later_reviews(rng, cid, cuuid, level, date, next_follow):
+    """The reviews of a consultation after its first (dated `date`, setting `next_follow` or
+    none): most follow-ups a review sets are answered by a later review, which may set another;
+    now and then a second review is recorded on the same day. None is dated after LAST_REVIEW.
+    Returns (date, row) pairs in the order recorded, as the first review's are."""
+    reviews = []
+    while True:
+        if next_follow and rng.random() < 0.75:
+            date = max(date, next_follow + dt.timedelta(days=rng.randrange(-3, 8)))
+        elif rng.random() < 0.02:
+            pass  # the same day
+        else:
+            return reviews
+        if date > LAST_REVIEW:
+            return reviews
+        status = pick(rng, STATUSES)
+        next_follow = date + dt.timedelta(days=14) if status == "ongoing" and rng.random() < 0.3 else None
+        new_level = rng.choice(["", "", max(1, min(4, level + rng.choice([-1, 1])))])
+        reviews.append((date, [f"C-{cid}", cuuid, "", "", date.isoformat(), status, new_level,
+                               rng.choice(["", 3, 4, 5]),
+                               next_follow.isoformat() if next_follow else "", "",
+                               stamp(date, rng), "Spoke to the consultee again"]))
+
+
+def voids(seed, consultations, cons_referrals, cons_reviews, ref_reviews, reviews):
+    """The records to void, in an order `caselog void` accepts: whatever was made from a record
+    (a referral's reviews, a consultation's referrals and reviews) before the record itself."""
+    rng = random.Random(f"{seed}:voids")
+    done = set()
+    order = []
+
+    def void(record_id, reason):
+        if record_id not in done:
+            done.add(record_id)
+            order.append((record_id, reason))
+
+    def void_referral(rid, reason):
+        for vid in ref_reviews.get(rid, ()):
+            void(vid, reason)
+        void(rid, reason)
+
+    def sample(ids):
+        ids = list(ids)
+        return sorted(rng.sample(ids, min(len(ids), max(3, len(ids) // 1000))),
+                      key=lambda i: int(i.split("-")[1]))
+
+    for cid in sample(f"C-{k}" for k in range(1, consultations + 1)):
+        reason = "Recorded against the wrong family"
+        for rid in cons_referrals.get(cid, ()):
+            void_referral(rid, reason)
+        for vid in cons_reviews.get(cid, ()):
+            void(vid, reason)
+        void(cid, reason)
+    for vid in sample(f"V-{k}" for k in range(1, reviews + 1)):
+        void(vid, "Recorded twice")
+    for rid in sample(r for rs in cons_referrals.values() for r in rs):
+        void_referral(rid, "Made in error: no referral was made")
+    return order
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--consultations", type=int, default=10000, help="how many consultations")
@@ -76,6 +148,7 @@ def main():
     ap.add_argument("--out", type=pathlib.Path, required=True, help="directory for the CSV files")
     args = ap.parse_args()
     rng = random.Random(args.seed)
+    later = random.Random(f"{args.seed}:later reviews")
     args.out.mkdir(parents=True, exist_ok=True)
 
     checklist = tomllib.loads(CHECKLIST.read_text())
@@ -101,6 +174,8 @@ def main():
 
     referral_n = 0
     review_n = 0
+    # What was made from each record, by ID, to void records in an order caselog accepts.
+    cons_referrals, cons_reviews, ref_reviews = {}, {}, {}
     with open(args.out / "consultations.csv", "w", newline="") as cf, \
             open(args.out / "referrals.csv", "w", newline="") as rf, \
             open(args.out / "reviews.csv", "w", newline="") as vf:
@@ -143,6 +218,7 @@ def main():
             ])
             if outcome in ("refer-csc", "urgent") or rng.random() < 0.03:
                 referral_n += 1
+                cons_referrals.setdefault(f"C-{cid}", []).append(f"R-{referral_n}")
                 rdate = date + dt.timedelta(days=rng.randrange(3))
                 ruuid = new_uuid(rng)
                 result = "pending" if rng.random() < 0.1 else pick(rng, RESULTS)
@@ -168,11 +244,33 @@ def main():
                                                 rng.choice(["", 3, 4, 5]),
                                                 next_follow.isoformat() if next_follow else "",
                                                 "", stamp(vdate, rng), "Checked in with the DSL"]))
+                pending_reviews.extend(later_reviews(later, cid, cuuid, level, vdate, next_follow))
+            elif not follow_up and later.random() < 0.03:
+                # A review nobody scheduled (news from the consultee), which may set a follow-up.
+                vdate = date + dt.timedelta(days=later.randrange(1, 60))
+                if vdate <= LAST_REVIEW:
+                    status = pick(later, STATUSES)
+                    next_follow = vdate + dt.timedelta(days=14) if status != "resolved" and later.random() < 0.5 else None
+                    pending_reviews.append((vdate, [f"C-{cid}", cuuid, "", "", vdate.isoformat(),
+                                                    status, "", "",
+                                                    next_follow.isoformat() if next_follow else "",
+                                                    "", stamp(vdate, later), "The consultee called back"]))
+                    pending_reviews.extend(later_reviews(later, cid, cuuid, level, vdate, next_follow))
         pending_reviews.sort(key=lambda item: item[0])
         for date, row in pending_reviews:
             review_n += 1
             vw.writerow([f"V-{review_n}", new_uuid(rng)] + row)
-    print(f"{n} consultations, {referral_n} referrals, {review_n} reviews in {args.out}")
+            if row[0]:
+                cons_reviews.setdefault(row[0], []).append(f"V-{review_n}")
+            else:
+                ref_reviews.setdefault(row[2], []).append(f"V-{review_n}")
+    voided = voids(args.seed, n, cons_referrals, cons_reviews, ref_reviews, review_n)
+    with open(args.out / "voids.csv", "w", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["id", "reason"])
+        w.writerows(voided)
+    print(f"{n} consultations, {referral_n} referrals, {review_n} reviews, {len(voided)} to void"
+          f" in {args.out}")
 
 
 if __name__ == "__main__":
