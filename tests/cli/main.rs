@@ -11,3 +11,4 @@ mod reliability;
 mod reports;
 mod settings;
 mod storage;
+mod support;
