@@ -166,11 +166,17 @@ impl PostgresServer {
                     "postgres (pid {pid}) exited with {status}; its log:\n{log}"
                 ));
             }
-            match Client::connect(&self.url("postgres"), NoTls) {
-                Ok(mut client) => {
-                    client.simple_query("SELECT 1").expect("first query");
-                    return Ok(());
-                }
+            // Through the socket in this server's own directory: only this server can answer
+            // there, and it only gets that far once it holds the TCP port.
+            let answer = ::postgres::Config::new()
+                .host_path(self.directory.join("sockets"))
+                .port(self.port)
+                .user(SUPERUSER)
+                .dbname("postgres")
+                .connect(NoTls)
+                .and_then(|mut client| client.simple_query("SELECT 1"));
+            match answer {
+                Ok(_) => return Ok(()),
                 Err(_) if Instant::now() < deadline => thread::sleep(Duration::from_millis(100)),
                 Err(error) => {
                     self.stop();
