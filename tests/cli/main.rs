@@ -13,4 +13,5 @@ mod reliability;
 mod reports;
 mod settings;
 mod storage;
+mod support;
 mod typed_values;
