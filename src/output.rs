@@ -95,7 +95,7 @@ impl Destination {
                 let mut buffered = std::io::BufWriter::new(temp);
                 write(&mut buffered).map_err(|e| e.context(format_args!("writing {shown}")))?;
                 let temp = buffered.into_inner().map_err(|e| {
-                    Error::from(e.into_error()).context(format_args!("writing {shown}"))
+                    Error::from(e.into_error()).context(format_args!("cannot write {shown}"))
                 })?;
                 self.finish(temp, stdout, shown)
             }
@@ -126,7 +126,7 @@ impl Destination {
             Destination::File { path, replace } => {
                 temp.as_file()
                     .sync_all()
-                    .map_err(|e| Error::from(e).context(format_args!("writing {shown}")))?;
+                    .map_err(|e| Error::from(e).context(format_args!("cannot write {shown}")))?;
                 let persisted = if *replace {
                     temp.persist(path).map(|_| ())
                 } else {

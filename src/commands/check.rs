@@ -103,10 +103,11 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
         }
     }
     if !report.ok {
-        return Err(
-            Error::failure(format!("the logbook {} is damaged (see above)", report.logbook))
-                .hint(error::RESTORE),
-        );
+        return Err(Error::failure(format!(
+            "the logbook {} is damaged (see above)",
+            report.logbook
+        ))
+        .hint(error::RESTORE));
     }
     Ok(())
 }

@@ -105,8 +105,17 @@ impl Logbook {
             path: path.to_path_buf(),
             created,
         };
-        let any = logbook.prepare(read_only, access)?;
-        Ok(any.then_some(logbook))
+        match logbook.prepare(read_only, access) {
+            Ok(any) => Ok(any.then_some(logbook)),
+            Err(e) => {
+                if created {
+                    // Best effort: the error is what is reported.
+                    drop(logbook);
+                    let _ = Logbook::discard_if_empty(path);
+                }
+                Err(e)
+            }
+        }
     }
 
     /// A logbook held in memory, with the same schema and checks as a file: for a dry run where

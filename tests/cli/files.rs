@@ -645,15 +645,25 @@ fn a_full_disk_is_named_and_the_logbook_is_kept() {
         record="consult --advisor S --setting S --agency 2A --level 1 --outcome advice"
         "$caselog" --db disk/full.db $record --family F-1 > /dev/null || exit 91
         "$caselog" --db disk/full.db $record --family F-2 > /dev/null || exit 91
+        # Full to the last block, but for room to open the logbook (32 KiB of shared memory)
+        # and none to write to it.
+        head -c 32768 /dev/zero > disk/reserve
         cat /dev/zero > disk/filler 2> /dev/null
-        "$caselog" --db disk/full.db $record --family F-3 > consult.out 2> consult.err
-        echo $? > consult.code
-        "$caselog" export --month 2026-03 --output disk/march.csv 2> export.err
+        rm disk/reserve
+        "$caselog" --db disk/full.db $record --family F-3 > write.out 2> write.err
+        echo $? > write.code
+        # Full to the last block.
+        cat /dev/zero > disk/filler2 2> /dev/null
+        "$caselog" --db disk/full.db $record --family F-3 > open.out 2> open.err
+        echo $? > open.code
+        "$caselog" --db disk/new.db $record --family F-3 > new.out 2> new.err
+        echo $? > new.code
+        "$caselog" export --month 2026-03 --output disk/march.csv > export.out 2> export.err
         echo $? > export.code
-        "$caselog" backup disk/copy.db 2> backup.err
+        "$caselog" backup disk/copy.db > backup.out 2> backup.err
         echo $? > backup.code
         ls -A disk > left.txt
-        rm disk/filler
+        rm disk/filler disk/filler2
         "$caselog" --db disk/full.db check --format json > check.json 2> check.err
         echo $? > check.code
         "$caselog" --db disk/full.db list --format json > list.json
@@ -681,7 +691,7 @@ fn a_full_disk_is_named_and_the_logbook_is_kept() {
     );
     let read = |name: &str| fs::read_to_string(env.path(name)).unwrap();
     let words = ["the disk is full", "nothing was written"];
-    for step in ["consult", "export", "backup"] {
+    for step in ["write", "open", "new", "export", "backup"] {
         assert_eq!(
             read(&format!("{step}.code")).trim(),
             "1",
@@ -696,13 +706,12 @@ fn a_full_disk_is_named_and_the_logbook_is_kept() {
             !err.contains("I/O error") && !err.contains("os error"),
             "{step}: {err}"
         );
+        assert_eq!(read(&format!("{step}.out")), "", "{step}");
     }
-    assert_eq!(read("consult.out"), "");
     let left = read("left.txt");
-    assert!(
-        !left.contains("march.csv") && !left.contains("copy.db") && !left.contains(".caselog-"),
-        "nothing half-written is left: {left}"
-    );
+    for name in ["new.db", "march.csv", "copy.db", ".caselog-"] {
+        assert!(!left.contains(name), "nothing half-written is left: {left}");
+    }
     assert_eq!(read("check.code").trim(), "0", "{}", read("check.err"));
     assert_eq!(json(&read("check.json"))["ok"], true);
     let families: Vec<_> = json(&read("list.json"))
