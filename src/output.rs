@@ -1,6 +1,6 @@
 //! Where `export --output` and `backup` write, under one set of rules: never over the logbook or
 //! its -wal and -shm files, by whatever path, symbolic link or hard link they are named; an
-//! existing file only with `--force`; `-` is standard output; a special file (a terminal,
+//! existing file only with `--force`; `-` (or /dev/stdout) is standard output; a special file (a terminal,
 //! /dev/null, a FIFO) is written to as it is, never replaced; and a regular file appears whole
 //! or not at all — written to an owner-only temporary file beside it, then renamed into place.
 
@@ -41,7 +41,15 @@ impl Destination {
             return Ok(Destination::Stdout);
         }
         refuse_logbook(given, shown, logbook)?;
-        match std::fs::metadata(given) {
+        let found = std::fs::metadata(given);
+        // Standard output by another name (/dev/stdout), even when it is a regular file.
+        if let (Ok(file), Some(stdout)) = (&found, stdout_metadata())
+            && file.dev() == stdout.dev()
+            && file.ino() == stdout.ino()
+        {
+            return Ok(Destination::Stdout);
+        }
+        match found {
             Ok(m) if m.is_dir() => Err(Error::input(format!("{shown} is a directory"))
                 .hint("give the name of a file, not of a folder")),
             Ok(m) if !m.is_file() => Ok(Destination::Special(given.to_path_buf())),
@@ -154,7 +162,7 @@ impl Destination {
 /// Refuses `target` (named `shown`) when it is the logbook at `logbook` or one of its companion
 /// files (-wal, -shm), by path once symbolic links are followed — whether or not the file
 /// exists yet — or as the same file under another name (a hard link).
-pub fn refuse_logbook(target: &Path, shown: &str, logbook: &Path) -> Result<()> {
+fn refuse_logbook(target: &Path, shown: &str, logbook: &Path) -> Result<()> {
     let Ok(book) = logbook.canonicalize() else {
         return Ok(());
     };

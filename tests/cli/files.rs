@@ -356,6 +356,27 @@ fn a_device_is_written_to_not_replaced() {
         .status()
         .unwrap();
     assert!(status.success(), "{status:?}");
+    // Standard output that is a regular file: written as standard output, not replaced.
+    let file = fs::File::create(env.path("out.csv")).unwrap();
+    let status = env
+        .process()
+        .args([
+            "export",
+            "--month",
+            "2026-03",
+            "--output",
+            "/proc/self/fd/1",
+        ])
+        .stdin(Stdio::null())
+        .stdout(file)
+        .status()
+        .unwrap();
+    assert!(status.success(), "{status:?}");
+    assert_eq!(
+        fs::read_to_string(env.path("out.csv")).unwrap(),
+        env.ok(&["export", "--month", "2026-03"])
+    );
+    fs::remove_file(env.path("out.csv")).unwrap();
     assert_eq!(names(&env), listed(&["logbook.db", "null.csv"]));
 }
 
