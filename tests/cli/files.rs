@@ -104,9 +104,8 @@ fn export_refuses_to_write_over_the_logbook_by_any_path() {
     fs::hard_link(env.db(), env.path("hard.db")).unwrap();
     std::os::unix::fs::symlink("logbook.db-wal", env.path("wal-link")).unwrap();
     let absolute = env.db().display().to_string();
-    let via_dir = format!("{}/../{}/logbook.db", env.dir.path().display(), {
-        env.dir.path().file_name().unwrap().to_string_lossy()
-    });
+    let folder = env.dir.path().file_name().unwrap().to_string_lossy();
+    let via_dir = format!("{}/../{folder}/logbook.db", env.dir.path().display());
     for target in [
         "logbook.db",
         "./logbook.db",
@@ -301,10 +300,11 @@ fn a_fifo_is_written_to_not_replaced() {
     );
 }
 
-/// A character device is written to, never replaced. /dev/null and /dev/stdout themselves are
-/// reached through links here (a link in the test's folder, and /proc/self/fd/1, which is what
-/// /dev/stdout links to): a caselog that replaced the file it was given would then replace the
-/// link, not a device of the machine running the tests.
+/// A character device is written to, never replaced. /dev/null and /dev/stdout are reached
+/// through links here (a link in the test's folder, and /proc/self/fd/1, which /dev/stdout
+/// links to): a caselog that replaced the file it was given would replace the link in the
+/// test's folder, or fail in /proc, rather than replace a device of the machine running the
+/// tests.
 #[test]
 fn a_device_is_written_to_not_replaced() {
     let env = TestEnv::new();
