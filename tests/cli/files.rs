@@ -255,6 +255,35 @@ fn output_dash_is_standard_output() {
     assert_eq!(names(&env), listed(&["logbook.db"]));
 }
 
+/// The monthly export script is run again for the same month after a failure: it replaces its
+/// own files, now that an export refuses an existing file without `--force`.
+#[test]
+fn the_monthly_script_can_run_again_for_a_month() {
+    let env = TestEnv::new();
+    env.consult(&["--date", "2026-02-10"]);
+    fs::create_dir(env.path("out")).unwrap();
+    for _ in 0..2 {
+        let out = std::process::Command::new("bash")
+            .arg(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/examples/monthly-export.sh"
+            ))
+            .args([env.path("out").to_str().unwrap(), "2026-02"])
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("CASELOG", env!("CARGO_BIN_EXE_caselog"))
+            .env("CASELOG_DB", env.db())
+            .env("CASELOG_NOW", crate::common::NOW)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    assert_eq!(
+        fs::read_to_string(env.path("out/consultations-2026-02.csv")).unwrap(),
+        env.ok(&["export", "--month", "2026-02"])
+    );
+}
+
 /// Makes a FIFO at `path` and runs caselog with `args`, reading everything caselog writes into
 /// the FIFO on another thread; returns what was read once caselog has finished, having checked
 /// that the FIFO is still there (a caselog that replaced it would leave the reader waiting).
