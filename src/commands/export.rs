@@ -33,7 +33,8 @@ pub struct Args {
     pub include_notes: bool,
 
     /// Write to this file instead of standard output (- for standard output). A new file is
-    /// readable by you alone and appears whole or not at all; a device or FIFO is written to
+    /// readable by you alone and appears whole or not at all; a device or FIFO is written to as
+    /// it is, never replaced
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
 
