@@ -7,7 +7,8 @@
 #   DIRECTORY  where the files go (must exist)
 #   YYYY-MM    the month to export [default: last month]
 # The logbook is the usual one: --db in CASELOG_DB, or the config file. Exits non-zero if any
-# export fails; each file is written whole or not at all.
+# export fails; each file is written whole or not at all. Run again for the same month (after a
+# failure, say), it replaces that month's files.
 #
 # Example crontab line (06:00 on the 1st of each month):
 #   0 6 1 * * /usr/local/bin/monthly-export.sh /srv/exports/caselog >>/var/log/caselog-export.log 2>&1
@@ -34,6 +35,6 @@ fi
 caselog=${CASELOG:-caselog}
 for records in consultations referrals reviews; do
     "$caselog" export --month "$month" --records "$records" \
-        --output "$dir/$records-$month.csv"
+        --output "$dir/$records-$month.csv" --force
 done
 echo "exported $month to $dir"

@@ -3,6 +3,7 @@
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::cli::GlobalArgs;
 use crate::clock::Clock;
@@ -15,8 +16,10 @@ pub struct Context {
     pub global: GlobalArgs,
     pub config: Config,
     pub clock: Clock,
-    /// A logbook this command created, to be removed again if the command fails.
-    created: std::cell::RefCell<Option<PathBuf>>,
+    /// A logbook this command created, to be removed again if the command fails or is
+    /// interrupted. Held locked while the logbook is being opened, so that an interruption
+    /// waits to know whether this command created it.
+    created: Arc<Mutex<Option<PathBuf>>>,
 }
 
 impl Context {
@@ -26,7 +29,7 @@ impl Context {
             global,
             config,
             clock: Clock::from_env()?,
-            created: std::cell::RefCell::new(None),
+            created: Arc::default(),
         })
     }
 
@@ -48,19 +51,21 @@ impl Context {
         Ok((config::default_database()?, true))
     }
 
-    /// Whether the logbook file exists yet.
-    pub fn logbook_exists(&self) -> Result<bool> {
-        Ok(self.database()?.0.exists())
-    }
-
     /// Opens the logbook, which must already exist.
     pub fn open_existing(&self) -> Result<Logbook> {
         Logbook::open(&self.database()?.0, Access::Existing)
     }
 
+    /// Opens the logbook if there is one: none when there is no file, or an empty one (which
+    /// is left as it is).
+    pub fn open_if_any(&self) -> Result<Option<Logbook>> {
+        Logbook::open_if_any(&self.database()?.0, Access::Existing)
+    }
+
     /// Opens the logbook for writing, creating it (owner-only) if it does not exist.
     pub fn open_for_writing(&self) -> Result<Logbook> {
         let (path, is_default) = self.database()?;
+        let mut created = self.created.lock().unwrap_or_else(PoisonError::into_inner);
         let logbook = Logbook::open(
             &path,
             Access::Create {
@@ -68,7 +73,7 @@ impl Context {
             },
         )?;
         if logbook.created {
-            self.created.replace(Some(path));
+            *created = Some(path);
         }
         Ok(logbook)
     }
@@ -76,10 +81,25 @@ impl Context {
     /// After a failed command: removes the logbook it created, if it is still empty, so that
     /// nothing is left behind.
     pub fn discard_created_logbook(&self) {
-        if let Some(path) = self.created.take() {
-            // Best effort: the command's own error is the one to report.
-            let _ = Logbook::discard_if_empty(&path);
-        }
+        discard(&self.created);
+    }
+
+    /// From now on, an interruption (SIGINT, SIGTERM) first removes the logbook this command
+    /// created, if it is still empty, then ends the program as the signal would have. For
+    /// commands that write for long (an import), where an interruption is likely.
+    pub fn discard_created_logbook_when_interrupted(&self) -> Result<()> {
+        use signal_hook::consts::{SIGINT, SIGTERM};
+        let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM])?;
+        let created = Arc::clone(&self.created);
+        std::thread::spawn(move || {
+            if let Some(signal) = signals.forever().next() {
+                discard(&created);
+                // Ends the program as the signal's own action does.
+                let _ = signal_hook::low_level::emulate_default_handler(signal);
+                std::process::exit(128 + signal);
+            }
+        });
+        Ok(())
     }
 
     /// The threshold checklist in use: `--thresholds`, `CASELOG_THRESHOLDS`, the config file's
@@ -94,5 +114,17 @@ impl Context {
             Some(path) => Checklist::load(path),
             None => Ok(Checklist::bundled()),
         }
+    }
+}
+
+/// Removes the logbook in `created`, if any and if it is still empty.
+fn discard(created: &Mutex<Option<PathBuf>>) {
+    let path = created
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .take();
+    if let Some(path) = path {
+        // Best effort: the command's own error, or the signal, is what is reported.
+        let _ = Logbook::discard_if_empty(&path);
     }
 }

@@ -74,29 +74,86 @@ impl std::error::Error for Error {}
 
 impl From<std::io::Error> for Error {
     fn from(e: std::io::Error) -> Self {
+        if e.kind() == std::io::ErrorKind::StorageFull {
+            return Error::disk_full();
+        }
         let mut err = Error::failure(e.to_string());
         err.broken_pipe = e.kind() == std::io::ErrorKind::BrokenPipe;
         err
     }
 }
 
+/// The hint that sends a damaged logbook's owner to `caselog check`.
+pub const RUN_CHECK: &str = "`caselog check` reports what is damaged";
+
+/// The hint that says how to restore a damaged logbook.
+pub const RESTORE: &str = "keep the damaged file for inspection and restore your latest backup: \
+     see \"Restoring\" in docs/security.md";
+
+impl Error {
+    /// The disk (or the user's quota on it) is full. Every write is one transaction, so the
+    /// logbook is as it was.
+    pub fn disk_full() -> Error {
+        Error::failure("the disk is full: nothing was written")
+            .hint("the logbook is as it was; free some space on the disk and run the command again")
+    }
+
+    /// A logbook SQLite cannot read: `what` names it ("the logbook caselog.db").
+    pub fn damaged(what: impl fmt::Display) -> Error {
+        Error::failure(format!("{what} is damaged: SQLite cannot read all of it"))
+            .hint(RUN_CHECK)
+            .hint(RESTORE)
+    }
+
+    /// The logbook's folder cannot be written: the logbook is created there, and SQLite keeps
+    /// its -wal and -shm files there, even to read. `folder` names it.
+    pub fn folder_not_writable(folder: impl fmt::Display) -> Error {
+        Error::failure(format!("the folder {folder} must be writable"))
+            .hint("caselog keeps the logbook's working files (-wal, -shm) beside it, and needs to create them even to read it")
+            .hint("make the folder writable (chmod u+w), or move the logbook to a folder you can write to")
+    }
+}
+
+/// Whether SQLite failed for want of space. Besides SQLITE_FULL, that is its failure to grow the
+/// shared-memory file, which it does by writing to it: on a full disk, the first thing to fail
+/// when a logbook is opened.
+pub fn is_disk_full(e: &rusqlite::Error) -> bool {
+    e.sqlite_error_code() == Some(rusqlite::ErrorCode::DiskFull)
+        || e.sqlite_error().map(|f| f.extended_code) == Some(rusqlite::ffi::SQLITE_IOERR_SHMSIZE)
+}
+
+/// An operating-system error in plain words, without its number.
+pub fn plain(e: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    match e.kind() {
+        ErrorKind::NotFound => "it does not exist".to_string(),
+        ErrorKind::StorageFull => "the disk is full".to_string(),
+        ErrorKind::ReadOnlyFilesystem => "the file system is read-only".to_string(),
+        kind => kind.to_string(),
+    }
+}
+
 impl From<rusqlite::Error> for Error {
     fn from(e: rusqlite::Error) -> Self {
+        let extended = e.sqlite_error().map(|f| f.extended_code);
+        if extended == Some(rusqlite::ffi::SQLITE_READONLY_DIRECTORY) {
+            return Error::folder_not_writable("holding the logbook");
+        }
+        if is_disk_full(&e) {
+            return Error::disk_full();
+        }
         if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ReadOnly) {
             return Error::failure("the logbook is read-only: nothing was changed").hint(
                 "caselog can read it but will not change it; make it writable (chmod u+w) to record",
             );
         }
-        let damaged = matches!(
+        if matches!(
             e.sqlite_error_code(),
             Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase)
-        );
-        let err = Error::failure(format!("database: {e}"));
-        if damaged {
-            err.hint("the logbook file is damaged: `caselog check` reports on it; restore your latest backup (docs/security.md)")
-        } else {
-            err
+        ) {
+            return Error::damaged("the logbook");
         }
+        Error::failure(format!("database: {e}"))
     }
 }
 

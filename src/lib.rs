@@ -9,6 +9,7 @@ pub mod context;
 pub mod domain;
 pub mod error;
 pub mod exchange;
+pub mod output;
 pub mod progress;
 pub mod prompt;
 pub mod render;

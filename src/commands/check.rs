@@ -6,9 +6,12 @@ use std::io::Write;
 use serde::Serialize;
 
 use crate::context::Context;
-use crate::error::{Error, Result};
+use crate::error::{self, Error, Result};
 use crate::render::{self, ViewFormat};
 use crate::store::schema;
+
+/// What a check that could not be run at all says.
+const UNREADABLE: &str = "damaged: SQLite cannot read all of it";
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -35,12 +38,17 @@ struct Count {
 }
 
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
-    let mut logbook = ctx.open_existing()?;
+    // This is the command that says a logbook is damaged: no point sending its user here.
+    let mut logbook = ctx.open_existing().map_err(|mut e| {
+        e.hints.retain(|h| h != error::RUN_CHECK);
+        e
+    })?;
     let path = logbook.path().display().to_string();
     let tx = logbook.read()?;
     // A damaged file can make any of these fail: report the failure rather than stop.
-    let integrity = strings(&tx, "PRAGMA integrity_check").unwrap_or_else(|e| vec![e.to_string()]);
-    let foreign_keys = foreign_key_problems(&tx).unwrap_or_else(|e| vec![e.to_string()]);
+    let unreadable = |_| vec![UNREADABLE.to_string()];
+    let integrity = strings(&tx, "PRAGMA integrity_check").unwrap_or_else(unreadable);
+    let foreign_keys = foreign_key_problems(&tx).unwrap_or_else(unreadable);
     let mut records = Vec::new();
     let mut counted = true;
     for table in ["consultation", "referral", "review", "amendment"] {
@@ -95,9 +103,11 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
         }
     }
     if !report.ok {
-        return Err(Error::failure("the logbook has problems (see above)").hint(
-            "restore the latest backup (docs/security.md), keeping this file for inspection",
-        ));
+        return Err(Error::failure(format!(
+            "the logbook {} is damaged (see above)",
+            report.logbook
+        ))
+        .hint(error::RESTORE));
     }
     Ok(())
 }

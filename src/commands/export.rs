@@ -1,16 +1,17 @@
 //! `caselog export`: a period's consultations, referrals or reviews as CSV in the exchange
 //! format (docs/export.md), streamed row by row in ID order. Free text only with
-//! `--include-notes`. With `--output`, the file appears whole or not at all: it is written to
-//! an owner-only temporary file beside it and renamed into place.
+//! `--include-notes`. With `--output`, a file appears whole or not at all, and never over the
+//! logbook or an existing file unless forced (see `output`).
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::cli::PeriodArgs;
 use crate::context::Context;
 use crate::domain::period::Period;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::exchange::{self, Records};
+use crate::output::Destination;
 use crate::progress;
 use crate::store::{consultations, referrals, reviews};
 
@@ -31,20 +32,27 @@ pub struct Args {
     #[arg(long)]
     pub include_notes: bool,
 
-    /// Write to this file (created readable by you alone) instead of standard output
+    /// Write to this file instead of standard output (- for standard output). A new file is
+    /// readable by you alone and appears whole or not at all; a device or FIFO is written to as
+    /// it is, never replaced
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
+
+    /// Replace the --output file if it already exists (never the logbook)
+    #[arg(long, requires = "output")]
+    pub force: bool,
 }
 
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
     let period = args.period.period(ctx.clock.today())?;
     let mut logbook = ctx.open_existing()?;
+    let given = args.output.unwrap_or_else(|| PathBuf::from("-"));
+    let shown = given.display().to_string();
+    let destination = Destination::choose(&given, &shown, logbook.path(), args.force)?;
     let tx = logbook.read()?;
-    let write = |w: &mut dyn Write| write_csv(&tx, period, args.records, args.include_notes, w);
-    match &args.output {
-        None => write(out),
-        Some(path) => write_file(path, write),
-    }
+    destination.write(out, &shown, |w| {
+        write_csv(&tx, period, args.records, args.include_notes, w)
+    })
 }
 
 /// Writes the records as CSV to `out`, one row at a time.
@@ -84,41 +92,5 @@ pub fn write_csv(
     }
     w.flush()?;
     bar.finish_and_clear();
-    Ok(())
-}
-
-/// Writes a file whole or not at all: into an owner-only temporary file in the same directory,
-/// synced, then renamed over `path`. On failure the temporary file is removed.
-fn write_file(path: &Path, write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
-    let shown = path.display();
-    if path.is_dir() {
-        return Err(Error::input(format!("--output {shown} is a directory"))
-            .hint("give a file name, e.g. --output consultations-2026-02.csv"));
-    }
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    if !dir.is_dir() {
-        return Err(Error::input(format!(
-            "--output {shown}: the directory {} does not exist",
-            dir.display()
-        )));
-    }
-    let temp = tempfile::Builder::new()
-        .prefix(".caselog-export-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(|e| Error::failure(format!("cannot write {shown}: {e}")))?;
-    let mut buffered = std::io::BufWriter::new(temp);
-    write(&mut buffered).map_err(|e| e.context(format_args!("writing {shown}")))?;
-    let temp = buffered
-        .into_inner()
-        .map_err(|e| Error::failure(format!("cannot write {shown}: {}", e.error())))?;
-    temp.as_file()
-        .sync_all()
-        .map_err(|e| Error::failure(format!("cannot write {shown}: {e}")))?;
-    temp.persist(path)
-        .map_err(|e| Error::failure(format!("cannot write {shown}: {}", e.error)))?;
     Ok(())
 }

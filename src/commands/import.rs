@@ -26,7 +26,7 @@ use crate::domain::review::{FollowUpDraft, ResultDraft, Review};
 use crate::error::{Error, Result};
 use crate::exchange::{self, Records};
 use crate::progress;
-use crate::store::{self, Access, BulkLoad, Logbook, consultations, referrals, reviews};
+use crate::store::{self, BulkLoad, Logbook, consultations, referrals, reviews};
 
 /// How many row errors are collected before the import stops looking.
 const MAX_ERRORS: usize = 20;
@@ -78,17 +78,19 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
         now: ctx.clock.timestamp(),
         dry_run: args.dry_run,
     };
-    // A dry run against a logbook that does not exist yet checks against an empty one in a
-    // temporary directory, so that nothing is created.
-    let mut scratch = None;
+    // A dry run writes nothing: it checks the rows against an empty logbook in memory when
+    // there is none yet, against a copy in memory when the logbook is read-only, and otherwise
+    // in a transaction that is rolled back. A real import that creates the logbook removes it
+    // again if it is interrupted.
     let open = || {
-        if args.dry_run && !ctx.logbook_exists()? {
-            let dir: &tempfile::TempDir = scratch.insert(tempfile::tempdir()?);
-            Logbook::open(
-                &dir.path().join("dry-run.db"),
-                Access::Create { make_dir: false },
-            )
+        if args.dry_run {
+            match ctx.open_if_any()? {
+                None => Logbook::in_memory(),
+                Some(logbook) if logbook.read_only() => logbook.copy_in_memory(),
+                Some(logbook) => Ok(logbook),
+            }
         } else {
+            ctx.discard_created_logbook_when_interrupted()?;
             ctx.open_for_writing()
         }
     };

@@ -41,20 +41,49 @@ pub struct Logbook {
 
 impl Logbook {
     pub fn open(path: &Path, access: Access) -> Result<Logbook> {
+        Logbook::open_if_any(path, access)?.ok_or_else(|| no_logbook_yet(path))
+    }
+
+    /// Opens the logbook, or gives none when there is no logbook there yet — no file, or (for
+    /// `Access::Existing`) a file with nothing in it, which is then left as it is.
+    pub fn open_if_any(path: &Path, access: Access) -> Result<Option<Logbook>> {
         let shown = path.display();
-        if path.is_dir() {
-            return Err(Error::failure(format!(
-                "{shown} is a directory, not a logbook file"
-            )));
-        }
         let mut created = false;
-        if !path.exists() {
-            match access {
-                Access::Existing => {
-                    return Err(Error::failure(format!("there is no logbook at {shown} yet"))
-                        .hint("record a consultation to create it, or point --db or CASELOG_DB at your logbook"));
+        // What is at the path, following symbolic links.
+        match std::fs::metadata(path) {
+            Ok(m) if m.is_dir() => {
+                return Err(Error::failure(format!(
+                    "{shown} is a directory, not a logbook file"
+                )));
+            }
+            Ok(m) if !m.is_file() => {
+                return Err(Error::failure(format!(
+                    "{shown} is not a logbook file: it is {}",
+                    special_kind(&m.file_type())
+                ))
+                .hint(
+                    "point --db, CASELOG_DB or the config file's `database` at your logbook file",
+                ));
+            }
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                if let Ok(to) = std::fs::read_link(path) {
+                    return Err(Error::failure(format!(
+                        "{shown} is a link to {}, which does not exist",
+                        to.display()
+                    ))
+                    .hint("point the link at your logbook, or --db, CASELOG_DB or the config file's `database` at the logbook itself"));
                 }
-                Access::Create { make_dir } => created = create_private(path, make_dir)?,
+                match access {
+                    Access::Existing => return Ok(None),
+                    Access::Create { make_dir } => created = create_private(path, make_dir)?,
+                }
+            }
+            Err(e) => {
+                return Err(Error::failure(format!(
+                    "cannot open logbook {shown}: {}",
+                    crate::error::plain(&e)
+                )));
             }
         }
         let read_only = std::fs::metadata(path)
@@ -70,20 +99,28 @@ impl Logbook {
             OpenFlags::SQLITE_OPEN_READ_WRITE
         };
         let conn = Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX)
-            .map_err(|e| Error::failure(format!("cannot open logbook {shown}: {e}")))?;
+            .map_err(|e| unreadable(path, e))?;
         let mut logbook = Logbook {
             conn,
             path: path.to_path_buf(),
             created,
         };
-        logbook
-            .prepare(read_only)
-            .map_err(|e| e.context(format_args!("logbook {shown}")))?;
-        Ok(logbook)
+        match logbook.prepare(read_only, access) {
+            Ok(any) => Ok(any.then_some(logbook)),
+            Err(e) => {
+                if created {
+                    // Best effort: the error is what is reported.
+                    drop(logbook);
+                    let _ = Logbook::discard_if_empty(path);
+                }
+                Err(e)
+            }
+        }
     }
 
-    /// A logbook held in memory, with the same schema and checks as a file: for fuzzing and
-    /// property tests, which open thousands of logbooks and need none of them on disk.
+    /// A logbook held in memory, with the same schema and checks as a file: for a dry run where
+    /// there is no logbook yet, and for fuzzing and property tests, which open thousands of
+    /// logbooks and need none of them on disk.
     pub fn in_memory() -> Result<Logbook> {
         let mut conn = Connection::open_in_memory()?;
         conn.pragma_update(None, "foreign_keys", true)?;
@@ -97,14 +134,36 @@ impl Logbook {
         })
     }
 
-    /// Sets the pragmas and checks the schema; a read-only logbook is only checked.
-    fn prepare(&mut self, read_only: bool) -> Result<()> {
+    /// A copy of this logbook held in memory, to try changes on without writing to the file
+    /// (which may be read-only).
+    pub fn copy_in_memory(&self) -> Result<Logbook> {
+        let mut conn = Connection::open_in_memory()?;
+        rusqlite::backup::Backup::new(&self.conn, &mut conn)?.run_to_completion(
+            1024,
+            std::time::Duration::ZERO,
+            None,
+        )?;
+        conn.pragma_update(None, "foreign_keys", true)?;
+        Ok(Logbook {
+            conn,
+            path: self.path.clone(),
+            created: false,
+        })
+    }
+
+    /// Whether the logbook was opened read-only (its file is not writable).
+    pub fn read_only(&self) -> bool {
+        self.conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(true)
+    }
+
+    /// Sets the pragmas and checks the schema; a read-only logbook is only checked. A file with
+    /// no schema yet is given one only when the command may create the logbook; otherwise this
+    /// returns false, having written nothing.
+    fn prepare(&mut self, read_only: bool, access: Access) -> Result<bool> {
+        let path = self.path.clone();
+        let shown = path.display();
         let conn = &mut self.conn;
         conn.busy_timeout(std::time::Duration::from_millis(BUSY_TIMEOUT_MS))?;
-        let not_logbook = |e: rusqlite::Error| {
-            Error::failure(format!("not a caselog logbook ({e})"))
-                .hint("check the path given by --db, CASELOG_DB or the config file")
-        };
         // One statement, so one snapshot: another caselog may be creating this logbook now.
         let (version, application_id, tables): (i64, i64, i64) = conn
             .query_row(
@@ -114,16 +173,20 @@ impl Logbook {
                 [],
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
-            .map_err(not_logbook)?;
+            .map_err(|e| unreadable(&path, e))?;
         if application_id != schema::APPLICATION_ID && (application_id != 0 || tables > 0) {
-            return Err(
-                Error::failure("not a caselog logbook (it is some other SQLite database)")
-                    .hint("check the path given by --db, CASELOG_DB or the config file"),
-            );
+            return Err(Error::failure(format!(
+                "logbook {shown}: not a caselog logbook (it is some other SQLite database)"
+            ))
+            .hint("check the path given by --db, CASELOG_DB or the config file"));
+        }
+        if version == 0 && tables == 0 && access == Access::Existing {
+            // Reading it is all this command may do: making the schema would be writing.
+            return Ok(false);
         }
         if version > schema::LATEST_VERSION {
             return Err(Error::failure(format!(
-                "written by a newer caselog (schema version {version}; this caselog knows up to {})",
+                "logbook {shown}: written by a newer caselog (schema version {version}; this caselog knows up to {})",
                 schema::LATEST_VERSION
             ))
             .hint("upgrade caselog to open it; the file has not been changed"));
@@ -131,16 +194,16 @@ impl Logbook {
         if read_only {
             if version < schema::LATEST_VERSION {
                 return Err(Error::failure(format!(
-                    "it is read-only and its schema (version {version}) needs updating first"
+                    "logbook {shown}: it is read-only and its schema (version {version}) needs updating first"
                 ))
                 .hint("make it writable (chmod u+w) and run caselog once to update it"));
             }
-            return Ok(());
+            return Ok(true);
         }
-        let mode = wal_mode(conn)?;
+        let mode = wal_mode(conn).map_err(|e| unreadable(&path, e))?;
         if !mode.eq_ignore_ascii_case("wal") {
             return Err(Error::failure(format!(
-                "cannot switch it to WAL mode (still {mode})"
+                "logbook {shown}: cannot switch it to WAL mode (still {mode})"
             )));
         }
         conn.pragma_update(None, "foreign_keys", true)?;
@@ -152,14 +215,17 @@ impl Logbook {
             // schema is what this one wanted, and its own attempt was rolled back.
             let now: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
             if now != schema::LATEST_VERSION {
+                if let rusqlite_migration::Error::RusqliteError { err, .. } = e {
+                    return Err(unreadable(&path, err));
+                }
                 let first_line = e.to_string().lines().next().unwrap_or_default().to_string();
                 return Err(Error::failure(format!(
-                    "cannot update its schema to version {}: {first_line}",
+                    "logbook {shown}: cannot update its schema to version {}: {first_line}",
                     schema::LATEST_VERSION
                 )));
             }
         }
-        Ok(())
+        Ok(true)
     }
 
     /// Removes a logbook that this command created but could not fill — it failed — so that a
@@ -396,7 +462,7 @@ fn is_primary_key_conflict(e: &rusqlite::Error) -> bool {
 /// Puts the logbook in WAL mode (a no-op once it is). Switching a new logbook takes a lock that
 /// SQLite does not wait for, so when another caselog is switching it at the same moment this
 /// waits and tries again, within the busy timeout.
-fn wal_mode(conn: &Connection) -> Result<String> {
+fn wal_mode(conn: &Connection) -> rusqlite::Result<String> {
     let started = std::time::Instant::now();
     loop {
         match conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0)) {
@@ -407,8 +473,95 @@ fn wal_mode(conn: &Connection) -> Result<String> {
             {
                 std::thread::sleep(std::time::Duration::from_millis(10));
             }
-            Err(e) => return Err(Error::failure(format!("cannot write to it ({e})"))),
+            Err(e) => return Err(e),
         }
+    }
+}
+
+/// The refusal for a path with no logbook at it: nothing there, or an empty file.
+fn no_logbook_yet(path: &Path) -> Error {
+    let shown = path.display();
+    let message = if path.exists() {
+        format!("there is no logbook in {shown} yet: the file is empty")
+    } else {
+        format!("there is no logbook at {shown} yet")
+    };
+    Error::failure(message)
+        .hint("record a consultation to create it, or point --db or CASELOG_DB at your logbook")
+}
+
+/// What a file that is neither a regular file nor a directory is, in words.
+fn special_kind(kind: &std::fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    if kind.is_char_device() || kind.is_block_device() {
+        "a device"
+    } else if kind.is_fifo() {
+        "a pipe (FIFO)"
+    } else if kind.is_socket() {
+        "a socket"
+    } else {
+        "not a regular file"
+    }
+}
+
+/// The folder a file is in, as it is shown: the path's own folder, or the current one.
+fn folder_of(path: &Path) -> std::path::PathBuf {
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+        _ => std::env::current_dir().unwrap_or_else(|_| ".".into()),
+    }
+}
+
+/// Whether a file can be made in `dir` (a file that is removed again at once).
+fn writable(dir: &Path) -> bool {
+    tempfile::tempfile_in(dir).is_ok()
+}
+
+/// Whether the file starts as a SQLite database or a caselog logbook does (the magic string,
+/// or the application ID at byte 68), so that one SQLite cannot read is called damaged rather
+/// than something else.
+fn looks_like_a_logbook(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 72];
+    let read = std::fs::File::open(path).and_then(|mut f| f.read_exact(&mut head));
+    read.is_ok()
+        && (head.starts_with(b"SQLite format 3\0")
+            || head[68..72] == (schema::APPLICATION_ID as u32).to_be_bytes())
+}
+
+/// Why SQLite could not open or read the logbook at `path`, in plain words.
+fn unreadable(path: &Path, e: rusqlite::Error) -> Error {
+    let shown = path.display();
+    if e.sqlite_error().map(|f| f.extended_code) == Some(rusqlite::ffi::SQLITE_READONLY_DIRECTORY) {
+        return Error::folder_not_writable(folder_of(path).display());
+    }
+    if crate::error::is_disk_full(&e) {
+        return Error::disk_full();
+    }
+    match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt) => {
+            if looks_like_a_logbook(path) {
+                Error::damaged(format_args!("the logbook {shown}"))
+            } else {
+                Error::failure(format!(
+                    "logbook {shown}: not a caselog logbook (it is not a SQLite database)"
+                ))
+                .hint("check the path given by --db, CASELOG_DB or the config file")
+            }
+        }
+        Some(rusqlite::ErrorCode::CannotOpen) => {
+            if let Err(io) = std::fs::File::open(path) {
+                Error::failure(format!(
+                    "cannot open logbook {shown}: {}",
+                    crate::error::plain(&io)
+                ))
+            } else if !writable(&folder_of(path)) {
+                Error::folder_not_writable(folder_of(path).display())
+            } else {
+                Error::failure(format!("cannot open logbook {shown}"))
+            }
+        }
+        _ => Error::from(e).context(format_args!("logbook {shown}")),
     }
 }
 
@@ -432,7 +585,11 @@ fn create_private(path: &Path, make_dir: bool) -> Result<bool> {
             .mode(0o700)
             .create(dir)
             .map_err(|e| {
-                Error::failure(format!("cannot create directory {}: {e}", dir.display()))
+                Error::failure(format!(
+                    "cannot create directory {}: {}",
+                    dir.display(),
+                    crate::error::plain(&e)
+                ))
             })?;
     }
     match OpenOptions::new()
@@ -443,9 +600,19 @@ fn create_private(path: &Path, make_dir: bool) -> Result<bool> {
     {
         // Another caselog created it a moment ago: use that one.
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+        Err(e)
+            if matches!(
+                e.kind(),
+                std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem
+            ) =>
+        {
+            Err(Error::folder_not_writable(folder_of(path).display())
+                .context(format_args!("cannot create logbook {}", path.display())))
+        }
         Err(e) => Err(Error::failure(format!(
-            "cannot create logbook {}: {e}",
-            path.display()
+            "cannot create logbook {}: {}",
+            path.display(),
+            crate::error::plain(&e)
         ))),
         Ok(_) => Ok(true),
     }
