@@ -8,7 +8,9 @@ use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{ArgAction, CommandFactory, Parser, Subcommand};
 
 use crate::commands;
-use crate::domain::period::Period;
+use crate::domain::invalid::{FieldName, Invalid, Problem};
+use crate::domain::period::{Month, Period};
+use crate::domain::values::Day;
 use crate::error::{Error, Result};
 
 /// A logbook for Early Help Advisors' consultations, referrals and follow-ups.
@@ -61,26 +63,56 @@ pub struct GlobalArgs {
 #[derive(Debug, Default, clap::Args)]
 pub struct PeriodArgs {
     /// A calendar month, YYYY-MM [default: last month]
-    #[arg(long, value_name = "YYYY-MM", conflicts_with_all = ["from", "to"], value_parser = not_blank)]
-    pub month: Option<String>,
+    #[arg(long, value_name = "YYYY-MM", conflicts_with_all = ["from", "to"])]
+    pub month: Option<Month>,
 
     /// The first day of the period (inclusive); give --to as well
-    #[arg(long, value_name = "DATE", value_parser = not_blank)]
-    pub from: Option<String>,
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<Day>,
 
     /// The last day of the period (inclusive); give --from as well
-    #[arg(long, value_name = "DATE", value_parser = not_blank)]
-    pub to: Option<String>,
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<Day>,
 }
 
 impl PeriodArgs {
-    pub fn period(&self, today: chrono::NaiveDate) -> crate::error::Result<Period> {
-        Period::from_flags(
-            self.month.as_deref(),
-            self.from.as_deref(),
-            self.to.as_deref(),
-            today,
-        )
+    pub fn period(&self, today: chrono::NaiveDate) -> Result<Period> {
+        Period::given(self.month, self.from, self.to, today).map_err(|e| Error::refused(&e, &flag))
+    }
+}
+
+/// A field's flag when it is named after the field: `follow_up` is `--follow-up`.
+pub fn flag(field: FieldName) -> String {
+    format!("--{}", field.replace('_', "-"))
+}
+
+/// How the command line names the fields of a set of flags: each field by the flag clap reads
+/// it from (`factors` is `--factor`).
+pub struct Flags(clap::Command);
+
+impl Flags {
+    /// The flags of an `Args` struct.
+    pub fn of<A: clap::Args>() -> Flags {
+        Flags(A::augment_args(clap::Command::new("caselog")))
+    }
+
+    /// The flags of a command as built.
+    pub fn from_command(command: clap::Command) -> Flags {
+        Flags(command)
+    }
+
+    /// The flag a field is given with.
+    pub fn name(&self, field: FieldName) -> String {
+        self.0
+            .get_arguments()
+            .find(|a| a.get_id().as_str() == field)
+            .and_then(|a| a.get_long())
+            .map_or_else(|| flag(field), |long| format!("--{long}"))
+    }
+
+    /// A refused value, naming its flag.
+    pub fn refuse(&self, invalid: &Invalid) -> Error {
+        Error::refused(invalid, &|f| self.name(f))
     }
 }
 
@@ -128,16 +160,21 @@ pub fn parse() -> Result<Cli> {
     let mut command = Cli::command();
     command.build();
     check_flags(&command, &args)?;
-    Cli::try_parse_from(&args).map_err(|e| refusal(&e).unwrap_or_else(|| e.exit()))
-}
-
-/// The value of a flag that may be left out but not given empty (a date, a month): an empty
-/// value is more likely a slip, or a shell variable that was not set, than a wish for the default.
-pub fn not_blank(value: &str) -> Result<String> {
-    if value.trim().is_empty() {
-        return Err(Error::input("is empty").hint("give it a value, or leave the flag out"));
-    }
-    Ok(value.to_string())
+    Cli::try_parse_from(&args).map_err(|e| {
+        let Some(refused) = refusal(&e) else { e.exit() };
+        let amending = args.iter().any(|a| a == "amend");
+        let blank = matches!(
+            refused.invalid().map(|i| &i.problem),
+            Some(Problem::Empty { .. } | Problem::Missing)
+        );
+        if amending && blank {
+            refused.hint(
+                "an empty value does not clear a field: --clear FIELD empties an optional one",
+            )
+        } else {
+            refused
+        }
+    })
 }
 
 /// Walks the words of the command line as clap will read them, refusing a flag given twice
@@ -199,7 +236,9 @@ fn check_flags(root: &clap::Command, args: &[OsString]) -> Result<()> {
             }
             seen.push(id);
         }
-        if !action.takes_values() || attached {
+        // A flag whose value may be left out (`--urgent`) is read as clap reads it.
+        let optional = flag.get_num_args().is_some_and(|n| n.min_values() == 0);
+        if !action.takes_values() || attached || optional {
             continue;
         }
         let value_name = flag
@@ -253,7 +292,8 @@ fn is_flag(command: &clap::Command, word: &str) -> bool {
     }
 }
 
-/// A clap error that caselog words itself: a value its own parser refused, with the flag named.
+/// A clap error that caselog words itself: a value its own parser refused, with the flag (or
+/// the argument, such as an ID) named.
 fn refusal(e: &clap::Error) -> Option<Error> {
     if e.kind() != ErrorKind::ValueValidation {
         return None;
@@ -261,11 +301,12 @@ fn refusal(e: &clap::Error) -> Option<Error> {
     let ContextValue::String(arg) = e.get(ContextKind::InvalidArg)? else {
         return None;
     };
-    let flag = arg.split(' ').next()?;
-    let refused = std::error::Error::source(e)?.downcast_ref::<Error>()?;
-    let mut err = Error::input(format!("{flag} {}", refused.message));
-    err.hints.clone_from(&refused.hints);
-    Some(err)
+    let name = arg.split(' ').next()?.to_string();
+    let problem = std::error::Error::source(e)?.downcast_ref::<Problem>()?;
+    Some(Error::refused(
+        &Invalid::new("value", problem.clone()),
+        &|_| name.clone(),
+    ))
 }
 
 #[cfg(test)]

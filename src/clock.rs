@@ -3,7 +3,8 @@
 
 use chrono::{DateTime, Local, NaiveDate, Utc};
 
-use crate::domain::dates::EARLIEST;
+use crate::domain::record::Timestamp;
+use crate::domain::values::EARLIEST;
 use crate::error::{Error, Result};
 
 #[derive(Debug, Clone, Copy)]
@@ -70,9 +71,9 @@ impl Clock {
         self.now.with_timezone(&Local).date_naive()
     }
 
-    /// The timestamp stored as `created_at`: UTC, to the second.
-    pub fn timestamp(&self) -> String {
-        self.now.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+    /// Now, as records keep it (`created_at`): UTC, to the second.
+    pub fn now(&self) -> Timestamp {
+        Timestamp::new(self.now)
     }
 }
 

@@ -9,8 +9,10 @@ use crate::cli::GlobalArgs;
 use crate::clock::Clock;
 use crate::config::{self, Config};
 use crate::domain::checklist::Checklist;
-use crate::error::Result;
-use crate::store::{Access, Logbook};
+use crate::domain::invalid::Invalid;
+use crate::domain::text::Text;
+use crate::error::{Error, Result};
+use crate::store::{Access, SqliteLogbook};
 
 pub struct Context {
     pub global: GlobalArgs,
@@ -52,21 +54,21 @@ impl Context {
     }
 
     /// Opens the logbook, which must already exist.
-    pub fn open_existing(&self) -> Result<Logbook> {
-        Logbook::open(&self.database()?.0, Access::Existing)
+    pub fn open_existing(&self) -> Result<SqliteLogbook> {
+        SqliteLogbook::open(&self.database()?.0, Access::Existing)
     }
 
     /// Opens the logbook if there is one: none when there is no file, or an empty one (which
     /// is left as it is).
-    pub fn open_if_any(&self) -> Result<Option<Logbook>> {
-        Logbook::open_if_any(&self.database()?.0, Access::Existing)
+    pub fn open_if_any(&self) -> Result<Option<SqliteLogbook>> {
+        SqliteLogbook::open_if_any(&self.database()?.0, Access::Existing)
     }
 
     /// Opens the logbook for writing, creating it (owner-only) if it does not exist.
-    pub fn open_for_writing(&self) -> Result<Logbook> {
+    pub fn open_for_writing(&self) -> Result<SqliteLogbook> {
         let (path, is_default) = self.database()?;
         let mut created = self.created.lock().unwrap_or_else(PoisonError::into_inner);
-        let logbook = Logbook::open(
+        let logbook = SqliteLogbook::open(
             &path,
             Access::Create {
                 make_dir: is_default,
@@ -102,6 +104,19 @@ impl Context {
         Ok(())
     }
 
+    /// The config file's `advisor`, when it is set and not blank.
+    pub fn config_advisor(&self) -> Result<Option<Text>> {
+        let Some(advisor) = &self.config.advisor else {
+            return Ok(None);
+        };
+        let text: Text = advisor.parse().map_err(|p| {
+            Error::refused(&Invalid::new("advisor", p), &|_| {
+                "the config file's advisor".to_string()
+            })
+        })?;
+        Ok(Some(text).filter(|t| !t.is_empty()))
+    }
+
     /// The threshold checklist in use: `--thresholds`, `CASELOG_THRESHOLDS`, the config file's
     /// `thresholds`, or the bundled default.
     pub fn checklist(&self) -> Result<Checklist> {
@@ -125,6 +140,6 @@ fn discard(created: &Mutex<Option<PathBuf>>) {
         .take();
     if let Some(path) = path {
         // Best effort: the command's own error, or the signal, is what is reported.
-        let _ = Logbook::discard_if_empty(&path);
+        let _ = SqliteLogbook::discard_if_empty(&path);
     }
 }

@@ -1,47 +1,63 @@
-//! The one error type every command returns, and how it becomes an exit code.
-//! An error has a kind (the user's input, or anything else), a message and optional hints;
-//! `main` prints it once as `error: …` / `hint: …` and exits with the kind's code.
+//! The one error type every command returns, and how it becomes an exit code. An error has a
+//! kind — the user's input (exit 2), anything else (exit 1), or a closed output pipe, which is
+//! not reported (exit 0) — a message, optional hints, and the underlying error it came from.
+//! `main` prints it once as `error: …` / `hint: …`.
 
 use std::fmt;
+
+use crate::domain::invalid::{FieldName, Invalid};
 
 /// What went wrong, as far as the exit code is concerned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     /// Invalid input or usage: a bad code, date or number, a missing flag. Exit code 2.
     Input,
-    /// Anything else: the database, the file system, an internal fault. Exit code 1.
+    /// Anything else: the logbook, the file system, an internal fault. Exit code 1.
     Failure,
+    /// The output was closed early (`caselog export | head`): not an error. Exit code 0.
+    ClosedPipe,
 }
 
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
 pub struct Error {
     pub kind: Kind,
     pub message: String,
     pub hints: Vec<String>,
-    /// Set when the failure is a closed output pipe, which is not reported.
-    pub broken_pipe: bool,
+    #[source]
+    source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
-    /// Invalid input or usage (exit code 2).
-    pub fn input(message: impl Into<String>) -> Self {
+    fn new(kind: Kind, message: impl Into<String>) -> Self {
         Error {
-            kind: Kind::Input,
+            kind,
             message: message.into(),
             hints: Vec::new(),
-            broken_pipe: false,
+            source: None,
         }
+    }
+
+    /// Invalid input or usage (exit code 2).
+    pub fn input(message: impl Into<String>) -> Self {
+        Error::new(Kind::Input, message)
     }
 
     /// Anything that is not the user's input (exit code 1).
     pub fn failure(message: impl Into<String>) -> Self {
-        Error {
-            kind: Kind::Failure,
-            message: message.into(),
-            hints: Vec::new(),
-            broken_pipe: false,
+        Error::new(Kind::Failure, message)
+    }
+
+    /// A value refused, worded by the surface it was typed at: `name` says how that surface
+    /// names a field (a flag, a column, a question).
+    pub fn refused(invalid: &Invalid, name: &dyn Fn(FieldName) -> String) -> Self {
+        let (message, hint) = invalid.words(name);
+        let err = Error::input(message).caused_by(invalid.clone());
+        match hint {
+            Some(h) => err.hint(h),
+            None => err,
         }
     }
 
@@ -50,36 +66,29 @@ impl Error {
         self
     }
 
-    /// Adds context in front of the message, keeping kind and hints.
+    /// Keeps the error this one came from.
+    pub fn caused_by(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
+        self.source = Some(Box::new(source));
+        self
+    }
+
+    /// Adds context in front of the message, keeping kind, hints and source.
     pub fn context(mut self, context: impl fmt::Display) -> Self {
         self.message = format!("{context}: {}", self.message);
         self
+    }
+
+    /// The refused value behind an input error, if it was one.
+    pub fn invalid(&self) -> Option<&Invalid> {
+        self.source.as_ref()?.downcast_ref::<Invalid>()
     }
 
     pub fn exit_code(&self) -> u8 {
         match self.kind {
             Kind::Input => 2,
             Kind::Failure => 1,
+            Kind::ClosedPipe => 0,
         }
-    }
-}
-
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for Error {}
-
-impl From<std::io::Error> for Error {
-    fn from(e: std::io::Error) -> Self {
-        if e.kind() == std::io::ErrorKind::StorageFull {
-            return Error::disk_full();
-        }
-        let mut err = Error::failure(e.to_string());
-        err.broken_pipe = e.kind() == std::io::ErrorKind::BrokenPipe;
-        err
     }
 }
 
@@ -109,8 +118,14 @@ impl Error {
     /// its -wal and -shm files there, even to read. `folder` names it.
     pub fn folder_not_writable(folder: impl fmt::Display) -> Error {
         Error::failure(format!("the folder {folder} must be writable"))
-            .hint("caselog keeps the logbook's working files (-wal, -shm) beside it, and needs to create them even to read it")
-            .hint("make the folder writable (chmod u+w), or move the logbook to a folder you can write to")
+            .hint(
+                "caselog keeps the logbook's working files (-wal, -shm) beside it, and needs to \
+                 create them even to read it",
+            )
+            .hint(
+                "make the folder writable (chmod u+w), or move the logbook to a folder you can \
+                 write to",
+            )
     }
 }
 
@@ -133,27 +148,44 @@ pub fn plain(e: &std::io::Error) -> String {
     }
 }
 
+impl From<std::io::Error> for Error {
+    fn from(e: std::io::Error) -> Self {
+        if e.kind() == std::io::ErrorKind::StorageFull {
+            return Error::disk_full().caused_by(e);
+        }
+        let kind = if e.kind() == std::io::ErrorKind::BrokenPipe {
+            Kind::ClosedPipe
+        } else {
+            Kind::Failure
+        };
+        Error::new(kind, e.to_string()).caused_by(e)
+    }
+}
+
 impl From<rusqlite::Error> for Error {
     fn from(e: rusqlite::Error) -> Self {
         let extended = e.sqlite_error().map(|f| f.extended_code);
         if extended == Some(rusqlite::ffi::SQLITE_READONLY_DIRECTORY) {
-            return Error::folder_not_writable("holding the logbook");
+            return Error::folder_not_writable("holding the logbook").caused_by(e);
         }
         if is_disk_full(&e) {
-            return Error::disk_full();
+            return Error::disk_full().caused_by(e);
         }
         if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ReadOnly) {
-            return Error::failure("the logbook is read-only: nothing was changed").hint(
-                "caselog can read it but will not change it; make it writable (chmod u+w) to record",
-            );
+            return Error::failure("the logbook is read-only: nothing was changed")
+                .hint(
+                    "caselog can read it but will not change it; make it writable (chmod u+w) \
+                     to record",
+                )
+                .caused_by(e);
         }
         if matches!(
             e.sqlite_error_code(),
             Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase)
         ) {
-            return Error::damaged("the logbook");
+            return Error::damaged("the logbook").caused_by(e);
         }
-        Error::failure(format!("database: {e}"))
+        Error::failure(format!("database: {e}")).caused_by(e)
     }
 }
 
@@ -162,7 +194,7 @@ impl From<serde_json::Error> for Error {
         if e.is_io() {
             return Error::from(std::io::Error::from(e));
         }
-        Error::failure(format!("JSON: {e}"))
+        Error::failure(format!("JSON: {e}")).caused_by(e)
     }
 }
 
@@ -174,7 +206,7 @@ impl From<csv::Error> for Error {
             }
             unreachable!("is_io_error was checked");
         }
-        Error::failure(format!("CSV: {e}"))
+        Error::failure(format!("CSV: {e}")).caused_by(e)
     }
 }
 

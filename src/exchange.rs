@@ -1,43 +1,18 @@
-//! The CSV exchange format (domain brief §6): the columns of each kind of record, codes not
-//! labels, multi-valued fields joined with ';', ISO dates, and cells a spreadsheet would run as a
-//! formula made inert. `list --format csv`, `export` and `import` all use it.
+//! The CSV exchange format (domain brief §6): one row per record, the columns of its field
+//! table, codes not labels, multi-valued fields joined with ';', ISO dates, and cells a
+//! spreadsheet would run as a formula made inert. `export` writes it, `import` reads it, and
+//! `list --format csv` and every view's CSV use the same writer.
 
 use std::io::{Read, Write};
 
-use crate::domain::consultation::Consultation;
-use crate::domain::ids::{RecordId, RecordKind};
-use crate::domain::referral::Referral;
-use crate::domain::review::Review;
+use crate::domain::consultation::{self, Consultation};
+use crate::domain::fields::{self, Class, Field};
+use crate::domain::ids::RecordKind;
+use crate::domain::referral::{self, Referral};
+use crate::domain::review::{self, Review};
 use crate::error::Result;
-use crate::render::or_blank;
-
-/// The consultation columns always written.
-pub const CONSULTATION_COLUMNS: &[&str] = &[
-    "id",
-    "uuid",
-    "date",
-    "advisor",
-    "setting",
-    "mode",
-    "agency",
-    "role",
-    "family",
-    "children",
-    "factors",
-    "indicators",
-    "consultee_level",
-    "level",
-    "suggested_level",
-    "confidence_before",
-    "confidence_after",
-    "consent",
-    "outcome",
-    "follow_up",
-    "created_at",
-];
-
-/// The consultation columns of free text, written only when asked for.
-pub const CONSULTATION_NOTE_COLUMNS: &[&str] = &["rationale", "worry", "strengths", "advice"];
+use crate::output::count;
+use crate::store::Exported;
 
 /// The kinds of record the exchange format carries, one kind per file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -51,6 +26,14 @@ pub enum Records {
 }
 
 impl Records {
+    pub fn kind(self) -> RecordKind {
+        match self {
+            Records::Consultations => RecordKind::Consultation,
+            Records::Referrals => RecordKind::Referral,
+            Records::Reviews => RecordKind::Review,
+        }
+    }
+
     pub fn noun(self) -> &'static str {
         match self {
             Records::Consultations => "consultations",
@@ -59,128 +42,138 @@ impl Records {
         }
     }
 
-    /// A count of these records: "1 consultation", "2 consultations".
+    /// "1 consultation", "2 consultations".
     pub fn count(self, n: u64) -> String {
-        let plural = self.noun();
-        match n {
-            1 => format!("1 {}", &plural[..plural.len() - 1]),
-            _ => format!("{n} {plural}"),
-        }
+        count(n as usize, self.kind().noun())
     }
 
-    /// The columns always written, then the free-text columns written only when asked for.
-    pub fn columns(self) -> (&'static [&'static str], &'static [&'static str]) {
+    /// The header row: the field table's exported fields, each link followed by the linked
+    /// record's UUID.
+    pub fn header(self, include_notes: bool) -> Vec<String> {
         match self {
-            Records::Consultations => (CONSULTATION_COLUMNS, CONSULTATION_NOTE_COLUMNS),
-            Records::Referrals => (REFERRAL_COLUMNS, REFERRAL_NOTE_COLUMNS),
-            Records::Reviews => (REVIEW_COLUMNS, REVIEW_NOTE_COLUMNS),
+            Records::Consultations => header(consultation::FIELDS, include_notes),
+            Records::Referrals => header(referral::FIELDS, include_notes),
+            Records::Reviews => header(review::FIELDS, include_notes),
         }
     }
 
-    /// The header row.
-    pub fn header(self, include_notes: bool) -> Vec<&'static str> {
-        let (columns, notes) = self.columns();
-        let mut header = columns.to_vec();
-        if include_notes {
-            header.extend_from_slice(notes);
+    /// Every column a file of these records may have.
+    pub fn columns(self) -> Vec<String> {
+        self.header(true)
+    }
+}
+
+/// The column of a link's UUID (`consultation_uuid`).
+pub fn uuid_column(link: &str) -> String {
+    format!("{link}_uuid")
+}
+
+fn header<R, D>(table: &'static [Field<R, D>], include_notes: bool) -> Vec<String> {
+    let mut names = Vec::new();
+    for f in fields::exported(table, include_notes) {
+        names.push(f.name.to_string());
+        if f.class == Class::Link {
+            names.push(uuid_column(f.name));
         }
-        header
     }
+    names
 }
 
-/// The referral columns always written. `consultation` and `consultation_uuid` name the
-/// consultation it was made from, so that an import can link it in another logbook.
-pub const REFERRAL_COLUMNS: &[&str] = &[
-    "id",
-    "uuid",
-    "consultation",
-    "consultation_uuid",
-    "date",
-    "to",
-    "by",
-    "consent",
-    "urgent",
-    "result",
-    "result_date",
-    "created_at",
-];
-
-/// The referral columns of free text, written only when asked for.
-pub const REFERRAL_NOTE_COLUMNS: &[&str] = &["reason"];
-
-/// The review columns always written. A review is about a consultation (a follow-up) or a
-/// referral (the front door's result): one pair of `consultation`/`referral` columns is filled.
-pub const REVIEW_COLUMNS: &[&str] = &[
-    "id",
-    "uuid",
-    "consultation",
-    "consultation_uuid",
-    "referral",
-    "referral_uuid",
-    "date",
-    "status",
-    "level",
-    "confidence",
-    "follow_up",
-    "result",
-    "created_at",
-];
-
-/// The review columns of free text, written only when asked for.
-pub const REVIEW_NOTE_COLUMNS: &[&str] = &["note"];
-
-/// One referral's cells, in the order of `Records::Referrals.header`.
-pub fn referral_row(r: &Referral, consultation_uuid: &str, include_notes: bool) -> Vec<String> {
-    let mut row = vec![
-        RecordId::new(RecordKind::Referral, r.id).to_string(),
-        r.uuid.clone(),
-        RecordId::new(RecordKind::Consultation, r.consultation).to_string(),
-        consultation_uuid.to_string(),
-        r.date.to_string(),
-        r.to.clone(),
-        r.by.clone(),
-        or_blank(&r.consent),
-        crate::domain::referral::yes_no(r.urgent).to_string(),
-        r.result.clone(),
-        or_blank(&r.result_date),
-        r.created_at.clone(),
-    ];
-    if include_notes {
-        row.push(or_blank(&r.reason));
-    }
-    row
-}
-
-/// One review's cells, in the order of `Records::Reviews.header`.
-pub fn review_row(
-    v: &Review,
-    consultation_uuid: Option<&str>,
-    referral_uuid: Option<&str>,
+/// One record's cells, in the order of its header: each link is followed by `links`' next UUID.
+fn cells<R, D>(
+    table: &'static [Field<R, D>],
+    record: &R,
+    links: &[Option<uuid::Uuid>],
     include_notes: bool,
 ) -> Vec<String> {
-    let mut row = vec![
-        RecordId::new(RecordKind::Review, v.id).to_string(),
-        v.uuid.clone(),
-        v.consultation
-            .map(|n| RecordId::new(RecordKind::Consultation, n).to_string())
-            .unwrap_or_default(),
-        consultation_uuid.unwrap_or_default().to_string(),
-        v.referral
-            .map(|n| RecordId::new(RecordKind::Referral, n).to_string())
-            .unwrap_or_default(),
-        referral_uuid.unwrap_or_default().to_string(),
-        v.date.to_string(),
-        or_blank(&v.status),
-        or_blank(&v.level),
-        or_blank(&v.confidence),
-        or_blank(&v.follow_up),
-        or_blank(&v.result),
-        v.created_at.clone(),
-    ];
-    if include_notes {
-        row.push(or_blank(&v.note));
+    let mut links = links.iter();
+    let mut row = Vec::new();
+    for f in fields::exported(table, include_notes) {
+        row.push(f.text_of(record));
+        if f.class == Class::Link {
+            let uuid = links.next().copied().flatten();
+            row.push(uuid.map(|u| u.to_string()).unwrap_or_default());
+        }
     }
     row
+}
+
+/// A consultation's cells.
+pub fn consultation_row(c: &Consultation, include_notes: bool) -> Vec<String> {
+    cells(consultation::FIELDS, c, &[], include_notes)
+}
+
+/// A referral's cells, with its consultation's UUID.
+pub fn referral_row(r: &Referral, consultation: uuid::Uuid, include_notes: bool) -> Vec<String> {
+    cells(referral::FIELDS, r, &[Some(consultation)], include_notes)
+}
+
+/// A review's cells, with the UUID of the consultation or referral it is about.
+pub fn review_row(
+    v: &Review,
+    consultation: Option<uuid::Uuid>,
+    referral: Option<uuid::Uuid>,
+    include_notes: bool,
+) -> Vec<String> {
+    cells(review::FIELDS, v, &[consultation, referral], include_notes)
+}
+
+/// Writes an exported record as one row, each cell made inert, through `cell`, a buffer
+/// kept from row to row: an export writes a million rows.
+pub fn write_exported<W: Write>(
+    w: &mut csv::Writer<W>,
+    record: &Exported,
+    include_notes: bool,
+    cell: &mut String,
+) -> Result<()> {
+    match record {
+        Exported::Consultation(c) => write_consultation(w, c, include_notes, cell),
+        Exported::Referral(r, c) => {
+            write_cells(w, referral::FIELDS, r, &[Some(*c)], include_notes, cell)
+        }
+        Exported::Review(v, c, r) => {
+            write_cells(w, review::FIELDS, v, &[*c, *r], include_notes, cell)
+        }
+    }
+}
+
+/// Writes a consultation as one row.
+pub fn write_consultation<W: Write>(
+    w: &mut csv::Writer<W>,
+    c: &Consultation,
+    include_notes: bool,
+    cell: &mut String,
+) -> Result<()> {
+    write_cells(w, consultation::FIELDS, c, &[], include_notes, cell)
+}
+
+/// Writes a record's cells as one row: each link followed by `links`' next UUID.
+fn write_cells<W: Write, R, D>(
+    w: &mut csv::Writer<W>,
+    table: &'static [Field<R, D>],
+    record: &R,
+    links: &[Option<uuid::Uuid>],
+    include_notes: bool,
+    cell: &mut String,
+) -> Result<()> {
+    let mut links = links.iter();
+    for f in fields::exported(table, include_notes) {
+        cell.clear();
+        (f.text)(record, cell);
+        w.write_field(inert(cell).as_bytes())?;
+        if f.class == Class::Link {
+            cell.clear();
+            if let Some(uuid) = links.next().copied().flatten() {
+                cell.push_str(
+                    uuid.hyphenated()
+                        .encode_lower(&mut uuid::Uuid::encode_buffer()),
+                );
+            }
+            w.write_field(cell.as_bytes())?;
+        }
+    }
+    w.write_record(None::<&[u8]>)?;
+    Ok(())
 }
 
 /// A CSV file in the exchange format, read row by row with the `csv` crate. Each row comes with
@@ -399,11 +392,11 @@ const FORMULA_STARTS: &[char] = &['=', '+', '-', '@', '\t', '\r'];
 
 /// Makes a cell inert for spreadsheets by putting `'` in front of a formula-like value (and in
 /// front of a value that already starts with `'` before one, so that `restore` is exact).
-pub fn inert(cell: &str) -> String {
+pub fn inert(cell: &str) -> std::borrow::Cow<'_, str> {
     if cell.trim_start_matches('\'').starts_with(FORMULA_STARTS) {
-        format!("'{cell}")
+        format!("'{cell}").into()
     } else {
-        cell.to_string()
+        cell.into()
     }
 }
 
@@ -422,46 +415,28 @@ pub fn writer<W: Write>(out: W) -> csv::Writer<W> {
         .from_writer(out)
 }
 
-/// Writes one row, every cell made inert.
-pub fn write_row<W: Write, S: AsRef<str>>(w: &mut csv::Writer<W>, cells: &[S]) -> Result<()> {
-    w.write_record(cells.iter().map(|c| inert(c.as_ref())))?;
+/// Writes a header and rows, every cell made inert, and flushes.
+pub fn write_csv<W: Write>(
+    out: W,
+    header: &[String],
+    rows: impl IntoIterator<Item = Vec<String>>,
+) -> Result<()> {
+    let mut w = writer(out);
+    w.write_record(header)?;
+    for row in rows {
+        write_row(&mut w, &row)?;
+    }
+    w.flush()?;
     Ok(())
 }
 
-/// The header of the consultation columns.
-pub fn consultation_header(include_notes: bool) -> Vec<&'static str> {
-    Records::Consultations.header(include_notes)
-}
-
-/// One consultation's cells, in the order of `consultation_header`.
-pub fn consultation_row(c: &Consultation, include_notes: bool) -> Vec<String> {
-    let mut row = vec![
-        RecordId::new(RecordKind::Consultation, c.id).to_string(),
-        c.uuid.clone(),
-        c.date.to_string(),
-        c.advisor.clone(),
-        c.setting.clone(),
-        c.mode.clone(),
-        c.agency.clone(),
-        or_blank(&c.role),
-        c.family.clone(),
-        c.children.to_string(),
-        c.factors.join(";"),
-        c.indicators.join(";"),
-        or_blank(&c.consultee_level),
-        c.level.to_string(),
-        or_blank(&c.suggested_level),
-        or_blank(&c.confidence_before),
-        or_blank(&c.confidence_after),
-        or_blank(&c.consent),
-        c.outcome.clone(),
-        or_blank(&c.follow_up),
-        c.created_at.clone(),
-    ];
-    if include_notes {
-        row.extend([&c.rationale, &c.worry, &c.strengths, &c.advice].map(or_blank));
+/// Writes one row, every cell made inert.
+pub fn write_row<W: Write, S: AsRef<str>>(w: &mut csv::Writer<W>, cells: &[S]) -> Result<()> {
+    for cell in cells {
+        w.write_field(inert(cell.as_ref()).as_bytes())?;
     }
-    row
+    w.write_record(None::<&[u8]>)?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use caselog::{cli, commands};
 fn main() -> ExitCode {
     match cli::parse().and_then(commands::run) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) if e.broken_pipe => ExitCode::SUCCESS,
+        Err(e) if e.kind == caselog::error::Kind::ClosedPipe => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {}", e.message);
             for hint in &e.hints {

@@ -5,7 +5,8 @@
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
-use chrono::NaiveDate;
+use std::str::FromStr;
+
 use dialoguer::console::{Term, measure_text_width};
 use dialoguer::theme::{ColorfulTheme, SimpleTheme, Theme};
 use dialoguer::{Confirm, Input, MultiSelect, Select};
@@ -13,10 +14,12 @@ use signal_hook::SigId;
 use signal_hook::consts::SIGINT;
 
 use crate::domain::checklist::{self, Checklist, Domain};
-use crate::domain::codes::{AGENCY, CONSENT, CodeList, FACTOR, MODE, OUTCOME};
-use crate::domain::consultation::{self, CHILDREN_MAX, Draft};
-use crate::domain::dates;
-use crate::domain::text::{self, given};
+use crate::domain::codes::{Agency, CodeList, Consent, Factor, Mode, Outcome};
+use crate::domain::consultation::{Draft, Rules};
+use crate::domain::invalid::{FieldName, Invalid, Problem};
+use crate::domain::record::{follow_up_after, not_after_today};
+use crate::domain::text::{Note, Text, given};
+use crate::domain::values::{Children, Confidence, Day, Level, When};
 use crate::error::{Error, Result};
 
 /// The interactive form, drawn on stderr. While it exists, Ctrl-C does not end the program:
@@ -51,82 +54,76 @@ impl Form {
     /// Asks for every field of `draft` that is still unset, and every required one that is
     /// blank. Answers are kept in the draft as they are given, so that what was typed is not
     /// lost if the questions are broken off.
-    pub fn complete(
-        &self,
-        draft: &mut Draft,
-        checklist: &Checklist,
-        today: NaiveDate,
-    ) -> Result<()> {
+    pub fn complete(&self, draft: &mut Draft, rules: Rules) -> Result<()> {
         // On an error, leave the half-answered question's line.
-        self.ask(draft, checklist, today)
-            .inspect_err(|_| eprintln!())
+        self.ask(draft, rules).inspect_err(|_| eprintln!())
     }
 
-    fn ask(&self, draft: &mut Draft, checklist: &Checklist, today: NaiveDate) -> Result<()> {
+    fn ask(&self, draft: &mut Draft, rules: Rules) -> Result<()> {
+        let (checklist, today) = (rules.checklist, rules.today);
         eprintln!("New consultation — press Enter to accept a default or skip an optional field.");
-        if given(&draft.date).is_none() {
-            let answer = self.text("Date of the consultation", Some("today"), None, |s| {
-                dates::parse_past_date("date", s, today).map(|_| ())
-            })?;
-            draft.date = Some(answer);
+        if draft.date.is_none() {
+            draft.date = self.answer(
+                "date",
+                "Date of the consultation",
+                Some("today"),
+                None,
+                |d: &Day| not_after_today("date", *d, today).map(|_| ()),
+            )?;
         }
-        let date = dates::parse_past_date("--date", given(&draft.date).unwrap_or("today"), today)?;
+        let date = not_after_today("date", draft.date.unwrap_or(Day::Today), today)
+            .map_err(|e| shown(&e))?;
         self.required_text(
             &mut draft.advisor,
-            "Advisor (you)",
             "advisor",
+            "Advisor (you)",
             "the advisor is needed: your name as it is to be recorded",
         )?;
         self.required_text(
             &mut draft.setting,
-            "Setting (where)",
             "setting",
+            "Setting (where)",
             "the setting is needed: where the consultation took place",
         )?;
         if draft.mode.is_none() {
-            draft.mode = Some(self.code(&MODE, "How", Some(0))?);
+            draft.mode = Some(self.code("How", Some(Mode::Surgery))?);
         }
-        if given(&draft.agency).is_none() {
-            draft.agency = Some(self.code(&AGENCY, "Consultee's agency", None)?);
+        if draft.agency.is_none() {
+            draft.agency = Some(self.code::<Agency>("Consultee's agency", None)?);
         }
         if draft.role.is_none() {
-            let answer = self.text("Consultee's role (optional)", None, None, |s| {
-                text::short("role", s).map(|_| ())
-            })?;
-            draft.role = Some(answer).filter(|s| !s.is_empty());
+            draft.role = self.answer("role", "Consultee's role (optional)", None, None, no_rule)?;
         }
         self.required_text(
             &mut draft.family,
+            "family",
             "Family reference (never a name)",
-            "family reference",
             "the family reference is needed: a case number or your own code, never a name",
         )?;
         if draft.children.is_none() {
-            draft.children = Some(self.text(
-                &format!("Number of children (1–{CHILDREN_MAX})"),
+            draft.children = self.answer(
+                "children",
+                &format!("Number of children ({}–{})", Children::MIN, Children::MAX),
                 Some("1"),
                 None,
-                |s| consultation::parse_children("children", s).map(|_| ()),
-            )?);
+                no_rule,
+            )?;
         }
         if draft.factors.is_empty() {
             let picked = self.many(
                 "Factors (Space to tick, Enter when done)",
-                FACTOR
-                    .codes
+                Factor::ALL
                     .iter()
-                    .map(|c| format!("{:<4} {}", c.code, c.label)),
+                    .map(|c| format!("{:<4} {}", c.code(), c.label())),
             )?;
-            draft.factors = picked
-                .into_iter()
-                .map(|i| FACTOR.codes[i].code.to_string())
-                .collect();
+            draft.factors = picked.into_iter().map(|i| Factor::ALL[i]).collect();
         }
         if draft.indicators.is_empty() {
             self.tick_checklist(draft, checklist)?;
         }
-        // As typed, a flag may hold several IDs ("C2.1;P3.2") in any case.
-        let ticked = checklist.parse_indicators("--indicator", &draft.indicators)?;
+        let ticked = checklist
+            .recognised("indicators", &draft.indicators)
+            .map_err(|e| shown(&e))?;
         let ticked = checklist.ticked(&ticked);
         let suggested = checklist::suggested_level(&ticked);
         if draft.consultee_level.is_none() {
@@ -146,7 +143,7 @@ impl Form {
                 "{n} level-3 indicators across {domains} domains: consider whether level 4 applies."
             );
         }
-        if given(&draft.level).is_none() {
+        if draft.level.is_none() {
             draft.level = self.level(
                 checklist,
                 "Your judgement of the level of need",
@@ -154,8 +151,7 @@ impl Form {
                 false,
             )?;
         }
-        let level = given(&draft.level).and_then(|l| consultation::parse_level("--level", l).ok());
-        if let (Some(suggested), Some(level)) = (suggested, level)
+        if let (Some(suggested), Some(level)) = (suggested, draft.level)
             && level != suggested
             && given(&draft.rationale).is_none()
         {
@@ -163,12 +159,13 @@ impl Form {
                 "a rationale is needed: your level {level} differs from the suggested level \
                  {suggested}"
             );
-            draft.rationale = Some(self.text(
+            draft.rationale = self.answer(
+                "rationale",
                 "Why your judgement differs from the checklist",
                 None,
                 Some(&needed),
-                |s| text::note("rationale", s).map(|_| ()),
-            )?);
+                no_rule,
+            )?;
         }
         if draft.confidence_before.is_none() {
             draft.confidence_before = self.confidence("Consultee's confidence before (1–5)")?;
@@ -177,26 +174,26 @@ impl Form {
             draft.confidence_after = self.confidence("Consultee's confidence after (1–5)")?;
         }
         if draft.consent.is_none() {
-            draft.consent = self.optional_code(&CONSENT, "Consent")?;
+            draft.consent = self.optional_code::<Consent>("Consent")?;
         }
-        if given(&draft.outcome).is_none() {
-            draft.outcome = Some(self.code(&OUTCOME, "Outcome agreed", None)?);
+        if draft.outcome.is_none() {
+            draft.outcome = Some(self.code::<Outcome>("Outcome agreed", None)?);
         }
         self.note(
             &mut draft.worry,
-            "What the consultee is worried about",
             "worry",
+            "What the consultee is worried about",
         )?;
-        self.note(&mut draft.strengths, "What is working well", "strengths")?;
-        self.note(&mut draft.advice, "Advice given and next steps", "advice")?;
+        self.note(&mut draft.strengths, "strengths", "What is working well")?;
+        self.note(&mut draft.advice, "advice", "Advice given and next steps")?;
         if draft.follow_up.is_none() {
-            let answer = self.text(
+            draft.follow_up = self.answer(
+                "follow_up",
                 "Follow-up date (a date, or +3d / +2w after the consultation; optional)",
                 None,
                 None,
-                |s| dates::parse_follow_up("follow-up", s, date, today).map(|_| ()),
+                |when: &When| follow_up_after("follow_up", *when, date, today).map(|_| ()),
             )?;
-            draft.follow_up = Some(answer).filter(|s| !s.is_empty());
         }
         Ok(())
     }
@@ -220,7 +217,7 @@ impl Form {
                 .iter()
                 .filter(|i| i.domain == domain)
                 .collect();
-            items.sort_by_key(|i| i.reading_order());
+            items.sort_by_key(|i| i.id);
             let picked = self.many(
                 &format!(
                     "Checklist — {} (Space to tick, Enter when done)",
@@ -228,11 +225,11 @@ impl Form {
                 ),
                 items
                     .iter()
-                    .map(|i| format!("L{} {:<5} {}", i.level, i.id, i.text)),
+                    .map(|i| format!("L{} {:<5} {}", i.level, i.id.to_string(), i.text)),
             )?;
             draft
                 .indicators
-                .extend(picked.into_iter().map(|n| items[n].id.clone()));
+                .extend(picked.into_iter().map(|n| items[n].id));
         }
         Ok(())
     }
@@ -304,33 +301,52 @@ impl Form {
         }
     }
 
-    fn code(
+    /// A typed answer: text read as `T`, then checked by `rule`; none when it is blank and
+    /// not required.
+    fn answer<T: FromStr<Err = Problem>>(
         &self,
-        list: &'static CodeList,
+        field: FieldName,
         prompt: &str,
-        default: Option<usize>,
-    ) -> Result<String> {
-        let items: Vec<String> = list
-            .codes
+        default: Option<&str>,
+        needed: Option<&str>,
+        rule: impl Fn(&T) -> std::result::Result<(), Invalid>,
+    ) -> Result<Option<T>> {
+        let read = |s: &str| -> Result<T> {
+            let value = s.parse::<T>().map_err(|p| shown(&Invalid::new(field, p)))?;
+            rule(&value).map_err(|e| shown(&e))?;
+            Ok(value)
+        };
+        let answer = self.text(prompt, default, needed, |s| read(s).map(|_| ()))?;
+        if answer.trim().is_empty() {
+            return Ok(None);
+        }
+        read(&answer).map(Some)
+    }
+
+    fn code<C: CodeList + PartialEq>(&self, prompt: &str, default: Option<C>) -> Result<C> {
+        let items: Vec<String> = C::ALL
             .iter()
-            .map(|c| format!("{:<14} {}", c.code, c.label))
+            .map(|c| format!("{:<14} {}", c.code(), c.label()))
             .collect();
+        let start = default
+            .and_then(|d| C::ALL.iter().position(|c| *c == d))
+            .unwrap_or(0);
         let chosen = Select::with_theme(self.theme.as_ref())
             .with_prompt(prompt)
             .items(&items)
-            .default(default.unwrap_or(0))
+            .default(start)
             .max_length(12)
             .interact()
             .map_err(broken_off)?;
-        Ok(list.codes[chosen].code.to_string())
+        Ok(C::ALL[chosen])
     }
 
-    fn optional_code(&self, list: &'static CodeList, prompt: &str) -> Result<Option<String>> {
+    fn optional_code<C: CodeList>(&self, prompt: &str) -> Result<Option<C>> {
         let mut items = vec!["(not recorded)".to_string()];
         items.extend(
-            list.codes
+            C::ALL
                 .iter()
-                .map(|c| format!("{:<14} {}", c.code, c.label)),
+                .map(|c| format!("{:<14} {}", c.code(), c.label())),
         );
         let chosen = Select::with_theme(self.theme.as_ref())
             .with_prompt(prompt)
@@ -338,18 +354,16 @@ impl Form {
             .default(0)
             .interact()
             .map_err(broken_off)?;
-        Ok(chosen
-            .checked_sub(1)
-            .map(|i| list.codes[i].code.to_string()))
+        Ok(chosen.checked_sub(1).map(|i| C::ALL[i]))
     }
 
     fn level(
         &self,
         checklist: &Checklist,
         prompt: &str,
-        default: Option<u8>,
+        default: Option<Level>,
         optional: bool,
-    ) -> Result<Option<String>> {
+    ) -> Result<Option<Level>> {
         let mut items: Vec<String> = Vec::new();
         if optional {
             items.push("(not recorded)".into());
@@ -361,7 +375,9 @@ impl Form {
                 .map(|l| format!("{} {}", l.level, l.label)),
         );
         let offset = usize::from(optional);
-        let start = default.map(|l| usize::from(l) - 1 + offset).unwrap_or(0);
+        let start = default
+            .map(|l| usize::from(l.get()) - 1 + offset)
+            .unwrap_or(0);
         let chosen = Select::with_theme(self.theme.as_ref())
             .with_prompt(prompt)
             .items(&items)
@@ -370,10 +386,10 @@ impl Form {
             .map_err(broken_off)?;
         Ok(chosen
             .checked_sub(offset)
-            .map(|i| checklist.levels[i].level.to_string()))
+            .map(|i| checklist.levels[i].level))
     }
 
-    fn confidence(&self, prompt: &str) -> Result<Option<String>> {
+    fn confidence(&self, prompt: &str) -> Result<Option<Confidence>> {
         let items = [
             "(not recorded)",
             "1 not at all confident",
@@ -388,7 +404,7 @@ impl Form {
             .default(0)
             .interact()
             .map_err(broken_off)?;
-        Ok((chosen > 0).then(|| chosen.to_string()))
+        Ok(u8::try_from(chosen).ok().and_then(Confidence::new))
     }
 
     fn many(&self, prompt: &str, items: impl Iterator<Item = String>) -> Result<Vec<usize>> {
@@ -404,33 +420,37 @@ impl Form {
 
 impl Form {
     /// A required line of text (advisor, setting, family reference), asked when it is unset or
-    /// blank; `field` names it in errors, `needed` is the refusal of a blank answer.
+    /// blank; `needed` is the refusal of a blank answer.
     fn required_text(
         &self,
-        slot: &mut Option<String>,
+        slot: &mut Option<Text>,
+        field: FieldName,
         prompt: &str,
-        field: &str,
         needed: &str,
     ) -> Result<()> {
         if given(slot).is_none() {
-            let answer = self.text(prompt, None, Some(needed), |s| {
-                text::short(field, s).map(|_| ())
-            })?;
-            *slot = Some(answer);
+            *slot = self.answer(field, prompt, None, Some(needed), no_rule)?;
         }
         Ok(())
     }
 
     /// An optional note, asked when unset.
-    fn note(&self, slot: &mut Option<String>, prompt: &str, field: &str) -> Result<()> {
+    fn note(&self, slot: &mut Option<Note>, field: FieldName, prompt: &str) -> Result<()> {
         if slot.is_none() {
-            let answer = self.text(&format!("{prompt} (optional)"), None, None, |s| {
-                text::note(field, s).map(|_| ())
-            })?;
-            *slot = Some(answer).filter(|s| !s.is_empty());
+            *slot = self.answer(field, &format!("{prompt} (optional)"), None, None, no_rule)?;
         }
         Ok(())
     }
+}
+
+/// An answer with no rule beyond its type.
+fn no_rule<T>(_: &T) -> std::result::Result<(), Invalid> {
+    Ok(())
+}
+
+/// A refusal as the form shows it: a field by its name in words, not by a flag.
+fn shown(invalid: &Invalid) -> Error {
+    Error::refused(invalid, &|f: FieldName| f.replace('_', " "))
 }
 
 /// Why a question was broken off, in plain words.

@@ -5,13 +5,15 @@
 
 use caselog::commands::export::write_csv;
 use caselog::commands::import::{Request, Summary, import_csv};
-use caselog::domain::checklist::{self, Checklist};
-use caselog::domain::codes::{AGENCY, CONSENT, CodeList, FACTOR, MODE, OUTCOME};
-use caselog::domain::consultation::{Consultation, Draft};
-use caselog::domain::dates::EARLIEST;
+use caselog::domain::checklist::{self, Checklist, IndicatorId};
+use caselog::domain::codes::{Agency, CodeList, Consent, Factor, Mode, Outcome};
+use caselog::domain::consultation::{Consultation, Draft, Rules};
+use caselog::domain::ids::ConsultationId;
 use caselog::domain::period::Period;
+use caselog::domain::record::Stamp;
+use caselog::domain::values::{EARLIEST, Level};
 use caselog::exchange::Records;
-use caselog::store::{Logbook, consultations};
+use caselog::store::{SqliteLogbook, Storage};
 use chrono::{Days, NaiveDate};
 use proptest::prelude::*;
 use proptest::sample::{select, subsequence};
@@ -20,19 +22,21 @@ fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 3, 15).unwrap()
 }
 
-/// A code from a list, as its code or its alias, in any case.
-fn code(list: &'static CodeList) -> impl Strategy<Value = String> {
-    (select(list.codes), any::<bool>(), any::<bool>()).prop_map(|(c, alias, upper)| {
+/// A code from a list, typed as its code or its alias, in any case, and read as people's
+/// input is.
+fn code<C: CodeList + std::fmt::Debug>() -> impl Strategy<Value = C> {
+    (select(C::ALL), any::<bool>(), any::<bool>()).prop_map(|(c, alias, upper)| {
         let text = if alias {
-            c.alias.unwrap_or(c.code)
+            c.alias().unwrap_or(c.code())
         } else {
-            c.code
+            c.code()
         };
-        if upper {
+        let typed = if upper {
             text.to_uppercase()
         } else {
             text.to_string()
-        }
+        };
+        C::parse(&typed).expect("a code or alias of the list")
     })
 }
 
@@ -52,30 +56,43 @@ fn note() -> impl Strategy<Value = Option<String>> {
     )
 }
 
-fn number(range: std::ops::RangeInclusive<u8>) -> impl Strategy<Value = Option<String>> {
-    proptest::option::of(range.prop_map(|n| n.to_string()))
+/// A number in range, typed as digits and read as people's input is.
+fn number<T: std::str::FromStr + std::fmt::Debug>(
+    range: std::ops::RangeInclusive<u8>,
+) -> impl Strategy<Value = Option<T>>
+where
+    T::Err: std::fmt::Debug,
+{
+    proptest::option::of(range.prop_map(|n| n.to_string().parse().unwrap()))
+}
+
+/// Text read as people's input is.
+fn typed<T: std::str::FromStr>(text: &str) -> T
+where
+    T::Err: std::fmt::Debug,
+{
+    text.parse().unwrap()
 }
 
 /// A consultation as someone might give it, valid by construction.
 fn draft() -> impl Strategy<Value = Draft> {
-    let ids: Vec<String> = Checklist::bundled()
+    let ids: Vec<IndicatorId> = Checklist::bundled()
         .indicators
         .into_iter()
         .map(|i| i.id)
         .collect();
-    let codes = |list: &'static CodeList| list.codes.iter().map(|c| c.code).collect::<Vec<_>>();
     (
         (
             0u64..9000,
             any::<bool>(),
             short(),
             short(),
-            proptest::option::of(code(&MODE)),
-            code(&AGENCY),
+            proptest::option::of(code::<Mode>()),
+            code::<Agency>(),
             proptest::option::of(short()),
             short(),
             number(1..=30),
-            subsequence(codes(&FACTOR), 0..4),
+            subsequence(Factor::ALL.to_vec(), 0..4),
             subsequence(ids, 0..5),
         ),
         (
@@ -84,18 +101,32 @@ fn draft() -> impl Strategy<Value = Draft> {
             note(),
             number(1..=5),
             number(1..=5),
-            proptest::option::of(code(&CONSENT)),
-            code(&OUTCOME),
+            proptest::option::of(code::<Consent>()),
+            code::<Outcome>(),
             note(),
             note(),
             note(),
             proptest::option::of((1u64..=366, 0u8..3)),
+            proptest::option::of(short()),
         ),
     )
         .prop_map(
             |(
                 (days_ago, slashed, advisor, setting, mode, agency, role, family, children, f, i),
-                (consultee_level, level, rationale, before, after, consent, outcome, w, s, a, fu),
+                (
+                    consultee_level,
+                    level,
+                    rationale,
+                    before,
+                    after,
+                    consent,
+                    outcome,
+                    w,
+                    s,
+                    a,
+                    fu,
+                    organisation,
+                ),
             )| {
                 let date = today() - Days::new(days_ago);
                 let follow_up = fu.map(|(n, form)| match form {
@@ -103,41 +134,43 @@ fn draft() -> impl Strategy<Value = Draft> {
                     1 => format!("+{}w", n.div_ceil(7).min(52)),
                     _ => (date + Days::new(n)).to_string(),
                 });
+                let note = |n: Option<String>| n.map(|n| typed(&n));
                 let mut draft = Draft {
-                    date: Some(if slashed {
+                    date: Some(typed(&if slashed {
                         date.format("%d/%m/%Y").to_string()
                     } else {
                         date.to_string()
-                    }),
-                    advisor: Some(advisor),
-                    setting: Some(setting),
+                    })),
+                    advisor: Some(typed(&advisor)),
+                    setting: Some(typed(&setting)),
                     mode,
                     agency: Some(agency),
-                    role,
-                    family: Some(family),
+                    role: role.map(|r| typed(&r)),
+                    organisation: organisation.map(|o| typed(&o)),
+                    family: Some(typed(&family)),
                     children,
-                    factors: vec![f.join(";")],
+                    factors: f,
                     indicators: i,
                     consultee_level,
                     level,
-                    rationale,
+                    rationale: note(rationale),
                     confidence_before: before,
                     confidence_after: after,
                     consent,
                     outcome: Some(outcome),
-                    worry: w,
-                    strengths: s,
-                    advice: a,
-                    follow_up,
+                    worry: note(w),
+                    strengths: note(s),
+                    advice: note(a),
+                    follow_up: follow_up.map(|f| typed(&f)),
                 };
                 // A level is needed when nothing is ticked, and a rationale when it differs
                 // from the one the checklist suggests.
                 let suggested =
                     checklist::suggested_level(&Checklist::bundled().ticked(&draft.indicators));
-                match (suggested, &draft.level) {
-                    (None, None) => draft.level = Some("2".into()),
-                    (Some(s), Some(l)) if *l != s.to_string() && draft.rationale.is_none() => {
-                        draft.rationale = Some("=Judged differently, \"on balance\"".into())
+                match (suggested, draft.level) {
+                    (None, None) => draft.level = Level::new(2),
+                    (Some(s), Some(l)) if l != s && draft.rationale.is_none() => {
+                        draft.rationale = Some(typed("=Judged differently, \"on balance\""))
                     }
                     _ => {}
                 }
@@ -146,14 +179,15 @@ fn draft() -> impl Strategy<Value = Draft> {
         )
 }
 
-fn export(logbook: &Logbook) -> Vec<u8> {
+fn export(logbook: &mut SqliteLogbook) -> Vec<u8> {
     let everything = Period {
         from: EARLIEST,
         to: today(),
     };
     let mut out = Vec::new();
+    let tx = logbook.read().unwrap();
     write_csv(
-        &logbook.conn,
+        tx.as_ref(),
         everything,
         Records::Consultations,
         true,
@@ -171,7 +205,8 @@ proptest! {
         drafts in proptest::collection::vec((draft(), 0u32..86_400), 1..4)
     ) {
         let checklist = Checklist::bundled();
-        let original = Logbook::in_memory().unwrap();
+        let rules = Rules { checklist: &checklist, today: today() };
+        let mut original = SqliteLogbook::in_memory().unwrap();
         let mut saved: Vec<Consultation> = Vec::new();
         for (n, (draft, second)) in drafts.iter().enumerate() {
             let created_at = format!(
@@ -181,37 +216,38 @@ proptest! {
                 second / 60 % 60,
                 second % 60
             );
-            let uuid = uuid::Uuid::new_v4().to_string();
-            let c = draft.validate(&checklist, today(), uuid, created_at);
-            let c = match c {
+            let stamp = Stamp::new(ConsultationId(0), &created_at);
+            let c = match draft.consultation(rules, stamp) {
                 Ok(c) => c,
-                Err(e) => return Err(TestCaseError::fail(format!("{draft:?}: {}", e.message))),
+                Err(e) => return Err(TestCaseError::fail(format!("{draft:?}: {e}"))),
             };
-            let id = consultations::insert(&original.conn, &c).unwrap();
-            let stored = consultations::get(&original.conn, id).unwrap().unwrap();
+            let mut tx = original.write().unwrap();
+            let id = tx.add_consultation(&c).unwrap();
+            let stored = tx.consultation(id).unwrap().unwrap();
+            tx.commit().unwrap();
             prop_assert_eq!(&stored, &Consultation { id, ..c });
             saved.push(stored);
         }
 
-        let csv = export(&original);
-        let mut copy = Logbook::in_memory().unwrap();
+        let csv = export(&mut original);
+        let mut copy = SqliteLogbook::in_memory().unwrap();
         let request = Request {
             records: Records::Consultations,
             shown: "consultations.csv",
             checklist: &checklist,
             today: today(),
-            now: "2026-03-15T10:00:00Z".into(),
+            now: "2026-03-15T10:00:00Z".parse().unwrap(),
             dry_run: false,
         };
-        let summary = import_csv(csv.as_slice(), &request, || Ok(&mut copy))
+        let summary = import_csv::<_, SqliteLogbook, _>(csv.as_slice(), &request, || Ok(&mut copy))
             .map_err(|e| TestCaseError::fail(e.message))?;
         prop_assert_eq!(summary, Summary { added: saved.len() as u64, skipped: 0 });
         for c in &saved {
-            let back = consultations::get(&copy.conn, c.id).unwrap();
+            let back = copy.read().unwrap().consultation(c.id).unwrap();
             prop_assert_eq!(back.as_ref(), Some(c));
         }
         prop_assert_eq!(
-            String::from_utf8(export(&copy)).unwrap(),
+            String::from_utf8(export(&mut copy)).unwrap(),
             String::from_utf8(csv).unwrap()
         );
     }

@@ -1,5 +1,5 @@
--- The columns of `caselog export` and `caselog list --format csv` (consultations; the exchange
--- format's CONSULTATION_COLUMNS), every consultation not voided, in ID order, as the sqlite3 shell
+-- The columns of `caselog export` and `caselog list --format csv` (consultations: the field
+-- table's exported columns), every consultation not voided, in ID order, as the sqlite3 shell
 -- writes them in its CSV mode with a header row.
 --
 -- The rows and cells are caselog's; only the quoting differs: the shell puts quotes around every
@@ -9,7 +9,8 @@
 -- by it would make the shell sort the whole table.)
 .mode csv
 .headers on
-SELECT 'C-' || id AS id, uuid, date, advisor, setting, mode, agency, role, family, children,
+SELECT 'C-' || id AS id, uuid, date, advisor, setting, mode, agency, role, organisation, family,
+       children,
        factors, indicators, consultee_level, level, suggested_level, confidence_before,
        confidence_after, consent, outcome, follow_up, created_at
 FROM consultation WHERE voided_at IS NULL ORDER BY consultation.id;

@@ -9,10 +9,10 @@
 use caselog::commands::export::write_csv;
 use caselog::commands::import::{Request, import_csv};
 use caselog::domain::checklist::Checklist;
-use caselog::domain::dates::EARLIEST;
 use caselog::domain::period::Period;
+use caselog::domain::values::EARLIEST;
 use caselog::exchange::Records;
-use caselog::store::Logbook;
+use caselog::store::{SqliteLogbook as Logbook, Storage};
 use chrono::NaiveDate;
 use libfuzzer_sys::fuzz_target;
 use rusqlite::types::Value;
@@ -62,7 +62,7 @@ fn request<'a>(records: Records, checklist: &'a Checklist) -> Request<'a> {
         shown: "fuzz.csv",
         checklist,
         today: today(),
-        now: "2026-03-15T10:00:00Z".to_string(),
+        now: "2026-03-15T10:00:00Z".parse().expect("a timestamp"),
         dry_run: false,
     }
 }
@@ -95,20 +95,21 @@ fn dump(logbook: &Logbook) -> Vec<(String, Vec<Vec<Value>>)> {
         .collect()
 }
 
-fn export(logbook: &Logbook, records: Records) -> Vec<u8> {
+fn export(logbook: &mut Logbook, records: Records) -> Vec<u8> {
     let everything = Period {
         from: EARLIEST,
         to: today(),
     };
     let mut out = Vec::new();
-    write_csv(&logbook.conn, everything, records, true, &mut out).expect("export");
+    let tx = logbook.read().expect("a read transaction");
+    write_csv(tx.as_ref(), everything, records, true, &mut out).expect("export");
     out
 }
 
 fn seeded(checklist: &Checklist) -> Logbook {
     let mut logbook = Logbook::in_memory().expect("logbook");
     for (records, csv) in SEED {
-        import_csv(csv.as_bytes(), &request(records, checklist), || {
+        import_csv::<_, Logbook, _>(csv.as_bytes(), &request(records, checklist), || {
             Ok(&mut logbook)
         })
         .expect("seed records");
@@ -127,9 +128,10 @@ fuzz_target!(|data: &[u8]| {
     let checklist = Checklist::bundled();
     let mut logbook = seeded(&checklist);
     let before = dump(&logbook);
-    let result = import_csv(input.as_slice(), &request(records, &checklist), || {
-        Ok(&mut logbook)
-    });
+    let result =
+        import_csv::<_, Logbook, _>(input.as_slice(), &request(records, &checklist), || {
+            Ok(&mut logbook)
+        });
     match result {
         Err(e) => {
             assert_eq!(e.exit_code(), 2, "an input error: {}", e.message);
@@ -141,13 +143,15 @@ fuzz_target!(|data: &[u8]| {
         Ok(_) => {
             let mut copy = Logbook::in_memory().expect("logbook");
             for records in KINDS {
-                let first = export(&logbook, records);
-                import_csv(first.as_slice(), &request(records, &checklist), || {
-                    Ok(&mut copy)
-                })
+                let first = export(&mut logbook, records);
+                import_csv::<_, Logbook, _>(
+                    first.as_slice(),
+                    &request(records, &checklist),
+                    || Ok(&mut copy),
+                )
                 .unwrap_or_else(|e| panic!("re-importing the {}: {}", records.noun(), e.message));
                 assert_eq!(
-                    String::from_utf8_lossy(&export(&copy, records)),
+                    String::from_utf8_lossy(&export(&mut copy, records)),
                     String::from_utf8_lossy(&first),
                     "{} re-export differently",
                     records.noun()

@@ -1,556 +1,318 @@
 //! `caselog amend ID --<field> VALUE … --reason TEXT`: corrects fields of a consultation,
 //! referral or review with the same checks as when it was recorded, keeping each old value in an
-//! amendment with when and why.
+//! amendment with when and why. Its field flags are those of `consult`, `refer` and `review` —
+//! the same definitions, read for the kind of record amended — and `--clear FIELD` empties an
+//! optional field.
 
 use std::io::Write;
 
-use crate::context::Context;
-use crate::domain::amendment::{self, Change};
-use crate::domain::checklist::split_list;
-use crate::domain::codes::STATUS;
-use crate::domain::consultation::{Consultation, Voided};
-use crate::domain::dates;
-use crate::domain::ids::{RecordId, RecordKind};
-use crate::domain::review::{RESOLVED, Review};
-use crate::domain::text;
-use crate::error::{Error, Result};
-use crate::store::{amendments, consultations, referrals, reviews};
+use chrono::NaiveDate;
+use clap::parser::ValueSource;
+use clap::{ArgMatches, Args as _, Command, FromArgMatches};
+use serde::Serialize;
 
-/// Correct a record. Give each field to change as a flag with its new value (an empty value
-/// clears an optional field), and say why with --reason. `caselog show ID` lists the
-/// corrections made.
+use crate::cli::Flags;
+use crate::context::Context;
+use crate::domain::amendment::Change;
+use crate::domain::codes::ReviewStatus;
+use crate::domain::consultation::{self, Consultation, Rules};
+use crate::domain::fields::{Class, Field};
+use crate::domain::ids::{ConsultationId, RecordId, RecordKind, ReferralId, ReviewId};
+use crate::domain::invalid::{FieldName, Invalid};
+use crate::domain::record::Timestamp;
+use crate::domain::referral;
+use crate::domain::review::{self, Review};
+use crate::domain::text::{Text, given};
+use crate::domain::values::Day;
+use crate::error::{Error, Result};
+use crate::exchange;
+use crate::output::{self, Output, View};
+use crate::store::{Storage, Writer};
+
+/// Correct a record. Give each field to change as a flag with its new value, empty optional
+/// fields with --clear, and say why with --reason. `caselog show ID` lists the corrections made.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The record to correct: C-<n>, R-<n> or V-<n>
     #[arg(value_name = "ID")]
-    pub id: String,
+    pub id: RecordId,
 
     /// Why the record is corrected (required)
-    #[arg(long, value_name = "TEXT")]
-    pub reason: Option<String>,
+    #[arg(long = "reason", id = "why", value_name = "TEXT")]
+    pub reason: Option<Text>,
 
-    /// Any record: the date
-    #[arg(long, value_name = "DATE")]
-    pub date: Option<String>,
+    /// Empty an optional field, e.g. --clear follow-up (repeat for several)
+    #[arg(long, value_name = "FIELD")]
+    pub clear: Vec<String>,
 
-    /// Consultation: who gave it
-    #[arg(long, value_name = "NAME")]
-    pub advisor: Option<String>,
+    #[command(flatten)]
+    pub fields: Fields,
 
-    /// Consultation: where it took place
-    #[arg(long, value_name = "TEXT")]
-    pub setting: Option<String>,
-
-    /// Consultation: surgery, phone, email, visit or meeting
-    #[arg(long, value_name = "MODE")]
-    pub mode: Option<String>,
-
-    /// Consultation: the consultee's agency (referral-source code or alias)
-    #[arg(long, value_name = "CODE")]
-    pub agency: Option<String>,
-
-    /// Consultation: the consultee's role
-    #[arg(long, value_name = "TEXT")]
-    pub role: Option<String>,
-
-    /// Consultation: the family's pseudonymous reference
-    #[arg(long, value_name = "REF")]
-    pub family: Option<String>,
-
-    /// Consultation: how many children the worry is about
-    #[arg(long, value_name = "N")]
-    pub children: Option<String>,
-
-    /// Consultation: the factor codes (replaces the whole list; repeat or separate with ';')
-    #[arg(long = "factor", value_name = "CODE")]
-    pub factors: Vec<String>,
-
-    /// Consultation: the indicators ticked (replaces the whole list and recomputes the
-    /// suggested level; repeat or separate with ';')
-    #[arg(long = "indicator", value_name = "ID")]
-    pub indicators: Vec<String>,
-
-    /// Consultation: the level of need the consultee believed (1–4)
-    #[arg(long, value_name = "N")]
-    pub consultee_level: Option<String>,
-
-    /// Consultation or review: the level of need (1–4)
-    #[arg(long, value_name = "N")]
-    pub level: Option<String>,
-
-    /// Consultation: why the level differs from the suggested one
-    #[arg(long, value_name = "TEXT")]
-    pub rationale: Option<String>,
-
-    /// Consultation: the consultee's confidence before (1–5)
-    #[arg(long, value_name = "N")]
-    pub confidence_before: Option<String>,
-
-    /// Consultation: the consultee's confidence after (1–5)
-    #[arg(long, value_name = "N")]
-    pub confidence_after: Option<String>,
-
-    /// Consultation or referral: consent (given, refused, not-asked, withheld-risk,
-    /// not-applicable)
-    #[arg(long, value_name = "CODE")]
-    pub consent: Option<String>,
-
-    /// Consultation: the pathway agreed
-    #[arg(long, value_name = "CODE")]
-    pub outcome: Option<String>,
-
-    /// Consultation: what the consultee was worried about
-    #[arg(long, value_name = "TEXT")]
-    pub worry: Option<String>,
-
-    /// Consultation: what is working well
-    #[arg(long, value_name = "TEXT")]
-    pub strengths: Option<String>,
-
-    /// Consultation: advice given and next steps agreed
-    #[arg(long, value_name = "TEXT")]
-    pub advice: Option<String>,
-
-    /// Consultation or review: when to check back (a date, or +3d / +2w after the record's date)
-    #[arg(long, value_name = "DATE")]
-    pub follow_up: Option<String>,
-
-    /// Referral: where it went (csc, early-help, police, health, other)
-    #[arg(long, value_name = "CODE")]
-    pub to: Option<String>,
-
-    /// Referral: who made it (consultee or advisor)
-    #[arg(long, value_name = "WHO")]
-    pub by: Option<String>,
-
-    /// Referral: the referral's own reason (--reason is why you are correcting it)
-    #[arg(long, value_name = "TEXT")]
-    pub referral_reason: Option<String>,
-
-    /// Referral: whether it was urgent (yes or no)
-    #[arg(long, value_name = "YES|NO")]
-    pub urgent: Option<String>,
-
-    /// Review of a consultation: ongoing, resolved, escalated, stepped-down or lost-contact
-    #[arg(long, value_name = "CODE")]
-    pub status: Option<String>,
-
-    /// Review of a consultation: the note
-    #[arg(long, value_name = "TEXT")]
-    pub note: Option<String>,
-
-    /// Review of a consultation: the consultee's confidence (1–5)
-    #[arg(long, value_name = "N")]
-    pub confidence: Option<String>,
-
-    /// Review of a referral: what the front door decided (nfa, advice, early-help, assessment,
-    /// s47, other)
-    #[arg(long, value_name = "CODE")]
-    pub result: Option<String>,
+    #[command(flatten)]
+    pub output: Output,
 }
 
-const CONSULTATION_FLAGS: &[&str] = &[
-    "--date",
-    "--advisor",
-    "--setting",
-    "--mode",
-    "--agency",
-    "--role",
-    "--family",
-    "--children",
-    "--factor",
-    "--indicator",
-    "--consultee-level",
-    "--level",
-    "--rationale",
-    "--confidence-before",
-    "--confidence-after",
-    "--consent",
-    "--outcome",
-    "--worry",
-    "--strengths",
-    "--advice",
-    "--follow-up",
-];
-const REFERRAL_FLAGS: &[&str] = &[
-    "--date",
-    "--to",
-    "--by",
-    "--referral-reason",
-    "--consent",
-    "--urgent",
-];
-const FOLLOW_UP_FLAGS: &[&str] = &[
-    "--date",
-    "--status",
-    "--note",
-    "--level",
-    "--confidence",
-    "--follow-up",
-];
-const RESULT_FLAGS: &[&str] = &["--date", "--result"];
+/// Every kind of record's field flags at once — a consultation's, a referral's and a review's,
+/// a flag several kinds share given once — read for the kind of the record amended. A
+/// referral's own `--reason` is `--referral-reason` here, since `--reason` says why the record
+/// is corrected.
+#[derive(Debug, Clone, Default)]
+pub struct Fields {
+    matches: ArgMatches,
+}
 
-impl Args {
-    /// The field flags given, by name.
-    fn given(&self) -> Vec<&'static str> {
-        [
-            ("--date", self.date.is_some()),
-            ("--advisor", self.advisor.is_some()),
-            ("--setting", self.setting.is_some()),
-            ("--mode", self.mode.is_some()),
-            ("--agency", self.agency.is_some()),
-            ("--role", self.role.is_some()),
-            ("--family", self.family.is_some()),
-            ("--children", self.children.is_some()),
-            ("--factor", !self.factors.is_empty()),
-            ("--indicator", !self.indicators.is_empty()),
-            ("--consultee-level", self.consultee_level.is_some()),
-            ("--level", self.level.is_some()),
-            ("--rationale", self.rationale.is_some()),
-            ("--confidence-before", self.confidence_before.is_some()),
-            ("--confidence-after", self.confidence_after.is_some()),
-            ("--consent", self.consent.is_some()),
-            ("--outcome", self.outcome.is_some()),
-            ("--worry", self.worry.is_some()),
-            ("--strengths", self.strengths.is_some()),
-            ("--advice", self.advice.is_some()),
-            ("--follow-up", self.follow_up.is_some()),
-            ("--to", self.to.is_some()),
-            ("--by", self.by.is_some()),
-            ("--referral-reason", self.referral_reason.is_some()),
-            ("--urgent", self.urgent.is_some()),
-            ("--status", self.status.is_some()),
-            ("--note", self.note.is_some()),
-            ("--confidence", self.confidence.is_some()),
-            ("--result", self.result.is_some()),
+/// The kinds of record and the draft whose flags they take.
+fn drafts() -> [(&'static str, Command); 3] {
+    let bare = || Command::new("caselog");
+    [
+        (
+            "Consultation fields",
+            consultation::Draft::augment_args(bare()),
+        ),
+        ("Referral fields", referral::Draft::augment_args(bare())),
+        ("Review fields", review::Draft::augment_args(bare())),
+    ]
+}
+
+impl clap::Args for Fields {
+    fn augment_args(mut cmd: Command) -> Command {
+        for (heading, draft) in drafts() {
+            for arg in draft.get_arguments() {
+                if cmd.get_arguments().any(|a| a.get_id() == arg.get_id()) {
+                    continue;
+                }
+                let mut arg = arg.clone().help_heading(heading).env(None::<&str>);
+                // What a field defaults to when a record is made does not apply to a correction.
+                if let Some(help) = arg.get_help() {
+                    let help = help.to_string();
+                    let plain = help.split(" [default:").next().unwrap_or(&help).to_string();
+                    arg = arg.help(plain);
+                }
+                if heading == "Referral fields" && arg.get_id() == "reason" {
+                    arg = arg
+                        .long("referral-reason")
+                        .help("The referral's own reason (--reason is why you correct it)");
+                }
+                cmd = cmd.arg(arg);
+            }
+        }
+        cmd
+    }
+
+    fn augment_args_for_update(cmd: Command) -> Command {
+        Fields::augment_args(cmd)
+    }
+}
+
+impl FromArgMatches for Fields {
+    fn from_arg_matches(matches: &ArgMatches) -> std::result::Result<Self, clap::Error> {
+        Ok(Fields {
+            matches: matches.clone(),
+        })
+    }
+
+    fn update_from_arg_matches(
+        &mut self,
+        matches: &ArgMatches,
+    ) -> std::result::Result<(), clap::Error> {
+        self.matches = matches.clone();
+        Ok(())
+    }
+}
+
+impl Fields {
+    /// The field flags given on the command line, by field name.
+    fn given(&self) -> Vec<FieldName> {
+        let fields: Vec<FieldName> = [
+            names(consultation::FIELDS),
+            names(referral::FIELDS),
+            names(review::FIELDS),
         ]
-        .into_iter()
-        .filter_map(|(flag, given)| given.then_some(flag))
+        .concat();
+        fields
+            .into_iter()
+            .filter(|name| self.matches.value_source(name) == Some(ValueSource::CommandLine))
+            .fold(Vec::new(), |mut seen, name| {
+                if !seen.contains(&name) {
+                    seen.push(name);
+                }
+                seen
+            })
+    }
+
+    /// The values given, as a draft of `D`.
+    fn draft<D: FromArgMatches>(&self) -> Result<D> {
+        D::from_arg_matches(&self.matches).map_err(|e| Error::input(e.to_string()))
+    }
+}
+
+/// The names of a table's fields that people give.
+fn names<R, D>(table: &'static [Field<R, D>]) -> Vec<FieldName> {
+    table
+        .iter()
+        .filter(|f| f.read.is_some())
+        .map(|f| f.name)
         .collect()
-    }
 }
 
-/// The flags whose field every record of its kind has: an empty value would not clear it but
-/// put a default in its place, so it is refused.
-const NOT_CLEARABLE: &[&str] = &[
-    "--date",
-    "--advisor",
-    "--setting",
-    "--mode",
-    "--agency",
-    "--family",
-    "--children",
-    "--level",
-    "--outcome",
-    "--to",
-    "--by",
-    "--urgent",
-    "--status",
-    "--result",
-];
+/// How amend's command line names a field.
+fn flags() -> Flags {
+    Flags::from_command(Args::augment_args(Command::new("amend")))
+}
 
-impl Args {
-    /// The first flag of `NOT_CLEARABLE` given with a blank value.
-    fn blank_required(&self) -> Option<&'static str> {
-        let values = [
-            &self.date,
-            &self.advisor,
-            &self.setting,
-            &self.mode,
-            &self.agency,
-            &self.family,
-            &self.children,
-            &self.level,
-            &self.outcome,
-            &self.to,
-            &self.by,
-            &self.urgent,
-            &self.status,
-            &self.result,
-        ];
-        NOT_CLEARABLE
+/// One kind of record being amended: its ID, what is stored, the fields given, and how the
+/// messages name a field — by its flag when it was given, as stored in the record otherwise.
+struct Amending {
+    id: RecordId,
+    given: Vec<FieldName>,
+    cleared: Vec<FieldName>,
+    flags: Flags,
+}
+
+impl Amending {
+    fn new<R, D>(
+        args: &Args,
+        table: &'static [Field<R, D>],
+        what: &'static str,
+    ) -> Result<Amending> {
+        let flags = flags();
+        let given = args.fields.given();
+        let fields = names(table);
+        let id = args.id;
+        let wrong: Vec<String> = given
             .iter()
-            .zip(values)
-            .find(|(_, v)| v.as_deref().is_some_and(|v| v.trim().is_empty()))
-            .map(|(flag, _)| *flag)
+            .filter(|f| !fields.contains(f))
+            .map(|f| flags.name(f))
+            .collect();
+        if !wrong.is_empty() {
+            let hint: Vec<String> = fields.iter().map(|f| flags.name(f)).collect();
+            return Err(Error::input(format!(
+                "{} {} not apply to {id}, {what}",
+                wrong.join(", "),
+                if wrong.len() == 1 { "does" } else { "do" }
+            ))
+            .hint(format!("the fields of {what} are {}", hint.join(", "))));
+        }
+        let mut cleared = Vec::new();
+        for name in &args.clear {
+            let name = name.trim().replace('-', "_");
+            let field = table.iter().find(|f| f.name == name && f.read.is_some());
+            match field {
+                None => {
+                    return Err(Error::input(format!(
+                        "--clear {name}: {what} has no field {name}"
+                    ))
+                    .hint(format!("the fields of {what} are {}", fields.join(", "))));
+                }
+                Some(f) if f.clear.is_none() || f.class == Class::Required => {
+                    return Err(Error::input(format!(
+                        "--clear {}: every {} has a {}, so it cannot be cleared",
+                        f.name,
+                        id.kind.noun(),
+                        f.label.to_lowercase()
+                    ))
+                    .hint(format!("give the new value with {}", flags.name(f.name))));
+                }
+                Some(f) => cleared.push(f.name),
+            }
+        }
+        Ok(Amending {
+            id,
+            given,
+            cleared,
+            flags,
+        })
     }
-}
 
-/// Replaces `field` with the new value when one was given.
-fn set(field: &mut Option<String>, value: &Option<String>) {
-    if value.is_some() {
-        field.clone_from(value);
+    /// Whether a field is given or cleared in this amendment.
+    fn touches(&self, field: FieldName) -> bool {
+        self.given.contains(&field) || self.cleared.contains(&field)
+    }
+
+    /// The new values over the stored ones, and the fields cleared. A field given empty is
+    /// refused: `--clear` is how a field is emptied.
+    fn apply<R, D>(&self, table: &'static [Field<R, D>], base: &mut D, new: &D) -> Result<()> {
+        for field in table {
+            let copied = (field.copy)(base, new);
+            if !copied && self.given.contains(&field.name) {
+                let flag = self.flags.name(field.name);
+                let name = field.name.replace('_', "-");
+                return Err(Error::input(format!("{flag} is empty")).hint(
+                    if field.clear.is_some() {
+                        format!("to empty the field, give --clear {name}")
+                    } else {
+                        format!("give the new value with {flag}")
+                    },
+                ));
+            }
+            if self.cleared.contains(&field.name)
+                && let Some(clear) = field.clear
+            {
+                clear(base);
+            }
+        }
+        Ok(())
+    }
+
+    /// A refusal, naming each field by its flag when it was given, and as stored in the record
+    /// when it was not — with how to change it.
+    fn refuse(&self, invalid: &Invalid) -> Error {
+        let id = self.id;
+        let err = Error::refused(invalid, &|f| {
+            if self.touches(f) {
+                self.flags.name(f)
+            } else {
+                format!("{id}'s stored {}", f.replace('_', " "))
+            }
+        });
+        if self.touches(invalid.field) {
+            return err;
+        }
+        let flag = self.flags.name(invalid.field);
+        err.hint(format!("change it with {flag}"))
     }
 }
 
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
-    let id = RecordId::parse(&args.id)?;
-    let given = args.given();
-    let reason = match &args.reason {
-        Some(r) => text::short("--reason", r)?,
-        None => {
-            return Err(Error::input("missing --reason")
-                .hint("say why the record is corrected: --reason TEXT"));
-        }
-    };
-    if let Some(flag) = args.blank_required() {
-        return Err(Error::input(format!("{flag} cannot be empty"))
-            .hint("only optional fields can be cleared with an empty value; give the new value"));
-    }
-    if given.is_empty() {
+    let id = args.id;
+    let reason = given(&args.reason).cloned().ok_or_else(|| {
+        Error::input("missing --reason").hint("say why the record is corrected: --reason TEXT")
+    })?;
+    if args.fields.given().is_empty() && args.clear.is_empty() {
         return Err(Error::input(format!(
             "nothing to amend: give the fields of {id} to change"
         ))
         .hint("`caselog amend --help` lists the fields of each kind of record"));
     }
     let today = ctx.clock.today();
-    let at = ctx.clock.timestamp();
+    let at = ctx.clock.now();
     let mut logbook = ctx.open_existing()?;
-    let tx = logbook.write()?;
-    let missing = || super::show::not_found(id);
-    let changes: Vec<Change> = match id.kind {
-        RecordKind::Consultation => {
-            only(&given, CONSULTATION_FLAGS, id, "a consultation")?;
-            let old = consultations::get(&tx, id.number)?.ok_or_else(missing)?;
-            refuse_voided(id, &old.voided)?;
-            // Indicators not being changed are checked against the checklist they were
-            // recorded with, not only the one in use now.
-            let checklist = ctx.checklist()?.knowing(&old.indicators);
-            let mut draft = old.draft();
-            set(&mut draft.date, &args.date);
-            set(&mut draft.advisor, &args.advisor);
-            set(&mut draft.setting, &args.setting);
-            set(&mut draft.mode, &args.mode);
-            set(&mut draft.agency, &args.agency);
-            set(&mut draft.role, &args.role);
-            set(&mut draft.family, &args.family);
-            set(&mut draft.children, &args.children);
-            if !args.factors.is_empty() {
-                draft.factors.clone_from(&args.factors);
-            }
-            if !args.indicators.is_empty() {
-                draft.indicators.clone_from(&args.indicators);
-                // A level that simply followed the checklist follows it still.
-                let ticks = args
-                    .indicators
-                    .iter()
-                    .any(|i| split_list(i).next().is_some());
-                if args.level.is_none() && old.suggested_level == Some(old.level) && ticks {
-                    draft.level = None;
-                }
-            }
-            set(&mut draft.consultee_level, &args.consultee_level);
-            set(&mut draft.level, &args.level);
-            set(&mut draft.rationale, &args.rationale);
-            set(&mut draft.confidence_before, &args.confidence_before);
-            set(&mut draft.confidence_after, &args.confidence_after);
-            set(&mut draft.consent, &args.consent);
-            set(&mut draft.outcome, &args.outcome);
-            set(&mut draft.worry, &args.worry);
-            set(&mut draft.strengths, &args.strengths);
-            set(&mut draft.advice, &args.advice);
-            set(&mut draft.follow_up, &args.follow_up);
-            refuse_stored_follow_up(id, old.follow_up, &args, today)?;
-            let mut new = draft
-                .validate_except_rationale(
-                    &checklist,
-                    today,
-                    old.uuid.clone(),
-                    old.created_at.clone(),
-                )
-                .map_err(|e| about_stored(e, id, &given))?;
-            if new.needs_rationale() {
-                return Err(rationale_needed(id, &new, &args, old.rationale.is_some()));
-            }
-            new.id = old.id;
-            if new.date != old.date {
-                let later: Vec<(String, chrono::NaiveDate)> =
-                    referrals::for_consultation(&tx, id.number)?
-                        .iter()
-                        .filter(|r| r.voided.is_none())
-                        .map(|r| (format!("R-{}", r.id), r.date))
-                        .chain(
-                            reviews::for_consultation(&tx, id.number)?
-                                .iter()
-                                .filter(|v| v.voided.is_none())
-                                .map(|v| (format!("V-{}", v.id), v.date)),
-                        )
-                        .collect();
-                refuse_after(id, new.date, &later)?;
-            }
-            let changes = amendment::changes(&old.fields(), &new.fields());
-            if !changes.is_empty() {
-                consultations::update(&tx, &new)?;
-            }
-            changes
-        }
-        RecordKind::Referral => {
-            only(&given, REFERRAL_FLAGS, id, "a referral").map_err(|e| {
-                if given.contains(&"--result") {
-                    e.hint("a referral's result is recorded by `caselog review R-<n> --result`; to correct it, amend that review (V-<n>)")
-                } else {
-                    e
-                }
-            })?;
-            let old = referrals::get(&tx, id.number)?.ok_or_else(missing)?;
-            refuse_voided(id, &old.voided)?;
-            let c = consultations::get(&tx, old.consultation)?.ok_or_else(|| {
-                Error::failure(format!(
-                    "{id} was made from C-{}, which is missing",
-                    old.consultation
-                ))
-            })?;
-            let mut draft = old.draft();
-            set(&mut draft.date, &args.date);
-            set(&mut draft.to, &args.to);
-            set(&mut draft.by, &args.by);
-            set(&mut draft.reason, &args.referral_reason);
-            set(&mut draft.consent, &args.consent);
-            set(&mut draft.urgent, &args.urgent);
-            let mut new = draft
-                .validate(
-                    old.consultation,
-                    c.date,
-                    today,
-                    old.uuid.clone(),
-                    old.created_at.clone(),
-                )
-                .map_err(|e| {
-                    let e = if e.message.starts_with("--reason") {
-                        Error::input(e.message.replacen("--reason", "--referral-reason", 1))
-                    } else {
-                        e
-                    };
-                    let consultation = RecordId::new(RecordKind::Consultation, old.consultation);
-                    let e = super::hint_correcting(e, consultation, c.date);
-                    about_stored(e, id, &given)
-                })?;
-            new.id = old.id;
-            new.result.clone_from(&old.result);
-            new.result_date = old.result_date;
-            if new.date != old.date {
-                let later: Vec<(String, chrono::NaiveDate)> =
-                    reviews::for_referral(&tx, id.number)?
-                        .iter()
-                        .filter(|v| v.voided.is_none())
-                        .map(|v| (format!("V-{}", v.id), v.date))
-                        .collect();
-                refuse_after(id, new.date, &later)?;
-            }
-            let changes = amendment::changes(&old.fields(), &new.fields());
-            if !changes.is_empty() {
-                referrals::update(&tx, &new)?;
-            }
-            changes
-        }
-        RecordKind::Review => {
-            let old = reviews::get(&tx, id.number)?.ok_or_else(missing)?;
-            refuse_voided(id, &old.voided)?;
-            let mut new = match (old.consultation, old.referral) {
-                (Some(c), _) => {
-                    only(&given, FOLLOW_UP_FLAGS, id, "a review of a consultation")?;
-                    let consultation = consultations::get(&tx, c)?.ok_or_else(|| {
-                        Error::failure(format!("{id} reviews C-{c}, which is missing"))
-                    })?;
-                    let mut draft = old.follow_up_draft();
-                    set(&mut draft.date, &args.date);
-                    set(&mut draft.status, &args.status);
-                    set(&mut draft.note, &args.note);
-                    set(&mut draft.level, &args.level);
-                    set(&mut draft.confidence, &args.confidence);
-                    set(&mut draft.follow_up, &args.follow_up);
-                    refuse_stored_follow_up(id, old.follow_up, &args, today)?;
-                    refuse_against_stored_status(id, &old, &args)?;
-                    draft
-                        .validate(
-                            c,
-                            consultation.date,
-                            today,
-                            old.uuid.clone(),
-                            old.created_at.clone(),
-                        )
-                        .map_err(|e| {
-                            let reviewed = RecordId::new(RecordKind::Consultation, c);
-                            let e = super::hint_correcting(e, reviewed, consultation.date);
-                            about_stored(e, id, &given)
-                        })?
-                }
-                (None, Some(r)) => {
-                    only(&given, RESULT_FLAGS, id, "a review of a referral")?;
-                    let referral = referrals::get(&tx, r)?.ok_or_else(|| {
-                        Error::failure(format!("{id} reviews R-{r}, which is missing"))
-                    })?;
-                    let mut draft = old.result_draft();
-                    set(&mut draft.date, &args.date);
-                    set(&mut draft.result, &args.result);
-                    draft
-                        .validate(
-                            r,
-                            referral.date,
-                            today,
-                            old.uuid.clone(),
-                            old.created_at.clone(),
-                        )
-                        .map_err(|e| {
-                            let reviewed = RecordId::new(RecordKind::Referral, r);
-                            let e = super::hint_correcting(e, reviewed, referral.date);
-                            about_stored(e, id, &given)
-                        })?
-                }
-                (None, None) => {
-                    return Err(Error::failure(format!("{id} reviews nothing")));
-                }
-            };
-            new.id = old.id;
-            let changes = amendment::changes(&old.fields(), &new.fields());
-            if !changes.is_empty() {
-                reviews::update(&tx, &new)?;
-                if let Some(r) = old.referral {
-                    // The referral's result follows its latest review.
-                    let before = referrals::get(&tx, r)?
-                        .ok_or_else(|| Error::failure(format!("R-{r} is missing")))?;
-                    let mut after = before.clone();
-                    after.follow_latest_review(&reviews::for_referral(&tx, r)?);
-                    let why = format!("{id} amended: {reason}");
-                    for change in amendment::changes(&before.fields(), &after.fields()) {
-                        amendments::insert(&tx, RecordKind::Referral, r, &change, &why, &at)?;
-                    }
-                    referrals::update(&tx, &after)?;
-                }
-            }
-            changes
-        }
+    let mut tx = logbook.write()?;
+    let reason = reason.as_str();
+    let changes = match id.kind {
+        RecordKind::Consultation => consultation(&args, ctx, tx.as_mut(), reason, &at)?,
+        RecordKind::Referral => referral(&args, today, tx.as_mut(), reason, &at)?,
+        RecordKind::Review => review(&args, today, tx.as_mut(), reason, &at)?,
+        RecordKind::Audit => return Err(super::not_found(id)),
     };
     if changes.is_empty() {
         return Err(Error::input(format!(
             "nothing to amend: the values given are those already recorded for {id}"
         )));
     }
-    for change in &changes {
-        amendments::insert(&tx, id.kind, id.number, change, &reason, &at)?;
-    }
     tx.commit()?;
-
-    writeln!(
+    args.output.print(
+        &Amended {
+            id,
+            reason: reason.to_string(),
+            changes: changes.iter().map(Changed::from).collect(),
+        },
         out,
-        "Amended {id} ({} field{}): {reason}",
-        changes.len(),
-        if changes.len() == 1 { "" } else { "s" }
-    )?;
-    let shown = |v: &Option<String>| v.clone().unwrap_or_else(|| "(none)".to_string());
-    for c in &changes {
-        writeln!(out, "  {}: {} → {}", c.field, shown(&c.old), shown(&c.new))?;
-    }
-    Ok(())
+    )
 }
 
-/// Refuses the field flags given that do not belong to this kind of record.
-fn only(given: &[&'static str], allowed: &[&str], id: RecordId, what: &str) -> Result<()> {
-    let hint = format!("the fields of {what} are {}", allowed.join(", "));
-    super::only(given, allowed, &format!("{id}, {what}"), hint)
-}
-
-fn refuse_voided(id: RecordId, voided: &Option<Voided>) -> Result<()> {
+/// Refuses to amend a voided record.
+fn refuse_voided(id: RecordId, voided: Option<&crate::domain::record::Voided>) -> Result<()> {
     super::refuse_voided(
         id,
         voided,
@@ -558,14 +320,163 @@ fn refuse_voided(id: RecordId, voided: &Option<Voided>) -> Result<()> {
     )
 }
 
+fn consultation(
+    args: &Args,
+    ctx: &Context,
+    tx: &mut dyn Writer,
+    reason: &str,
+    at: &Timestamp,
+) -> Result<Vec<Change>> {
+    let amending = Amending::new(args, consultation::FIELDS, "a consultation")?;
+    let id = args.id;
+    let old = tx
+        .consultation(ConsultationId(id.number))?
+        .ok_or_else(|| super::not_found(id))?;
+    refuse_voided(id, old.voided.as_ref())?;
+    let new_values: consultation::Draft = args.fields.draft()?;
+    let mut draft = old.draft();
+    amending.apply(consultation::FIELDS, &mut draft, &new_values)?;
+    // A level that simply followed the checklist follows it still.
+    if amending.touches("indicators")
+        && !amending.touches("level")
+        && old.suggested_level == Some(old.level)
+    {
+        draft.level = None;
+    }
+    refuse_stored_follow_up(&amending, old.follow_up, draft.date, ctx.clock.today())?;
+    // Indicators not being changed are checked against the checklist they were recorded
+    // with, not only the one in use now.
+    let checklist = ctx.checklist()?.knowing(&old.indicators);
+    let rules = Rules {
+        checklist: &checklist,
+        today: ctx.clock.today(),
+    };
+    let new = draft
+        .consultation(rules, old.stamp())
+        .map_err(|e| match e.field {
+            "rationale" => rationale_needed(&amending, &old, &draft, &checklist),
+            _ => amending.refuse(&e),
+        })?;
+    if new.date != old.date {
+        let mut later: Vec<(RecordId, NaiveDate)> = tx
+            .referrals_from(old.id)?
+            .iter()
+            .filter(|r| r.voided.is_none())
+            .map(|r| (r.id.any(), r.date))
+            .collect();
+        later.extend(standing_reviews(tx, id)?);
+        refuse_after(id, new.date, &later)?;
+    }
+    tx.amend_consultation(&old, &new, reason, at)
+}
+
+fn referral(
+    args: &Args,
+    today: NaiveDate,
+    tx: &mut dyn Writer,
+    reason: &str,
+    at: &Timestamp,
+) -> Result<Vec<Change>> {
+    let amending = Amending::new(args, referral::FIELDS, "a referral").map_err(|e| {
+        if args.fields.given().contains(&"result") {
+            e.hint(
+                "a referral's result is recorded by `caselog review R-<n> --result`; to correct \
+                 it, amend that review (V-<n>)",
+            )
+        } else {
+            e
+        }
+    })?;
+    let id = args.id;
+    let old = tx
+        .referral(ReferralId(id.number))?
+        .ok_or_else(|| super::not_found(id))?;
+    refuse_voided(id, old.voided.as_ref())?;
+    let c = tx.consultation(old.consultation)?.ok_or_else(|| {
+        Error::failure(format!(
+            "{id} was made from {}, which is missing",
+            old.consultation
+        ))
+    })?;
+    let new_values: referral::Draft = args.fields.draft()?;
+    let mut draft = old.draft();
+    amending.apply(referral::FIELDS, &mut draft, &new_values)?;
+    let from = referral::From {
+        id: c.id,
+        date: c.date,
+    };
+    let mut new = draft
+        .referral(from, today, old.stamp())
+        .map_err(|e| super::correcting(amending.refuse(&e), c.id.any(), c.date))?;
+    new.result = old.result;
+    new.result_date = old.result_date;
+    if new.date != old.date {
+        refuse_after(id, new.date, &standing_reviews(tx, id)?)?;
+    }
+    tx.amend_referral(&old, &new, reason, at)
+}
+
+fn review(
+    args: &Args,
+    today: NaiveDate,
+    tx: &mut dyn Writer,
+    reason: &str,
+    at: &Timestamp,
+) -> Result<Vec<Change>> {
+    let id = args.id;
+    let old = tx
+        .review(ReviewId(id.number))?
+        .ok_or_else(|| super::not_found(id))?;
+    refuse_voided(id, old.voided.as_ref())?;
+    let (what, reviewed, reviewed_date) = match (old.consultation, old.referral) {
+        (_, Some(r)) => {
+            let referral = tx
+                .referral(r)?
+                .ok_or_else(|| Error::failure(format!("{id} reviews {r}, which is missing")))?;
+            ("a review of a referral", r.any(), referral.date)
+        }
+        (Some(c), None) => {
+            let consultation = tx
+                .consultation(c)?
+                .ok_or_else(|| Error::failure(format!("{id} reviews {c}, which is missing")))?;
+            ("a review of a consultation", c.any(), consultation.date)
+        }
+        (None, None) => return Err(Error::failure(format!("{id} reviews nothing"))),
+    };
+    let table: Vec<FieldName> = old.fields().to_vec();
+    let amending = Amending::new(args, review::FIELDS, what)?;
+    if let Some(wrong) = amending.given.iter().find(|f| !table.contains(f)) {
+        let fields: Vec<String> = table.iter().map(|f| amending.flags.name(f)).collect();
+        return Err(Error::input(format!(
+            "{} does not apply to {id}, {what}",
+            amending.flags.name(wrong)
+        ))
+        .hint(format!("the fields of {what} are {}", fields.join(", "))));
+    }
+    let new_values: review::Draft = args.fields.draft()?;
+    let mut draft = old.draft();
+    amending.apply(review::FIELDS, &mut draft, &new_values)?;
+    refuse_stored_follow_up(&amending, old.follow_up, draft.date, today)?;
+    refuse_against_stored_status(&amending, &old, &draft)?;
+    let new = draft
+        .review(old.of(reviewed_date), today, old.stamp())
+        .map_err(|e| super::correcting(amending.refuse(&e), reviewed, reviewed_date))?;
+    tx.amend_review(&old, &new, reason, at)
+}
+
+/// The reviews of a record that still stand, with their dates.
+fn standing_reviews(tx: &dyn Writer, id: RecordId) -> Result<Vec<(RecordId, NaiveDate)>> {
+    Ok(tx
+        .reviews_of(id)?
+        .iter()
+        .filter(|v| v.voided.is_none())
+        .map(|v| (v.id.any(), v.date))
+        .collect())
+}
+
 /// Refuses a new date that would put record `id` after records made from it.
-fn refuse_after(
-    id: RecordId,
-    date: chrono::NaiveDate,
-    later: &[(String, chrono::NaiveDate)],
-) -> Result<()> {
-    let before: Vec<&(String, chrono::NaiveDate)> =
-        later.iter().filter(|(_, d)| *d < date).collect();
+fn refuse_after(id: RecordId, date: NaiveDate, later: &[(RecordId, NaiveDate)]) -> Result<()> {
+    let before: Vec<&(RecordId, NaiveDate)> = later.iter().filter(|(_, d)| *d < date).collect();
     let Some(earliest) = before.iter().map(|(_, d)| *d).min() else {
         return Ok(());
     };
@@ -581,25 +492,29 @@ fn refuse_after(
     )))
 }
 
-/// Refuses a new `--date` after the follow-up stored in record `id` when no new `--follow-up`
-/// is given: the follow-up would be before the date it follows.
+/// Refuses a new date after the follow-up stored in the record when the follow-up is neither
+/// given nor cleared: the follow-up would be before the date it follows.
 fn refuse_stored_follow_up(
-    id: RecordId,
-    stored: Option<chrono::NaiveDate>,
-    args: &Args,
-    today: chrono::NaiveDate,
+    amending: &Amending,
+    stored: Option<NaiveDate>,
+    date: Option<Day>,
+    today: NaiveDate,
 ) -> Result<()> {
-    let new_date = args
-        .date
-        .as_deref()
-        .and_then(|d| dates::parse_past_date("--date", d, today).ok());
-    match (stored, new_date) {
-        (Some(follow_up), Some(date)) if args.follow_up.is_none() && follow_up < date => {
+    let id = amending.id;
+    // A new date that is itself refused (in the future) is refused as such, later.
+    let date = date.and_then(|d| crate::domain::record::not_after_today("date", d, today).ok());
+    match (stored, date) {
+        (Some(follow_up), Some(date))
+            if amending.touches("date") && !amending.touches("follow_up") && follow_up < date =>
+        {
             Err(Error::input(format!(
                 "{id}'s follow-up {follow_up} (stored) is before the new date {date}; change it \
                  with --follow-up or clear it"
             ))
-            .hint("--follow-up takes a date, or +3d / +2w after the new date; --follow-up \"\" clears it"))
+            .hint(
+                "--follow-up takes a date, or +3d / +2w after the new date; --clear follow-up \
+                 clears it",
+            ))
         }
         _ => Ok(()),
     }
@@ -607,22 +522,28 @@ fn refuse_stored_follow_up(
 
 /// Refuses, for a review of a consultation, a change that clashes with its stored status or
 /// follow-up: `resolved` ends follow-up.
-fn refuse_against_stored_status(id: RecordId, old: &Review, args: &Args) -> Result<()> {
-    let resolving = text::given(&args.status)
-        .and_then(|s| STATUS.canonical(s).ok())
-        .is_some_and(|s| s == RESOLVED);
+fn refuse_against_stored_status(
+    amending: &Amending,
+    old: &Review,
+    new: &review::Draft,
+) -> Result<()> {
+    let id = amending.id;
+    let resolving = amending.touches("status") && new.status == Some(ReviewStatus::Resolved);
     if resolving
-        && args.follow_up.is_none()
+        && !amending.touches("follow_up")
         && let Some(follow_up) = old.follow_up
     {
         return Err(Error::input(format!(
             "{id} has a follow-up {follow_up} (stored), and --status resolved ends follow-up"
         ))
-        .hint("clear the follow-up in the same amendment with --follow-up \"\", or choose another --status"));
+        .hint(
+            "clear the follow-up in the same amendment with --clear follow-up, or choose \
+             another --status",
+        ));
     }
-    if args.status.is_none()
-        && text::given(&args.follow_up).is_some()
-        && old.status.as_deref() == Some(RESOLVED)
+    if !amending.touches("status")
+        && amending.given.contains(&"follow_up")
+        && old.status == Some(ReviewStatus::Resolved)
     {
         return Err(Error::input(format!(
             "{id}'s status is resolved (stored), which ends follow-up, so it cannot have a \
@@ -634,27 +555,38 @@ fn refuse_against_stored_status(id: RecordId, old: &Review, args: &Args) -> Resu
 }
 
 /// The refusal of a consultation's level that differs from the suggested level with no
-/// rationale, saying which of the values are stored in it and which were given; `stored` is
-/// whether it had a rationale before this amendment.
-fn rationale_needed(id: RecordId, new: &Consultation, args: &Args, stored: bool) -> Error {
-    let suggested = new.suggested_level.unwrap_or_default();
-    let level = if args.level.is_some() {
-        format!("--level {}", new.level)
+/// rationale, saying which of the values are stored in it and which were given.
+fn rationale_needed(
+    amending: &Amending,
+    old: &Consultation,
+    draft: &consultation::Draft,
+    checklist: &crate::domain::checklist::Checklist,
+) -> Error {
+    let id = amending.id;
+    let indicators = checklist
+        .recognised("indicators", &draft.indicators)
+        .unwrap_or_default();
+    let suggested = crate::domain::checklist::suggested_level(&checklist.ticked(&indicators))
+        .map(|l| l.to_string())
+        .unwrap_or_default();
+    let level = draft.level.or(old.suggested_level).unwrap_or(old.level);
+    let level = if amending.touches("level") {
+        format!("--level {level}")
     } else {
-        format!("{id}'s level {} (stored)", new.level)
+        format!("{id}'s level {level} (stored)")
     };
-    let from = if args.indicators.is_empty() {
-        format!("{id}'s suggested level {suggested} (from its stored indicators)")
-    } else {
+    let from = if amending.touches("indicators") {
         format!("the level {suggested} the new indicators suggest")
+    } else {
+        format!("{id}'s suggested level {suggested} (from its stored indicators)")
     };
-    if stored {
+    if amending.cleared.contains(&"rationale") {
         Error::input(format!(
             "{level} differs from {from}, so its rationale cannot be cleared"
         ))
         .hint(format!(
-            "keep the rationale (leave out --rationale), give a new one with --rationale TEXT, \
-             or give --level {suggested} to follow the checklist"
+            "keep the rationale (leave out --clear rationale), give a new one with --rationale \
+             TEXT, or give --level {suggested} to follow the checklist"
         ))
     } else {
         Error::input(format!(
@@ -667,26 +599,60 @@ fn rationale_needed(id: RecordId, new: &Consultation, args: &Args, stored: bool)
     }
 }
 
-/// A refusal that names a flag which was not given is about the value stored in record `id`
-/// (a date now in the future, a follow-up beyond what the new date allows…): it says so, and
-/// how to change it.
-fn about_stored(e: Error, id: RecordId, given: &[&str]) -> Error {
-    let Some(flag) = e
-        .message
-        .split([' ', ':'])
-        .next()
-        .filter(|w| w.starts_with("--") && !given.contains(w))
-    else {
-        return e;
-    };
-    let field = flag.trim_start_matches("--").replace('-', " ");
-    let mut hint = format!("change it with {flag}");
-    if !NOT_CLEARABLE.contains(&flag) {
-        hint.push_str(&format!(", or clear it with {flag} \"\""));
+/// What an amendment changed.
+#[derive(Serialize)]
+struct Amended {
+    id: RecordId,
+    reason: String,
+    changes: Vec<Changed>,
+}
+
+#[derive(Serialize)]
+struct Changed {
+    field: FieldName,
+    old: Option<String>,
+    new: Option<String>,
+}
+
+impl From<&Change> for Changed {
+    fn from(c: &Change) -> Changed {
+        Changed {
+            field: c.field,
+            old: c.old.clone(),
+            new: c.new.clone(),
+        }
     }
-    Error {
-        message: format!("{id}'s stored {field}{}", &e.message[flag.len()..]),
-        ..e
+}
+
+impl View for Amended {
+    fn table(&self, out: &mut dyn Write) -> Result<()> {
+        writeln!(
+            out,
+            "Amended {} ({}): {}",
+            self.id,
+            output::count(self.changes.len(), "field"),
+            self.reason
+        )?;
+        let shown = |v: &Option<String>| v.clone().unwrap_or_else(|| "(none)".to_string());
+        for c in &self.changes {
+            writeln!(out, "  {}: {} → {}", c.field, shown(&c.old), shown(&c.new))?;
+        }
+        Ok(())
     }
-    .hint(hint)
+
+    fn csv(&self, out: &mut dyn Write) -> Result<()> {
+        let header = ["id", "field", "old_value", "new_value", "reason"]
+            .map(String::from)
+            .to_vec();
+        let rows = self.changes.iter().map(|c| {
+            vec![
+                self.id.to_string(),
+                c.field.to_string(),
+                c.old.clone().unwrap_or_default(),
+                c.new.clone().unwrap_or_default(),
+                self.reason.clone(),
+            ]
+        });
+        exchange::write_csv(out, &header, rows)
+    }
 }

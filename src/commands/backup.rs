@@ -2,18 +2,14 @@
 //! through SQLite's online backup API. The copy is made in an owner-only temporary file and
 //! checked; then it is renamed into place (so a failed backup never leaves a half-written
 //! file), or written to standard output (`-`) or a special file such as a FIFO. It is never
-//! written over the logbook or an existing file unless forced (see `output`).
+//! written over the logbook or an existing file unless forced (see `destination`).
 
 use std::io::Write;
 use std::path::PathBuf;
-use std::time::Duration;
-
-use rusqlite::Connection;
-use rusqlite::backup::Backup;
 
 use crate::context::Context;
-use crate::error::{Error, Result};
-use crate::output::Destination;
+use crate::destination::Destination;
+use crate::error::Result;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -31,19 +27,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
     let shown = args.file.display().to_string();
     let destination = Destination::choose(&args.file, &shown, logbook.path(), args.force)?;
     let temp = destination.temporary(&shown)?;
-    {
-        let mut copy = Connection::open(temp.path())?;
-        let backup = Backup::new(&logbook.conn, &mut copy)?;
-        backup.run_to_completion(256, Duration::from_millis(10), None)?;
-        drop(backup);
-        let check: String = copy.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
-        if check != "ok" {
-            return Err(Error::failure(format!(
-                "the copy failed its check: {check}"
-            )));
-        }
-        copy.pragma_update(None, "journal_mode", "DELETE")?;
-    }
+    logbook.backup_to(temp.path())?;
     destination.finish(temp, out, &shown)?;
     let done = format!("Backed up {} to {shown}", logbook.path().display());
     match destination {

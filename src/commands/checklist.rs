@@ -2,35 +2,28 @@
 
 use std::io::Write;
 
+use serde::Serialize;
+
 use crate::context::Context;
-use crate::domain::checklist::{Checklist, Domain, Indicator};
+use crate::domain::checklist::{Checklist, Domain, Indicator, LevelDefinition};
+use crate::domain::values::Level;
 use crate::error::{Error, Result};
-use crate::render;
+use crate::exchange;
+use crate::output::{self, Output, View};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Only the indicators of this level of need (1–4)
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=4))]
-    pub level: Option<u8>,
+    #[arg(long, value_name = "N")]
+    pub level: Option<Level>,
 
     /// Only this domain: C (child's developmental needs), P (parenting capacity) or F (family
     /// and environment)
     #[arg(long, value_name = "C|P|F", value_parser = parse_domain)]
     pub domain: Option<Domain>,
 
-    /// How to print it
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    /// A table for people to read
-    Table,
-    /// Markdown, to paste into a document
-    Markdown,
-    /// JSON: the levels and the indicators shown
-    Json,
+    #[command(flatten)]
+    pub output: Output,
 }
 
 fn parse_domain(text: &str) -> std::result::Result<Domain, String> {
@@ -53,53 +46,81 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
             "no indicator matches --level and --domain in this checklist",
         ));
     }
-    match args.format {
-        Format::Json => render::json(
-            out,
-            &serde_json::json!({
-                "name": checklist.name,
-                "levels": checklist.levels,
-                "indicators": shown,
-            }),
-        ),
-        Format::Table => {
-            let mut table = render::table(["Domain", "Level", "ID", "Indicator"]);
-            for i in &shown {
-                table.add_row([
-                    i.domain.label().to_string(),
-                    checklist.describe_level(i.level),
-                    i.id.clone(),
-                    i.text.clone(),
-                ]);
-            }
-            writeln!(out, "{}\n{table}", checklist.name)?;
-            Ok(())
+    args.output.print(
+        &Shown {
+            name: &checklist.name,
+            levels: &checklist.levels,
+            indicators: shown,
+            checklist: &checklist,
+        },
+        out,
+    )
+}
+
+/// The checklist, or the part of it asked for.
+#[derive(Serialize)]
+struct Shown<'a> {
+    name: &'a str,
+    levels: &'a [LevelDefinition],
+    indicators: Vec<&'a Indicator>,
+    #[serde(skip)]
+    checklist: &'a Checklist,
+}
+
+impl View for Shown<'_> {
+    fn table(&self, out: &mut dyn Write) -> Result<()> {
+        let mut table = output::table(["Domain", "Level", "ID", "Indicator"]);
+        for i in &self.indicators {
+            table.add_row([
+                i.domain.label().to_string(),
+                self.checklist.describe_level(i.level),
+                i.id.to_string(),
+                i.text.clone(),
+            ]);
         }
-        Format::Markdown => markdown(&checklist, &shown, out),
+        writeln!(out, "{}\n{table}", self.name)?;
+        Ok(())
+    }
+
+    fn csv(&self, out: &mut dyn Write) -> Result<()> {
+        let header = ["id", "domain", "level", "text"].map(String::from).to_vec();
+        let rows = self.indicators.iter().map(|i| {
+            vec![
+                i.id.to_string(),
+                i.domain.to_string(),
+                i.level.to_string(),
+                i.text.clone(),
+            ]
+        });
+        exchange::write_csv(out, &header, rows)
+    }
+
+    fn markdown(&self, out: &mut dyn Write) -> Result<()> {
+        writeln!(out, "# {}", self.name)?;
+        for domain in Domain::ALL {
+            let mut level = None;
+            for i in self.indicators.iter().filter(|i| i.domain == domain) {
+                if level.is_none() {
+                    writeln!(out, "\n## {} ({domain})", domain.label())?;
+                }
+                if level != Some(i.level) {
+                    level = Some(i.level);
+                    writeln!(
+                        out,
+                        "\n### Level {}\n",
+                        self.checklist.describe_level(i.level)
+                    )?;
+                }
+                writeln!(out, "- [ ] **{}** {}", i.id, i.text)?;
+            }
+        }
+        Ok(())
     }
 }
 
 /// Indicators grouped by domain (C, P, F), then level, then number.
 fn ordered(checklist: &Checklist) -> Vec<&Indicator> {
     let mut all: Vec<&Indicator> = checklist.indicators.iter().collect();
-    all.sort_by_key(|i| i.reading_order());
+    all.sort_by_key(|i| i.id);
     all
-}
-
-fn markdown(checklist: &Checklist, shown: &[&Indicator], out: &mut dyn Write) -> Result<()> {
-    writeln!(out, "# {}", checklist.name)?;
-    for domain in Domain::ALL {
-        let mut level = 0;
-        for i in shown.iter().filter(|i| i.domain == domain) {
-            if level == 0 {
-                writeln!(out, "\n## {} ({domain})", domain.label())?;
-            }
-            if i.level != level {
-                level = i.level;
-                writeln!(out, "\n### Level {}\n", checklist.describe_level(level))?;
-            }
-            writeln!(out, "- [ ] **{}** {}", i.id, i.text)?;
-        }
-    }
-    Ok(())
 }

@@ -3,156 +3,56 @@
 
 use std::io::Write;
 
+use serde::Serialize;
+
+use crate::cli::Flags;
 use crate::context::Context;
 use crate::domain::checklist::{self, Checklist, Domain};
-use crate::domain::codes::{AGENCY, OUTCOME};
-use crate::domain::consultation::{Consultation, Draft};
-use crate::domain::dates;
-use crate::domain::ids::{RecordId, RecordKind};
+use crate::domain::codes::CodeList;
+use crate::domain::consultation::{self, Consultation, Draft, Rules};
+use crate::domain::ids::ConsultationId;
+use crate::domain::invalid::Invalid;
+use crate::domain::record::{Stamp, follow_up_after, not_after_today};
 use crate::domain::text::given;
+use crate::domain::values::{Day, Level, When};
 use crate::error::{Error, Result};
+use crate::exchange::{self, Records};
+use crate::output::{self, Output, View};
 use crate::prompt::Form;
-use crate::render;
-use crate::store::consultations::{self, Earlier};
+use crate::store::{Earlier, Storage};
 
 /// Record a consultation. Codes accept the code or its alias in any case; run `caselog
 /// checklist` for the indicator IDs.
-#[derive(Debug, Default, clap::Args)]
+#[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Date of the consultation: YYYY-MM-DD, DD/MM/YYYY, today or yesterday [default: today]
-    #[arg(long, value_name = "DATE", value_parser = crate::cli::not_blank)]
-    pub date: Option<String>,
+    #[command(flatten)]
+    pub fields: Draft,
 
-    /// Who gave the consultation [default: CASELOG_ADVISOR, or the config file's `advisor`]
-    #[arg(long, env = "CASELOG_ADVISOR", value_name = "NAME")]
-    pub advisor: Option<String>,
-
-    /// Where it took place, e.g. "Oakwood Primary surgery"
-    #[arg(long, value_name = "TEXT")]
-    pub setting: Option<String>,
-
-    /// How: surgery, phone, email, visit (joint visit) or meeting [default: surgery]
-    #[arg(long, value_name = "MODE")]
-    pub mode: Option<String>,
-
-    /// The consultee's agency: a referral-source code or alias, e.g. 2A or school, 3B or
-    /// health-visitor, 6 or police
-    #[arg(long, value_name = "CODE")]
-    pub agency: Option<String>,
-
-    /// The consultee's role, e.g. DSL, class teacher, health visitor
-    #[arg(long, value_name = "TEXT")]
-    pub role: Option<String>,
-
-    /// The family's pseudonymous reference (a case number or your own code — never a name)
-    #[arg(long, value_name = "REF")]
-    pub family: Option<String>,
-
-    /// How many children the worry is about [default: 1]
-    #[arg(long, value_name = "N")]
-    pub children: Option<String>,
-
-    /// A factor code, e.g. 3B (domestic abuse, parent); repeat the flag or separate with ';'
-    #[arg(long = "factor", value_name = "CODE")]
-    pub factors: Vec<String>,
-
-    /// A checklist indicator ticked, e.g. P3.2; repeat the flag or separate with ';'
-    #[arg(long = "indicator", value_name = "ID")]
-    pub indicators: Vec<String>,
-
-    /// The level of need (1–4) the consultee believed before the consultation
-    #[arg(long, value_name = "N")]
-    pub consultee_level: Option<String>,
-
-    /// Your judgement of the level of need (1–4) [default: the level the checklist suggests]
-    #[arg(long, value_name = "N")]
-    pub level: Option<String>,
-
-    /// Why your level differs from the suggested one (required when it does)
-    #[arg(long, value_name = "TEXT")]
-    pub rationale: Option<String>,
-
-    /// The consultee's confidence before, 1 (not at all) to 5 (fully)
-    #[arg(long, value_name = "N")]
-    pub confidence_before: Option<String>,
-
-    /// The consultee's confidence after, 1 (not at all) to 5 (fully)
-    #[arg(long, value_name = "N")]
-    pub confidence_after: Option<String>,
-
-    /// Consent: given, refused, not-asked, withheld-risk or not-applicable
-    #[arg(long, value_name = "CODE")]
-    pub consent: Option<String>,
-
-    /// The pathway agreed: advice, signpost, early-help, refer-csc, urgent or reconsult
-    #[arg(long, value_name = "CODE")]
-    pub outcome: Option<String>,
-
-    /// What the consultee is worried about, in their words
-    #[arg(long, value_name = "TEXT")]
-    pub worry: Option<String>,
-
-    /// What is working well
-    #[arg(long, value_name = "TEXT")]
-    pub strengths: Option<String>,
-
-    /// Advice given and next steps agreed
-    #[arg(long, value_name = "TEXT")]
-    pub advice: Option<String>,
-
-    /// When to check back: a date, or +3d / +2w after the consultation
-    #[arg(long, value_name = "DATE", value_parser = crate::cli::not_blank)]
-    pub follow_up: Option<String>,
-
-    /// Print the saved record as one JSON object
-    #[arg(long)]
-    pub json: bool,
-}
-
-impl Args {
-    fn draft(&self, ctx: &Context) -> Draft {
-        Draft {
-            date: self.date.clone(),
-            // A blank advisor is no advisor: the config file's, or the question, takes its place.
-            advisor: given(&self.advisor)
-                .or_else(|| given(&ctx.config.advisor))
-                .map(str::to_string),
-            setting: self.setting.clone(),
-            mode: self.mode.clone(),
-            agency: self.agency.clone(),
-            role: self.role.clone(),
-            family: self.family.clone(),
-            children: self.children.clone(),
-            factors: self.factors.clone(),
-            indicators: self.indicators.clone(),
-            consultee_level: self.consultee_level.clone(),
-            level: self.level.clone(),
-            rationale: self.rationale.clone(),
-            confidence_before: self.confidence_before.clone(),
-            confidence_after: self.confidence_after.clone(),
-            consent: self.consent.clone(),
-            outcome: self.outcome.clone(),
-            worry: self.worry.clone(),
-            strengths: self.strengths.clone(),
-            advice: self.advice.clone(),
-            follow_up: self.follow_up.clone(),
-        }
-    }
+    #[command(flatten)]
+    pub output: Output,
 }
 
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
     let checklist = ctx.checklist()?;
-    let today = ctx.clock.today();
-    let mut draft = args.draft(ctx);
+    let rules = Rules {
+        checklist: &checklist,
+        today: ctx.clock.today(),
+    };
+    let flags = Flags::of::<Draft>();
+    let mut draft = args.fields;
+    // A blank advisor is no advisor: the config file's, or the question, takes its place.
+    if given(&draft.advisor).is_none() {
+        draft.advisor = ctx.config_advisor()?;
+    }
     let asked = ctx.interactive() && !draft.missing().is_empty();
     let form = if asked {
-        draft.check_given(&checklist, today)?;
+        draft.check_given(rules).map_err(|e| flags.refuse(&e))?;
         // Nobody should answer every question for a logbook that cannot be written.
         drop(ctx.open_for_writing()?);
         let form = Form::new()?;
         // Answers are kept in the draft as they are given: if the form is broken off (Ctrl-C,
         // a closed terminal), what was typed so far is printed so that none of it is lost.
-        form.complete(&mut draft, &checklist, today).map_err(|e| {
+        form.complete(&mut draft, rules).map_err(|e| {
             Error::failure(format!(
                 "not saved: the questions were broken off ({})",
                 e.message
@@ -168,7 +68,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
     };
     // Whatever goes wrong after the questions, the answers are printed as a command that
     // records them.
-    let (c, earlier) = confirm_and_save(&draft, &checklist, form, ctx).map_err(|e| {
+    let (c, earlier) = confirm_and_save(&draft, rules, &flags, form, ctx).map_err(|e| {
         if asked {
             e.hint(format!(
                 "nothing was saved; to record it later, run: {}",
@@ -178,12 +78,13 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
             e
         }
     })?;
-
-    if args.json {
-        render::json(out, &c)?;
-    } else {
-        writeln!(out, "{}", summary(&c, &checklist, Some(c.id)))?;
-    }
+    args.output.print(
+        &Saved {
+            consultation: &c,
+            checklist: &checklist,
+        },
+        out,
+    )?;
     // The notes follow the record on a terminal, but go to stderr: stdout is the record alone.
     out.flush()?;
     for note in notes(&c, &checklist, &earlier) {
@@ -196,14 +97,22 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
 /// Returns it with the family's consultations in the year before it.
 fn confirm_and_save(
     draft: &Draft,
-    checklist: &Checklist,
+    rules: Rules,
+    flags: &Flags,
     form: Option<Form>,
     ctx: &Context,
 ) -> Result<(Consultation, Vec<Earlier>)> {
-    let today = ctx.clock.today();
-    if let Some(form) = form {
-        let c = draft.validate(checklist, today, String::new(), String::new())?;
-        eprintln!("\n{}", summary(&c, checklist, None));
+    let stamp = Stamp::fresh(ConsultationId(0), &ctx.clock.now());
+    let refuse = |e: Invalid| match (&e.problem, form.is_some()) {
+        // Several missing fields at once come with how to give them.
+        (crate::domain::invalid::Problem::MissingFields(_), false) => flags
+            .refuse(&e)
+            .hint("give them as flags, or run `caselog consult` at a terminal to be asked"),
+        _ => flags.refuse(&e),
+    };
+    let mut c = draft.consultation(rules, stamp).map_err(refuse)?;
+    if let Some(form) = &form {
+        eprintln!("\n{}", summary(&c, rules.checklist, false));
         let save = form.confirm("Save this consultation?").map_err(|e| {
             Error::failure(format!(
                 "not saved: the confirmation was broken off ({})",
@@ -214,35 +123,51 @@ fn confirm_and_save(
             return Err(Error::failure("not saved: you chose not to save it"));
         }
     }
-    let uuid = uuid::Uuid::new_v4().to_string();
-    let mut c = draft.validate(checklist, today, uuid, ctx.clock.timestamp())?;
-    let earlier = save(ctx, &mut c)?;
+    let mut logbook = ctx.open_for_writing()?;
+    let mut tx = logbook.write()?;
+    let earlier = tx.family_year_before(&c.family, c.date)?;
+    c.id = tx.add_consultation(&c)?;
+    tx.commit()?;
     Ok((c, earlier))
 }
 
-/// Saves the consultation in one transaction; returns the family's consultations in the year
-/// before it.
-fn save(ctx: &Context, c: &mut Consultation) -> Result<Vec<Earlier>> {
-    let mut logbook = ctx.open_for_writing()?;
-    let tx = logbook.write()?;
-    let earlier = consultations::family_year_before(&tx, &c.family, c.date)?;
-    c.id = consultations::insert(&tx, c)?;
-    tx.commit()?;
-    Ok(earlier)
+/// A consultation just recorded, as `consult` prints it.
+#[derive(Serialize)]
+#[serde(transparent)]
+pub struct Saved<'a> {
+    pub consultation: &'a Consultation,
+    #[serde(skip)]
+    pub checklist: &'a Checklist,
+}
+
+impl View for Saved<'_> {
+    fn table(&self, out: &mut dyn Write) -> Result<()> {
+        writeln!(out, "{}", summary(self.consultation, self.checklist, true))?;
+        Ok(())
+    }
+
+    fn csv(&self, out: &mut dyn Write) -> Result<()> {
+        exchange::write_csv(
+            out,
+            &Records::Consultations.header(false),
+            [exchange::consultation_row(self.consultation, false)],
+        )
+    }
 }
 
 /// The short summary: who, the checklist result by domain, suggested and chosen level, outcome.
-pub fn summary(c: &Consultation, checklist: &Checklist, id: Option<i64>) -> String {
+pub fn summary(c: &Consultation, checklist: &Checklist, saved: bool) -> String {
     let mut lines = Vec::new();
-    let heading = match id {
-        Some(n) => format!("Recorded {}", RecordId::new(RecordKind::Consultation, n)),
-        None => "Consultation".to_string(),
+    let heading = if saved {
+        format!("Recorded {}", c.id)
+    } else {
+        "Consultation".to_string()
     };
     lines.push(format!(
         "{heading}: {} — family {}, {} ({})",
         c.date,
         c.family,
-        AGENCY.label(&c.agency),
+        c.agency.label(),
         c.agency
     ));
     let ticked = checklist.ticked(&c.indicators);
@@ -251,10 +176,10 @@ pub fn summary(c: &Consultation, checklist: &Checklist, id: Option<i64>) -> Stri
     } else {
         lines.push("  Checklist:".to_string());
         for domain in Domain::ALL {
-            let ids: Vec<&str> = ticked
+            let ids: Vec<String> = ticked
                 .iter()
                 .filter(|i| i.domain == domain)
-                .map(|i| i.id.as_str())
+                .map(|i| i.id.to_string())
                 .collect();
             if !ids.is_empty() {
                 lines.push(format!("    {}: {}", domain.label(), ids.join(", ")));
@@ -273,11 +198,7 @@ pub fn summary(c: &Consultation, checklist: &Checklist, id: Option<i64>) -> Stri
     if let Some(r) = &c.rationale {
         lines.push(format!("  Rationale: {r}"));
     }
-    lines.push(format!(
-        "  Outcome: {} — {}",
-        c.outcome,
-        OUTCOME.label(&c.outcome)
-    ));
+    lines.push(format!("  Outcome: {}", c.outcome.describe()));
     if let Some(f) = c.follow_up {
         lines.push(format!("  Follow-up: {f}"));
     }
@@ -287,32 +208,24 @@ pub fn summary(c: &Consultation, checklist: &Checklist, id: Option<i64>) -> Stri
 /// What the advisor should notice: a possible level 4, and the family's recent consultations.
 fn notes(c: &Consultation, checklist: &Checklist, earlier: &[Earlier]) -> Vec<String> {
     let mut notes = Vec::new();
+    let four = Level::new(4).expect("4 is a level");
     if let Some((n, domains)) = checklist::consider_level_four(&checklist.ticked(&c.indicators))
-        && c.level != 4
+        && c.level != four
     {
         notes.push(format!(
             "{n} level-3 indicators across {domains} domains: consider whether level 4 ({}) applies",
-            checklist.level_label(4)
+            checklist.level_label(four)
         ));
     }
     if !earlier.is_empty() {
         let list: Vec<String> = earlier
             .iter()
-            .map(|e| {
-                format!(
-                    "{} on {} (level {}, {})",
-                    RecordId::new(RecordKind::Consultation, e.id),
-                    e.date,
-                    e.level,
-                    e.outcome
-                )
-            })
+            .map(|e| format!("{} on {} (level {}, {})", e.id, e.date, e.level, e.outcome))
             .collect();
         notes.push(format!(
-            "family {} had {} consultation{} in the 365 days before {}: {}",
+            "family {} had {} in the 365 days before {}: {}",
             c.family,
-            earlier.len(),
-            if earlier.len() == 1 { "" } else { "s" },
+            output::count(earlier.len(), "consultation"),
             c.date,
             list.join("; ")
         ));
@@ -326,6 +239,16 @@ fn notes(c: &Consultation, checklist: &Checklist, earlier: &[Earlier]) -> Vec<St
 /// to its flag with `=`, so that it is not read as a flag.
 fn command_line(d: &Draft, ctx: &Context) -> String {
     let today = ctx.clock.today();
+    let mut d = d.clone();
+    // Resolved when valid; a value that is not is kept as typed, to be refused when run.
+    if let Ok(date) = not_after_today("date", d.date.unwrap_or(Day::Today), today) {
+        d.date = Some(Day::Date(date));
+        if let Some(when) = d.follow_up
+            && let Ok(f) = follow_up_after("follow_up", when, date, today)
+        {
+            d.follow_up = Some(When::On(Day::Date(f)));
+        }
+    }
     let mut words: Vec<String> = vec!["caselog".into()];
     let global = &ctx.global;
     for (flag, path) in [
@@ -340,54 +263,17 @@ fn command_line(d: &Draft, ctx: &Context) -> String {
         }
     }
     words.push("consult".into());
-    // Resolved when valid; a value that is not is kept as typed, to be refused when run.
-    let date = match given(&d.date) {
-        Some(typed) => dates::parse_past_date("--date", typed, today).ok(),
-        None => Some(today),
-    };
-    let follow_up = given(&d.follow_up).map(|typed| {
-        date.and_then(|from| dates::parse_follow_up("--follow-up", typed, from, today).ok())
-            .map_or_else(|| typed.to_string(), |f| f.to_string())
-    });
-    let date = date.map_or_else(
-        || given(&d.date).unwrap_or_default().to_string(),
-        |d| d.to_string(),
-    );
-    let mut flag = |name: &str, value: Option<&str>| {
-        let Some(value) = value.filter(|v| !v.trim().is_empty()) else {
-            return;
-        };
-        if value.trim_start().starts_with('-') {
-            words.push(format!("--{name}={value}"));
-        } else {
-            words.push(format!("--{name}"));
-            words.push(value.to_string());
+    let flags = Flags::of::<Draft>();
+    for field in consultation::FIELDS {
+        for value in (field.typed)(&d) {
+            let flag = flags.name(field.name);
+            if value.trim_start().starts_with('-') {
+                words.push(format!("{flag}={value}"));
+            } else {
+                words.push(flag);
+                words.push(value);
+            }
         }
-    };
-    flag("date", Some(&date));
-    flag("advisor", d.advisor.as_deref());
-    flag("setting", d.setting.as_deref());
-    flag("mode", d.mode.as_deref());
-    flag("agency", d.agency.as_deref());
-    flag("role", d.role.as_deref());
-    flag("family", d.family.as_deref());
-    flag("children", d.children.as_deref());
-    for f in &d.factors {
-        flag("factor", Some(f));
     }
-    for i in &d.indicators {
-        flag("indicator", Some(i));
-    }
-    flag("consultee-level", d.consultee_level.as_deref());
-    flag("level", d.level.as_deref());
-    flag("rationale", d.rationale.as_deref());
-    flag("confidence-before", d.confidence_before.as_deref());
-    flag("confidence-after", d.confidence_after.as_deref());
-    flag("consent", d.consent.as_deref());
-    flag("outcome", d.outcome.as_deref());
-    flag("worry", d.worry.as_deref());
-    flag("strengths", d.strengths.as_deref());
-    flag("advice", d.advice.as_deref());
-    flag("follow-up", follow_up.as_deref());
     shlex::try_join(words.iter().map(String::as_str)).unwrap_or_else(|_| words.join(" "))
 }

@@ -1,19 +1,19 @@
 //! `caselog export`: a period's consultations, referrals or reviews as CSV in the exchange
 //! format (docs/export.md), streamed row by row in ID order. Free text only with
 //! `--include-notes`. With `--output`, a file appears whole or not at all, and never over the
-//! logbook or an existing file unless forced (see `output`).
+//! logbook or an existing file unless forced (see `destination`).
 
 use std::io::Write;
 use std::path::PathBuf;
 
 use crate::cli::PeriodArgs;
 use crate::context::Context;
+use crate::destination::Destination;
 use crate::domain::period::Period;
 use crate::error::Result;
 use crate::exchange::{self, Records};
-use crate::output::Destination;
 use crate::progress;
-use crate::store::{consultations, referrals, reviews};
+use crate::store::{Reader, Storage};
 
 /// Write a period's records as CSV: one row per record, codes not labels, voided records left
 /// out.
@@ -51,45 +51,32 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
     let destination = Destination::choose(&given, &shown, logbook.path(), args.force)?;
     let tx = logbook.read()?;
     destination.write(out, &shown, |w| {
-        write_csv(&tx, period, args.records, args.include_notes, w)
+        write_csv(tx.as_ref(), period, args.records, args.include_notes, w)
     })
 }
 
 /// Writes the records as CSV to `out`, one row at a time.
 pub fn write_csv(
-    conn: &rusqlite::Connection,
+    tx: &dyn Reader,
     period: Period,
     records: Records,
     include_notes: bool,
     out: &mut dyn Write,
 ) -> Result<()> {
     // Counting the rows costs a pass over them: only worth it for a bar someone sees.
-    let total = match (progress::watching(), records) {
-        (false, _) => None,
-        (true, Records::Consultations) => Some(consultations::count_in_period(conn, period)?),
-        (true, Records::Referrals) => Some(referrals::count_in_period(conn, period)?),
-        (true, Records::Reviews) => Some(reviews::count_in_period(conn, period)?),
+    let total = if progress::watching() {
+        Some(tx.count_in_period(records.kind(), period)?)
+    } else {
+        None
     };
     let bar = progress::bar(total, records.noun());
     let mut w = exchange::writer(out);
     w.write_record(records.header(include_notes))?;
-    match records {
-        Records::Consultations => consultations::each_in_period(conn, period, |c| {
-            bar.inc(1);
-            exchange::write_row(&mut w, &exchange::consultation_row(c, include_notes))
-        })?,
-        Records::Referrals => referrals::each_in_period(conn, period, |r, c_uuid| {
-            bar.inc(1);
-            exchange::write_row(&mut w, &exchange::referral_row(r, c_uuid, include_notes))
-        })?,
-        Records::Reviews => reviews::each_in_period(conn, period, |v, c_uuid, r_uuid| {
-            bar.inc(1);
-            exchange::write_row(
-                &mut w,
-                &exchange::review_row(v, c_uuid, r_uuid, include_notes),
-            )
-        })?,
-    }
+    let mut cell = String::new();
+    tx.each_in_period(records.kind(), period, &mut |record| {
+        bar.inc(1);
+        exchange::write_exported(&mut w, &record, include_notes, &mut cell)
+    })?;
     w.flush()?;
     bar.finish_and_clear();
     Ok(())

@@ -5,47 +5,45 @@ use std::io::Write;
 
 use serde::Serialize;
 
+use crate::cli::Flags;
 use crate::context::Context;
-use crate::domain::codes::{AGENCY, OUTCOME, RESULT, STATUS};
+use crate::domain::codes::CodeList;
 use crate::domain::history::{self, Entry};
+use crate::domain::ids::RecordKind;
+use crate::domain::invalid::Invalid;
+use crate::domain::text::{Text, given};
 use crate::error::{Error, Result};
-use crate::render::{self, ViewFormat};
-use crate::store::{consultations, referrals, reviews};
+use crate::exchange;
+use crate::output::{self, Output, View};
+use crate::store::Storage;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The family's reference, in any case
     #[arg(value_name = "FAMILY")]
-    pub family: String,
+    pub family: Text,
 
     /// Include voided records, marked as voided
     #[arg(long)]
     pub all: bool,
 
-    /// How to print it
-    #[arg(long, value_enum, default_value_t = ViewFormat::Table)]
-    pub format: ViewFormat,
-}
-
-#[derive(Serialize)]
-struct History<'a> {
-    family: &'a str,
-    entries: &'a [Entry],
+    #[command(flatten)]
+    pub output: Output,
 }
 
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
-    let family = crate::domain::text::short("FAMILY", &args.family)?;
+    let family = given(&Some(args.family))
+        .cloned()
+        .ok_or_else(|| Flags::of::<Args>().refuse(&Invalid::missing("family")))?;
     let mut logbook = ctx.open_existing()?;
     let tx = logbook.read()?;
-    let mut entries: Vec<Entry> = consultations::for_family(&tx, &family)?
+    let records = tx.family(&family)?;
+    let mut entries: Vec<Entry> = records
+        .consultations
         .iter()
         .map(Entry::consultation)
-        .chain(
-            referrals::for_family(&tx, &family)?
-                .iter()
-                .map(Entry::referral),
-        )
-        .chain(reviews::for_family(&tx, &family)?.iter().map(Entry::review))
+        .chain(records.referrals.iter().map(Entry::referral))
+        .chain(records.reviews.iter().map(Entry::review))
         .collect();
     let had_any = !entries.is_empty();
     if !args.all {
@@ -60,81 +58,119 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
         });
     }
     history::sort(&mut entries);
+    args.output.print(&History { family, entries }, out)
+}
 
-    match args.format {
-        ViewFormat::Json => render::json(
-            out,
-            &History {
-                family: &family,
-                entries: &entries,
-            },
-        ),
-        ViewFormat::Table => {
-            let mut table = render::table([
-                "Date",
-                "ID",
-                "Record",
-                "Level",
-                "Outcome / result",
-                "Follow-up",
-            ]);
-            for e in &entries {
-                let mut id = e.id.to_string();
-                if e.voided.is_some() {
-                    id.push_str(" (voided)");
-                }
-                table.add_row([
-                    e.date.to_string(),
-                    id,
-                    record(e),
-                    render::or_blank(&e.level),
-                    outcome(e),
-                    render::or_blank(&e.follow_up),
-                ]);
-            }
-            writeln!(out, "Family {family}\n{table}")?;
-            let count = |record: &str| entries.iter().filter(|e| e.record == record).count();
-            let plural =
-                |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-            writeln!(
-                out,
-                "{}, {}, {}",
-                plural(count("consultation"), "consultation"),
-                plural(count("referral"), "referral"),
-                plural(count("review"), "review")
-            )?;
-            Ok(())
-        }
-    }
+/// A family's chronology.
+#[derive(Serialize)]
+struct History {
+    family: Text,
+    entries: Vec<Entry>,
 }
 
 /// "consultation — 2A Schools", "referral from C-1 to csc", "review of R-1".
 fn record(e: &Entry) -> String {
+    let about = e.about.map(|a| a.to_string()).unwrap_or_default();
     match e.record {
-        "consultation" => {
-            let agency = e.agency.as_deref().unwrap_or_default();
-            format!("consultation — {agency} {}", AGENCY.label(agency))
-        }
-        "referral" => format!(
-            "referral from {} to {}",
-            e.about.as_deref().unwrap_or_default(),
-            e.to.as_deref().unwrap_or_default()
+        RecordKind::Consultation => match e.agency {
+            Some(agency) => format!("consultation — {agency} {}", agency.label()),
+            None => "consultation".to_string(),
+        },
+        RecordKind::Referral => format!(
+            "referral from {about} to {}",
+            e.to.map(|t| t.to_string()).unwrap_or_default()
         ),
-        _ => format!("review of {}", e.about.as_deref().unwrap_or_default()),
+        _ => format!("review of {about}"),
     }
 }
 
 /// The outcome, result or status, with its label.
 fn outcome(e: &Entry) -> String {
-    let coded = |code: &str, label: &str| format!("{code} ({label})");
-    if let Some(o) = &e.outcome {
-        return coded(o, OUTCOME.label(o));
+    if let Some(o) = e.outcome {
+        return format!("{o} ({})", o.label());
     }
-    if let Some(r) = &e.result {
-        return coded(r, RESULT.label(r));
+    if let Some(r) = e.result {
+        return format!("{r} ({})", r.label());
     }
-    if let Some(s) = &e.status {
-        return coded(s, STATUS.label(s));
+    if let Some(s) = e.status {
+        return format!("{s} ({})", s.label());
     }
     String::new()
+}
+
+impl View for History {
+    fn table(&self, out: &mut dyn Write) -> Result<()> {
+        let mut table = output::table([
+            "Date",
+            "ID",
+            "Record",
+            "Level",
+            "Outcome / result",
+            "Follow-up",
+        ]);
+        for e in &self.entries {
+            let mut id = e.id.to_string();
+            if e.voided.is_some() {
+                id.push_str(" (voided)");
+            }
+            table.add_row([
+                e.date.to_string(),
+                id,
+                record(e),
+                e.level.map(|l| l.to_string()).unwrap_or_default(),
+                outcome(e),
+                e.follow_up.map(|f| f.to_string()).unwrap_or_default(),
+            ]);
+        }
+        writeln!(out, "Family {}\n{table}", self.family)?;
+        let count = |kind: RecordKind| {
+            let n = self.entries.iter().filter(|e| e.record == kind).count();
+            output::count(n, kind.noun())
+        };
+        writeln!(
+            out,
+            "{}, {}, {}",
+            count(RecordKind::Consultation),
+            count(RecordKind::Referral),
+            count(RecordKind::Review)
+        )?;
+        Ok(())
+    }
+
+    fn csv(&self, out: &mut dyn Write) -> Result<()> {
+        let header: Vec<String> = [
+            "date",
+            "id",
+            "record",
+            "about",
+            "agency",
+            "level",
+            "outcome",
+            "to",
+            "result",
+            "status",
+            "follow_up",
+            "voided",
+        ]
+        .map(String::from)
+        .to_vec();
+        let text = |v: Option<String>| v.unwrap_or_default();
+        let rows = self.entries.iter().map(|e| {
+            vec![
+                e.date.to_string(),
+                e.id.to_string(),
+                e.record.noun().to_string(),
+                text(e.about.map(|a| a.to_string())),
+                text(e.agency.map(|a| a.to_string())),
+                text(e.level.map(|l| l.to_string())),
+                text(e.outcome.map(|o| o.to_string())),
+                text(e.to.map(|t| t.to_string())),
+                text(e.result.map(|r| r.to_string())),
+                text(e.status.map(|s| s.to_string())),
+                text(e.follow_up.map(|f| f.to_string())),
+                if e.voided.is_some() { "yes" } else { "no" }.to_string(),
+            ]
+        });
+        exchange::write_csv(out, &header, rows)
+    }
 }

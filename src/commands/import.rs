@@ -7,26 +7,27 @@
 //! `created_at`.
 
 use std::borrow::BorrowMut;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::io::{Read, Write};
 use std::path::PathBuf;
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
-use rusqlite::Connection;
+use chrono::{NaiveDate, NaiveDateTime};
 
-use crate::clock::Clock;
 use crate::context::Context;
 use crate::domain::checklist::Checklist;
-use crate::domain::codes::RESULT;
-use crate::domain::consultation::{self, Consultation, Draft, Voided};
-use crate::domain::dates;
-use crate::domain::ids::{RecordId, RecordKind};
+use crate::domain::codes::ReferralResult;
+use crate::domain::consultation::{self, Consultation};
+use crate::domain::fields::Field;
+use crate::domain::ids::{ConsultationId, RecordId, RecordKind, ReferralId, ReviewId};
+use crate::domain::invalid::{FieldName, Invalid};
+use crate::domain::record::{Stamp, Timestamp, Voided, dated_after};
 use crate::domain::referral::{self, Referral};
-use crate::domain::review::{FollowUpDraft, ResultDraft, Review};
+use crate::domain::review::{self, Of, Review};
+use crate::domain::values::{Day, Level};
 use crate::error::{Error, Result};
 use crate::exchange::{self, Records};
 use crate::progress;
-use crate::store::{self, BulkLoad, Logbook, consultations, referrals, reviews};
+use crate::store::{self, SqliteLogbook, Storage, Writer};
 
 /// How many row errors are collected before the import stops looking.
 const MAX_ERRORS: usize = 20;
@@ -56,9 +57,6 @@ fn required(records: Records) -> &'static [&'static str] {
     }
 }
 
-/// The page cache for an import, in KiB.
-const IMPORT_CACHE_KIB: i64 = 32 * 1024;
-
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
     let checklist = ctx.checklist()?;
     let shown = args.file.display().to_string();
@@ -75,7 +73,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
         shown: &shown,
         checklist: &checklist,
         today: ctx.clock.today(),
-        now: ctx.clock.timestamp(),
+        now: ctx.clock.now(),
         dry_run: args.dry_run,
     };
     // A dry run writes nothing: it checks the rows against an empty logbook in memory when
@@ -85,7 +83,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
     let open = || {
         if args.dry_run {
             match ctx.open_if_any()? {
-                None => Logbook::in_memory(),
+                None => SqliteLogbook::in_memory(),
                 Some(logbook) if logbook.read_only() => logbook.copy_in_memory(),
                 Some(logbook) => Ok(logbook),
             }
@@ -94,7 +92,8 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
             ctx.open_for_writing()
         }
     };
-    let Summary { added, skipped } = import_csv(std::io::BufReader::new(input), &request, open)?;
+    let Summary { added, skipped } =
+        import_csv::<_, SqliteLogbook, _>(std::io::BufReader::new(input), &request, open)?;
     let added = args.records.count(added);
     if args.dry_run {
         writeln!(
@@ -121,8 +120,9 @@ pub struct Request<'a> {
     pub checklist: &'a Checklist,
     /// Today, for dates that may not be in the future.
     pub today: NaiveDate,
-    /// The `created_at` of rows that do not give one.
-    pub now: String,
+    /// The time of the import: the `created_at` of rows that do not give one, and no record
+    /// was made after it.
+    pub now: Timestamp,
     /// Check every row without writing anything.
     pub dry_run: bool,
 }
@@ -137,38 +137,23 @@ pub struct Summary {
 /// The import itself: reads the header, then opens the logbook with `open` (so that a file
 /// with a bad header creates nothing; `open` may also lend one already open), then checks and saves every row in one write
 /// transaction, committed only when every row is valid and this is not a dry run.
-pub fn import_csv<R: Read, L: BorrowMut<Logbook>>(
+pub fn import_csv<R: Read, S: Storage, L: BorrowMut<S>>(
     input: R,
     request: &Request,
     open: impl FnOnce() -> Result<L>,
 ) -> Result<Summary> {
     let shown = request.shown;
-    let now = DateTime::parse_from_rfc3339(&request.now)
-        .map_err(|_| Error::failure(format!("'{}' is not a timestamp", request.now)))?
-        .with_timezone(&Utc);
     let mut reader = exchange::Reader::new(input);
     let columns = Columns::read(&mut reader, request.records, shown)?;
     let mut opened = open()?;
-    let logbook: &mut Logbook = opened.borrow_mut();
-    // A large import touches index pages all over the file: a bigger page cache keeps them in
-    // memory instead of reading them back from the operating system again and again.
-    logbook
-        .conn
-        .pragma_update(None, "cache_size", -IMPORT_CACHE_KIB)?;
-    let tx = logbook.write()?;
-    let table = match request.records {
-        Records::Consultations => "consultation",
-        Records::Referrals => "referral",
-        Records::Reviews => "review",
-    };
-    let bulk = BulkLoad::begin(&tx, table)?;
+    let logbook: &mut S = opened.borrow_mut();
+    let mut tx = logbook.write()?;
+    tx.begin_bulk(request.records.kind())?;
     let mut import = Import {
-        bulk: bulk.is_some(),
-        conn: &tx,
+        tx: tx.as_mut(),
         checklist: request.checklist,
         today: request.today,
-        now,
-        now_text: request.now.clone(),
+        now: request.now.clone(),
         columns: &columns,
         seen: HashSet::new(),
         decided: Default::default(),
@@ -239,27 +224,19 @@ pub fn import_csv<R: Read, L: BorrowMut<Logbook>>(
         added: import.added,
         skipped: import.skipped,
     };
+    let decided = std::mem::take(&mut import.decided);
     if request.dry_run {
         drop(tx);
     } else {
-        if let Some(bulk) = bulk {
-            bulk.finish(&tx)?;
-        }
-        for &number in &import.decided {
-            follow_referral(&tx, number)?;
+        tx.finish_bulk()?;
+        // Referrals with a newly imported review: their results follow their latest review,
+        // as after `caselog review R-<n>`, now that the review indexes are there again.
+        for referral in decided {
+            tx.follow_reviews(referral, None)?;
         }
         tx.commit()?;
     }
     Ok(summary)
-}
-
-/// Brings a referral's result into line with its reviews, as `caselog review R-<n>` does.
-fn follow_referral(conn: &Connection, number: i64) -> Result<()> {
-    if let Some(mut r) = referrals::get(conn, number)? {
-        r.follow_latest_review(&reviews::for_referral(conn, number)?);
-        referrals::update(conn, &r)?;
-    }
-    Ok(())
 }
 
 /// A file the `csv` crate could not read (a directory, a disk error), in words.
@@ -277,9 +254,9 @@ const SAVE_AS_UTF8: &str = "save the file as CSV UTF-8 from the spreadsheet";
 
 /// Where each known column is in the file.
 struct Columns {
-    index: HashMap<&'static str, usize>,
+    index: HashMap<String, usize>,
     /// The column of each cell of a row, in the file's order.
-    names: Vec<&'static str>,
+    names: Vec<String>,
 }
 
 impl Columns {
@@ -306,11 +283,10 @@ impl Columns {
             ))
             .hint(SAVE_AS_UTF8)
         })?;
-        let (always, notes) = records.columns();
-        let known: Vec<&'static str> = always.iter().chain(notes).copied().collect();
+        let known = records.columns();
         let name_of = |cell: &str| exchange::restore(cell.trim()).trim().to_ascii_lowercase();
         let semicolons = header.iter().any(|cell| {
-            cell.contains(';') && cell.split(';').any(|part| known.contains(&&*name_of(part)))
+            cell.contains(';') && cell.split(';').any(|part| known.contains(&name_of(part)))
         });
         if semicolons {
             return Err(Error::input(format!(
@@ -328,19 +304,19 @@ impl Columns {
         let mut names = Vec::new();
         for (i, name) in header.iter().enumerate() {
             let name = name_of(name);
-            let Some(column) = known.iter().find(|k| **k == name) else {
+            let Some(column) = known.iter().find(|k| **k == name).cloned() else {
                 return Err(Error::input(format!(
                     "{shown}, line {line}: '{name}' is not a column of {}",
                     records.noun()
                 ))
                 .hint(format!("the columns are: {}", known.join(", "))));
             };
-            if index.insert(*column, i).is_some() {
+            if index.insert(column.clone(), i).is_some() {
                 return Err(Error::input(format!(
                     "{shown}, line {line}: column '{name}' appears twice"
                 )));
             }
-            names.push(*column);
+            names.push(column);
         }
         let missing: Vec<&str> = required(records)
             .iter()
@@ -394,114 +370,69 @@ impl Row<'_> {
 
 /// A problem with one cell: the column, and what is wrong.
 struct Problem {
-    column: &'static str,
+    column: String,
     message: String,
 }
 
-fn problem(column: &'static str, message: impl Into<String>) -> Problem {
+fn problem(column: impl Into<String>, message: impl Into<String>) -> Problem {
     Problem {
-        column,
+        column: column.into(),
         message: message.into(),
     }
 }
 
-/// `consult`'s flags and the columns that carry the same fields, longest flag first so that
-/// `--consultee-level` is found before `--level`.
-const FLAG_COLUMNS: &[(&str, &str)] = &[
-    ("--confidence-before", "confidence_before"),
-    ("--confidence-after", "confidence_after"),
-    ("--consultee-level", "consultee_level"),
-    ("--confidence", "confidence"),
-    ("--follow-up", "follow_up"),
-    ("--indicator", "indicators"),
-    ("--rationale", "rationale"),
-    ("--strengths", "strengths"),
-    ("--children", "children"),
-    ("--advisor", "advisor"),
-    ("--setting", "setting"),
-    ("--outcome", "outcome"),
-    ("--consent", "consent"),
-    ("--factor", "factors"),
-    ("--agency", "agency"),
-    ("--family", "family"),
-    ("--advice", "advice"),
-    ("--level", "level"),
-    ("--worry", "worry"),
-    ("--mode", "mode"),
-    ("--role", "role"),
-    ("--date", "date"),
-    ("--result", "result"),
-    ("--status", "status"),
-    ("--urgent", "urgent"),
-    ("--reason", "reason"),
-    ("--note", "note"),
-    ("--to", "to"),
-    ("--by", "by"),
-];
-
-/// Turns a validation error worded for `consult`'s flags into one about the file's columns.
-fn from_flags(e: Error) -> Problem {
-    let mut message = e.message;
-    let mut first: Option<(usize, &'static str)> = None;
-    for (flag, column) in FLAG_COLUMNS {
-        if let Some(at) = message.find(flag) {
-            if first.is_none_or(|(f, _)| at < f) {
-                first = Some((at, column));
-            }
-            message = message.replace(flag, column);
-        }
-    }
-    let column = first.map_or("", |(_, c)| c);
-    // "agency: agency 'x' is not a valid code" reads better without the repeated name.
+/// A value refused by the rules, worded for a file: each field is named as its column, the
+/// column the problem is in is named once, before it, and the hint follows in brackets.
+fn refused(invalid: Invalid) -> Problem {
+    let column = invalid.field;
+    let (mut message, hint) = invalid.words(&|f| f.to_string());
     if let Some(rest) = message.strip_prefix(&format!("{column}: ")) {
         message = rest.to_string();
     }
-    // Hints about the field's values help; hints about flags and prompts do not.
-    if let Some(hint) = e
-        .hints
-        .first()
-        .filter(|h| !h.contains("consult") && !h.contains("TEXT"))
-    {
-        let mut hint = hint.clone();
-        for (flag, column) in FLAG_COLUMNS {
-            hint = hint.replace(flag, column);
-        }
+    if let Some(hint) = hint {
         message = format!("{message} ({hint})");
     }
     problem(column, message)
 }
 
 /// The state of one import: where it writes, what it has seen, and what it found.
-struct Import<'a> {
-    conn: &'a Connection,
+struct Import<'a, 't> {
+    tx: &'a mut (dyn Writer + 't),
     checklist: &'a Checklist,
     today: NaiveDate,
     /// The time of the import: no record was made after it.
-    now: DateTime<Utc>,
-    /// The same, as the `created_at` of rows that do not give one.
-    now_text: String,
+    now: Timestamp,
     columns: &'a Columns,
     /// UUIDs met in the file so far, to catch one given twice.
     seen: HashSet<u128>,
-    /// Whether the table is being bulk-loaded (`BulkLoad`).
-    bulk: bool,
     /// Referrals with a newly imported review: their results are brought up to date at the end,
     /// once the review indexes are there again.
-    decided: std::collections::BTreeSet<i64>,
+    decided: BTreeSet<ReferralId>,
     errors: Vec<String>,
     added: u64,
     skipped: u64,
 }
 
-impl Import<'_> {
+/// A record checked and ready to save: its kind, the number to keep, its columns, and the
+/// referral it decides (for a review of one).
+type Checked = (RecordKind, i64, store::Columns, Option<ReferralId>);
+
+impl Import<'_, '_> {
     /// Checks one row and, while every row so far has been valid, saves it.
     fn row(&mut self, records: Records, line: u64, row: &Row) -> Result<()> {
-        let checked = match records {
-            Records::Consultations => self
-                .consultation(row)
-                .map(|c| Saved::Consultation(Box::new(c))),
-            Records::Referrals => self.referral(row).map(Saved::Referral),
-            Records::Reviews => self.review(row).map(Saved::Review),
+        let checked: std::result::Result<Checked, Problem> = match records {
+            Records::Consultations => self.consultation(row).map(|c| {
+                let columns = store::columns(consultation::FIELDS, &c);
+                (RecordKind::Consultation, c.id.0, columns, None)
+            }),
+            Records::Referrals => self.referral(row).map(|r| {
+                let columns = store::columns(referral::FIELDS, &r);
+                (RecordKind::Referral, r.id.0, columns, None)
+            }),
+            Records::Reviews => self.review(row).map(|v| {
+                let columns = store::columns(review::FIELDS, &v);
+                (RecordKind::Review, v.id.0, columns, v.referral)
+            }),
         };
         match checked {
             Err(p) if p.column.is_empty() => {
@@ -512,33 +443,68 @@ impl Import<'_> {
                 .push(format!("line {line}, column {}: {}", p.column, p.message)),
             // Once a row has failed nothing more is saved; the rows are still all checked.
             Ok(_) if !self.errors.is_empty() => {}
-            Ok(saved) => {
-                // A record whose UUID is already in the logbook is skipped, not added again.
-                let added = match saved {
-                    Saved::Consultation(c) => consultations::insert_new(self.conn, self.bulk, &c)?,
-                    Saved::Referral(r) => referrals::insert_new(self.conn, self.bulk, &r)?,
-                    Saved::Review(v) => {
-                        let added = reviews::insert_new(self.conn, self.bulk, &v)?;
-                        if let (Some(_), Some(r)) = (added, v.referral) {
-                            self.decided.insert(r);
-                        }
-                        added
-                    }
-                };
-                match added {
-                    Some(_) => self.added += 1,
-                    None => self.skipped += 1,
+            // A record whose UUID is already in the logbook is skipped, not added again.
+            Ok((kind, wanted, columns, decides)) => match self.tx.insert(kind, wanted, &columns)? {
+                Some(_) => {
+                    self.added += 1;
+                    self.decided.extend(decides);
                 }
-            }
+                None => self.skipped += 1,
+            },
         }
         Ok(())
     }
 
+    /// The row's stamp and its fields as a draft, read through the record's field table. A
+    /// blank date is refused, not left to default to today.
+    fn draft<R, D: Default>(
+        &mut self,
+        row: &Row,
+        kind: RecordKind,
+        table: &'static [Field<R, D>],
+    ) -> Result<(Stamp<i64>, D), Problem> {
+        let stamp = self.stamp(row, kind)?;
+        if row.get("date").is_none() {
+            return Err(problem(
+                "date",
+                "missing date (a blank date is not taken as today)",
+            ));
+        }
+        let mut draft = D::default();
+        for field in table {
+            if let (Some(read), Some(text)) = (field.read, row.get(field.name)) {
+                read(&mut draft, &text).map_err(|p| refused(Invalid::new(field.name, p)))?;
+            }
+        }
+        Ok((stamp, draft))
+    }
+
+    /// The row's stamp: its ID's number when given (kept if free, else 0), its UUID (a new one
+    /// when the column is absent or blank), and `created_at` (now when absent).
+    fn stamp(&mut self, row: &Row, kind: RecordKind) -> Result<Stamp<i64>, Problem> {
+        let id = match row.get("id") {
+            None => 0,
+            Some(text) => {
+                let id: RecordId = text.parse().map_err(|p| refused(Invalid::new("id", p)))?;
+                if id.kind != kind {
+                    let wrong = crate::domain::invalid::Problem::WrongKind { id, expected: kind };
+                    return Err(refused(Invalid::new("id", wrong)));
+                }
+                id.number
+            }
+        };
+        Ok(Stamp {
+            id,
+            uuid: self.uuid(row)?,
+            created_at: self.created_at(row)?,
+        })
+    }
+
     /// The row's UUID (a new one when the column is absent or blank), which no earlier line
     /// may have.
-    fn uuid(&mut self, row: &Row) -> Result<String, Problem> {
+    fn uuid(&mut self, row: &Row) -> Result<uuid::Uuid, Problem> {
         let uuid = match row.get("uuid") {
-            None => return Ok(uuid::Uuid::new_v4().to_string()),
+            None => return Ok(uuid::Uuid::new_v4()),
             Some(text) => uuid::Uuid::parse_str(text.trim())
                 .map_err(|_| problem("uuid", format!("'{}' is not a UUID", text.trim())))?,
         };
@@ -549,83 +515,53 @@ impl Import<'_> {
                 format!("{uuid} appears on an earlier line too"),
             ));
         }
-        Ok(uuid.hyphenated().to_string())
-    }
-
-    /// The row's ID number when given (kept if free), else 0.
-    fn id(&self, row: &Row, kind: RecordKind) -> Result<i64, Problem> {
-        row.get("id")
-            .map(|t| RecordId::parse_kind(&t, kind).map_err(|e| problem("id", e.message)))
-            .transpose()
-            .map(|n| n.unwrap_or(0))
+        Ok(uuid)
     }
 
     /// `created_at` as in the file — an RFC 3339 timestamp not after now, made UTC to the
     /// second as the logbook writes it — or now when absent.
-    fn created_at(&self, row: &Row) -> Result<String, Problem> {
+    fn created_at(&self, row: &Row) -> Result<Timestamp, Problem> {
         let Some(text) = row.get("created_at") else {
-            return Ok(self.now_text.clone());
+            return Ok(self.now.clone());
         };
         let text = text.trim();
-        let at = DateTime::parse_from_rfc3339(text)
-            .map_err(|_| {
-                let zoneless = ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f"]
-                    .iter()
-                    .any(|format| NaiveDateTime::parse_from_str(text, format).is_ok());
-                problem(
-                    "created_at",
-                    if zoneless {
-                        format!(
-                            "'{text}' has no time zone: write it in UTC, such as \
-                             2026-03-15T10:00:00Z, or with its offset, such as \
-                             2026-03-15T11:00:00+01:00"
-                        )
-                    } else {
-                        format!("'{text}' is not a timestamp such as 2026-03-15T10:00:00Z")
-                    },
-                )
-            })?
-            .with_timezone(&Utc);
+        let at: Timestamp = text.parse().map_err(|_| {
+            let zoneless = ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f"]
+                .iter()
+                .any(|format| NaiveDateTime::parse_from_str(text, format).is_ok());
+            problem(
+                "created_at",
+                if zoneless {
+                    format!(
+                        "'{text}' has no time zone: write it in UTC, such as \
+                         2026-03-15T10:00:00Z, or with its offset, such as \
+                         2026-03-15T11:00:00+01:00"
+                    )
+                } else {
+                    format!("'{text}' is not a timestamp such as 2026-03-15T10:00:00Z")
+                },
+            )
+        })?;
         if at > self.now {
             return Err(problem(
                 "created_at",
-                format!("{text} is in the future (it is now {})", self.now_text),
+                format!("{text} is in the future (it is now {})", self.now),
             ));
         }
-        Ok(Clock::fixed(at).timestamp())
+        Ok(at)
     }
 
     fn consultation(&mut self, row: &Row) -> Result<Consultation, Problem> {
-        let uuid = self.uuid(row)?;
-        let id = self.id(row, RecordKind::Consultation)?;
-        let created_at = self.created_at(row)?;
-        let draft = Draft {
-            date: Some(date(row)?),
-            advisor: row.get("advisor"),
-            setting: row.get("setting"),
-            mode: row.get("mode"),
-            agency: row.get("agency"),
-            role: row.get("role"),
-            family: row.get("family"),
-            children: row.get("children"),
-            factors: row.get("factors").into_iter().collect(),
-            indicators: row.get("indicators").into_iter().collect(),
-            consultee_level: row.get("consultee_level"),
-            level: row.get("level"),
-            rationale: row.get("rationale"),
-            confidence_before: row.get("confidence_before"),
-            confidence_after: row.get("confidence_after"),
-            consent: row.get("consent"),
-            outcome: row.get("outcome"),
-            worry: row.get("worry"),
-            strengths: row.get("strengths"),
-            advice: row.get("advice"),
-            follow_up: row.get("follow_up"),
+        let (stamp, draft): (_, consultation::Draft) =
+            self.draft(row, RecordKind::Consultation, consultation::FIELDS)?;
+        let rules = consultation::Rules {
+            checklist: self.checklist,
+            today: self.today,
         };
-        let mut c = draft
-            .validate(self.checklist, self.today, uuid, created_at)
+        let c = draft
+            .consultation(rules, stamp.map(ConsultationId))
             .map_err(|e| {
-                let mut p = from_flags(e);
+                let mut p = refused(e);
                 if p.message.contains("rationale") && !self.columns.has("rationale") {
                     p.message.push_str(
                         " (the file has no rationale column: export with --include-notes)",
@@ -636,15 +572,15 @@ impl Import<'_> {
         // The suggested level is derived from the indicators against the checklist in use; a
         // file that says otherwise was written against another checklist.
         if self.columns.has("suggested_level") {
-            let given = row
+            let given: Option<Level> = row
                 .get("suggested_level")
                 .map(|t| {
-                    consultation::parse_level("suggested_level", &t)
-                        .map_err(|e| problem("suggested_level", e.message))
+                    t.parse()
+                        .map_err(|p| refused(Invalid::new("suggested_level", p)))
                 })
                 .transpose()?;
             if given != c.suggested_level {
-                let shown = |l: Option<u8>| l.map_or("none".to_string(), |l| l.to_string());
+                let shown = |l: Option<Level>| l.map_or("none".to_string(), |l| l.to_string());
                 return Err(problem(
                     "suggested_level",
                     format!(
@@ -657,36 +593,34 @@ impl Import<'_> {
                 ));
             }
         }
-        c.id = id;
         Ok(c)
     }
 
-    /// The consultation a referral or review is about: by UUID, or by ID when the UUID column
-    /// is blank. It must already be in the logbook.
+    /// The record a referral or review hangs from: by UUID, or by ID when the UUID column is
+    /// blank. It must already be in the logbook.
     fn link(
         &self,
         row: &Row,
         kind: RecordKind,
-        id_column: &'static str,
-        uuid_column: &'static str,
+        id_column: FieldName,
     ) -> Result<Option<i64>, Problem> {
-        let conn = self.conn;
-        if let Some(text) = row.get(uuid_column) {
+        let uuid_column = exchange::uuid_column(id_column);
+        if let Some(text) = row.get(&uuid_column) {
             let text = text.trim();
-            // Written as the logbook keeps it, whether the file has capitals, braces or no
-            // hyphens.
+            // Any spelling of a UUID: capitals, braces, no hyphens.
             let uuid = uuid::Uuid::parse_str(text)
-                .map_err(|_| problem(uuid_column, format!("'{text}' is not a UUID")))?
-                .hyphenated()
-                .to_string();
-            let found = store::id_by_uuid(conn, kind, &uuid)
-                .map_err(|e| problem(uuid_column, e.message))?;
+                .map_err(|_| problem(&uuid_column, format!("'{text}' is not a UUID")))?;
+            let found = self
+                .tx
+                .find_uuid(kind, uuid)
+                .map_err(|e| problem(&uuid_column, e.message))?;
             return found.map(Some).ok_or_else(|| {
                 problem(
-                    uuid_column,
+                    &uuid_column,
                     format!(
-                        "no {} with UUID {uuid} in this logbook (import the {}s first)",
+                        "no {} with UUID {} in this logbook (import the {}s first)",
                         kind.noun(),
+                        uuid.hyphenated(),
                         kind.noun()
                     ),
                 )
@@ -695,78 +629,77 @@ impl Import<'_> {
         let Some(text) = row.get(id_column) else {
             return Ok(None);
         };
-        let id = RecordId::parse_kind(&text, kind).map_err(|e| problem(id_column, e.message))?;
-        let exists = store::exists(conn, RecordId::new(kind, id))
+        let id: RecordId = text
+            .parse()
+            .map_err(|p| refused(Invalid::new(id_column, p)))?;
+        if id.kind != kind {
+            let wrong = crate::domain::invalid::Problem::WrongKind { id, expected: kind };
+            return Err(refused(Invalid::new(id_column, wrong)));
+        }
+        let exists = self
+            .tx
+            .exists(id)
             .map_err(|e| problem(id_column, e.message))?;
         if !exists {
-            return Err(problem(
-                id_column,
-                format!("{} is not in this logbook", RecordId::new(kind, id)),
-            ));
+            return Err(problem(id_column, format!("{id} is not in this logbook")));
         }
-        Ok(Some(id))
+        Ok(Some(id.number))
     }
 
     /// The consultation a referral or review is linked to, which must stand (not voided).
-    fn parent_consultation(&self, id: i64) -> Result<Consultation, Problem> {
-        let c = consultations::get(self.conn, id)
+    fn parent_consultation(&self, id: ConsultationId) -> Result<Consultation, Problem> {
+        let c = self
+            .tx
+            .consultation(id)
             .map_err(|e| problem("consultation", e.message))?
-            .ok_or_else(|| problem("consultation", format!("C-{id} is not in this logbook")))?;
-        refuse_voided_parent(
-            RecordId::new(RecordKind::Consultation, id),
-            &c.voided,
-            "consultation",
-        )?;
+            .ok_or_else(|| problem("consultation", format!("{id} is not in this logbook")))?;
+        refuse_voided_parent(id.any(), c.voided.as_ref(), "consultation")?;
         Ok(c)
     }
 
     fn referral(&mut self, row: &Row) -> Result<Referral, Problem> {
-        let uuid = self.uuid(row)?;
-        let id = self.id(row, RecordKind::Referral)?;
-        let created_at = self.created_at(row)?;
+        let (stamp, draft): (_, referral::Draft) =
+            self.draft(row, RecordKind::Referral, referral::FIELDS)?;
         let consultation = self
-            .link(
-                row,
-                RecordKind::Consultation,
-                "consultation",
-                "consultation_uuid",
-            )?
+            .link(row, RecordKind::Consultation, "consultation")?
             .ok_or_else(|| {
                 problem(
                     "consultation",
                     "missing: give the consultation's UUID (consultation_uuid) or ID (C-n)",
                 )
             })?;
-        let parent = self.parent_consultation(consultation)?;
-        let draft = referral::Draft {
-            date: Some(date(row)?),
-            to: row.get("to"),
-            by: row.get("by"),
-            reason: row.get("reason"),
-            consent: row.get("consent"),
-            urgent: row.get("urgent"),
+        let parent = self.parent_consultation(ConsultationId(consultation))?;
+        let from = referral::From {
+            id: parent.id,
+            date: parent.date,
         };
         let mut referral = draft
-            .validate(consultation, parent.date, self.today, uuid, created_at)
-            .map_err(from_flags)?;
-        referral.id = id;
+            .referral(from, self.today, stamp.map(ReferralId))
+            .map_err(refused)?;
         // What the front door decided, as the file says; a review of the referral imported
         // later takes its place, as `caselog review R-<n>` would.
         if let Some(result) = row.get("result") {
-            referral.result = RESULT
-                .canonical(&result)
-                .map_err(|e| problem("result", with_hint(e)))?
-                .to_string();
+            referral.result = result
+                .parse()
+                .map_err(|p| refused(Invalid::new("result", p)))?;
         }
         referral.result_date = row
             .get("result_date")
             .map(|t| {
-                let follows = "the referral's date";
-                dates::parse_date_after("result_date", Some(&t), follows, referral.date, self.today)
-                    .map_err(|e| problem("result_date", e.message))
+                let day: Day = t
+                    .parse()
+                    .map_err(|p| refused(Invalid::new("result_date", p)))?;
+                dated_after(
+                    "result_date",
+                    day,
+                    "the referral's date",
+                    referral.date,
+                    self.today,
+                )
+                .map_err(refused)
             })
             .transpose()?;
-        if (referral.result == referral::PENDING) != referral.result_date.is_none() {
+        if (referral.result == ReferralResult::Pending) != referral.result_date.is_none() {
             return Err(problem(
                 "result_date",
                 "give a result date with a decided result, and none while it is pending",
@@ -776,52 +709,26 @@ impl Import<'_> {
     }
 
     fn review(&mut self, row: &Row) -> Result<Review, Problem> {
-        let uuid = self.uuid(row)?;
-        let id = self.id(row, RecordKind::Review)?;
-        let created_at = self.created_at(row)?;
-        let consultation = self.link(
-            row,
-            RecordKind::Consultation,
-            "consultation",
-            "consultation_uuid",
-        )?;
-        let referral = self.link(row, RecordKind::Referral, "referral", "referral_uuid")?;
-        let date = Some(date(row)?);
+        let (stamp, draft): (_, review::Draft) =
+            self.draft(row, RecordKind::Review, review::FIELDS)?;
+        let consultation = self.link(row, RecordKind::Consultation, "consultation")?;
+        let referral = self.link(row, RecordKind::Referral, "referral")?;
         // The same rules as `caselog review C-<n>` and `caselog review R-<n>`.
-        let mut review = match (consultation, referral) {
+        let of = match (consultation, referral) {
             (Some(c), None) => {
-                refuse_columns(row, &["result"], "a follow-up on a consultation")?;
-                let parent = self.parent_consultation(c)?;
-                let draft = FollowUpDraft {
-                    date,
-                    status: row.get("status"),
-                    note: row.get("note"),
-                    level: row.get("level"),
-                    confidence: row.get("confidence"),
-                    follow_up: row.get("follow_up"),
-                };
-                draft.validate(c, parent.date, self.today, uuid, created_at)
+                let parent = self.parent_consultation(ConsultationId(c))?;
+                Of::Consultation(parent.id, parent.date)
             }
             (None, Some(r)) => {
-                refuse_columns(
-                    row,
-                    &["status", "note", "level", "confidence", "follow_up"],
-                    "a referral's result",
-                )?;
-                let parent = referrals::get(self.conn, r)
+                let id = ReferralId(r);
+                let parent = self
+                    .tx
+                    .referral(id)
                     .map_err(|e| problem("referral", e.message))?
-                    .ok_or_else(|| problem("referral", format!("R-{r} is not in this logbook")))?;
-                refuse_voided_parent(
-                    RecordId::new(RecordKind::Referral, r),
-                    &parent.voided,
-                    "referral",
-                )?;
+                    .ok_or_else(|| problem("referral", format!("{id} is not in this logbook")))?;
+                refuse_voided_parent(id.any(), parent.voided.as_ref(), "referral")?;
                 self.parent_consultation(parent.consultation)?;
-                let draft = ResultDraft {
-                    date,
-                    result: row.get("result"),
-                };
-                draft.validate(r, parent.date, self.today, uuid, created_at)
+                Of::Referral(parent.id, parent.date)
             }
             _ => {
                 return Err(problem(
@@ -830,24 +737,17 @@ impl Import<'_> {
                      consultation columns or the referral columns",
                 ));
             }
-        }
-        .map_err(from_flags)?;
-        review.id = id;
-        Ok(review)
+        };
+        draft
+            .review(of, self.today, stamp.map(ReviewId))
+            .map_err(refused)
     }
-}
-
-/// The row's date, which may not be blank: a file's blank date is not taken as today, as a
-/// command's missing `--date` is.
-fn date(row: &Row) -> Result<String, Problem> {
-    row.get("date")
-        .ok_or_else(|| problem("date", "missing date (a blank date is not taken as today)"))
 }
 
 /// Refuses a link to a record that was voided: nothing new may hang off it.
 fn refuse_voided_parent(
     id: RecordId,
-    voided: &Option<Voided>,
+    voided: Option<&Voided>,
     column: &'static str,
 ) -> Result<(), Problem> {
     match voided {
@@ -856,48 +756,5 @@ fn refuse_voided_parent(
             format!("{id} was voided: nothing can be linked to it"),
         )),
         None => Ok(()),
-    }
-}
-
-/// Refuses cells in columns that do not apply to this kind of review.
-fn refuse_columns(row: &Row, columns: &[&'static str], what: &str) -> Result<(), Problem> {
-    match columns.iter().find(|c| row.get(c).is_some()) {
-        Some(column) => Err(problem(
-            column,
-            format!("{column} does not apply to {what}"),
-        )),
-        None => Ok(()),
-    }
-}
-
-/// A record checked and ready to save.
-enum Saved {
-    Consultation(Box<Consultation>),
-    Referral(Referral),
-    Review(Review),
-}
-
-/// An error's message with its first hint, which for a code lists the valid values.
-fn with_hint(e: Error) -> String {
-    match e.hints.first() {
-        Some(h) => format!("{} ({h})", e.message),
-        None => e.message,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn flag_errors_become_column_errors() {
-        let p = from_flags(
-            Error::input("--consultee-level '7' is not valid").hint("--consultee-level is 1–4"),
-        );
-        assert_eq!(p.column, "consultee_level");
-        assert_eq!(p.message, "consultee_level '7' is not valid");
-        let p = from_flags(Error::input("missing --setting, --family"));
-        assert_eq!(p.column, "setting");
-        assert_eq!(p.message, "missing setting, family");
     }
 }

@@ -3,126 +3,124 @@
 
 use std::io::Write;
 
+use serde::Serialize;
+
+use crate::cli::flag;
 use crate::context::Context;
-use crate::domain::codes::{AGENCY, OUTCOME};
-use crate::domain::dates;
-use crate::domain::ids::{RecordId, RecordKind};
-use crate::domain::text;
+use crate::domain::codes::{Agency, CodeList, Outcome};
+use crate::domain::consultation::Consultation;
+use crate::domain::invalid::Invalid;
+use crate::domain::period::{self, Period};
+use crate::domain::text::{Text, given};
+use crate::domain::values::Day;
 use crate::error::{Error, Result};
-use crate::exchange;
-use crate::render::{self, RowFormat};
-use crate::store::consultations::{self, Filter};
+use crate::exchange::{self, Records};
+use crate::output::{self, Output, View};
+use crate::store::{Filter, Storage};
 
 #[derive(Debug, clap::Args)]
+#[command(mut_arg("format", |a| a.help(
+    "How to print them: table (for people), csv (the export's columns, without notes) or json \
+     (A JSON array of consultations)"
+)))]
 pub struct Args {
     /// Only consultations on or after this date
-    #[arg(long, value_name = "DATE", value_parser = crate::cli::not_blank)]
-    pub from: Option<String>,
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<Day>,
 
     /// Only consultations on or before this date
-    #[arg(long, value_name = "DATE", value_parser = crate::cli::not_blank)]
-    pub to: Option<String>,
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<Day>,
 
     /// Only this family's consultations
     #[arg(long, value_name = "REF")]
-    pub family: Option<String>,
+    pub family: Option<Text>,
 
     /// Only consultations with this agency (code or alias)
     #[arg(long, value_name = "CODE")]
-    pub agency: Option<String>,
+    pub agency: Option<Agency>,
 
     /// Only consultations with this outcome
     #[arg(long, value_name = "CODE")]
-    pub outcome: Option<String>,
+    pub outcome: Option<Outcome>,
 
-    /// How to print them
-    #[arg(long, value_enum, default_value_t = RowFormat::Table)]
-    pub format: RowFormat,
+    #[command(flatten)]
+    pub output: Output,
 }
 
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
     let today = ctx.clock.today();
-    let filter = Filter {
-        from: args
-            .from
-            .as_deref()
-            .map(|d| dates::parse_date("--from", d, today))
-            .transpose()?,
-        to: args
-            .to
-            .as_deref()
-            .map(|d| dates::parse_date("--to", d, today))
-            .transpose()?,
-        family: args
-            .family
-            .as_deref()
-            .map(|f| text::short("--family", f))
-            .transpose()?,
-        agency: args
-            .agency
-            .as_deref()
-            .map(|a| AGENCY.canonical(a).map_err(|e| e.context("--agency")))
-            .transpose()?
-            .map(str::to_string),
-        outcome: args
-            .outcome
-            .as_deref()
-            .map(|o| OUTCOME.canonical(o).map_err(|e| e.context("--outcome")))
-            .transpose()?
-            .map(str::to_string),
+    let refused = |e: Invalid| Error::refused(&e, &flag);
+    let on = |field, day: Option<Day>| {
+        day.map(|d| period::near(field, d.on(today), today))
+            .transpose()
+            .map_err(refused)
     };
-    if let (Some(from), Some(to)) = (filter.from, filter.to)
-        && from > to
-    {
-        return Err(Error::input(format!("--from {from} is after --to {to}")));
+    let (from, to) = (on("from", args.from)?, on("to", args.to)?);
+    if let (Some(from), Some(to)) = (from, to) {
+        Period::between(from, to).map_err(refused)?;
     }
+    let filter = Filter {
+        from,
+        to,
+        family: given(&args.family).cloned(),
+        agency: args.agency,
+        outcome: args.outcome,
+    };
     let mut logbook = ctx.open_existing()?;
     let tx = logbook.read()?;
-    let found = consultations::list(&tx, &filter)?;
-    match args.format {
-        RowFormat::Json => render::json(out, &found),
-        RowFormat::Csv => {
-            let mut w = exchange::writer(out);
-            w.write_record(exchange::consultation_header(false))?;
-            for c in &found {
-                exchange::write_row(&mut w, &exchange::consultation_row(c, false))?;
-            }
-            w.flush()?;
-            Ok(())
-        }
-        RowFormat::Table => {
-            let mut table = render::table([
-                "ID",
-                "Date",
-                "Family",
-                "Agency",
-                "Level",
-                "Outcome",
-                "Follow-up",
-                "Advisor",
+    let mut found = Vec::new();
+    tx.consultations(&filter, &mut |c| {
+        found.push(c);
+        Ok(())
+    })?;
+    args.output.print(&Listed(found), out)
+}
+
+/// Consultations, as `list` prints them.
+#[derive(Serialize)]
+#[serde(transparent)]
+struct Listed(Vec<Consultation>);
+
+impl View for Listed {
+    fn table(&self, out: &mut dyn Write) -> Result<()> {
+        let mut table = output::table([
+            "ID",
+            "Date",
+            "Family",
+            "Agency",
+            "Level",
+            "Outcome",
+            "Follow-up",
+            "Advisor",
+        ]);
+        for c in &self.0 {
+            table.add_row([
+                c.id.to_string(),
+                c.date.to_string(),
+                c.family.to_string(),
+                format!("{} {}", c.agency, c.agency.label()),
+                c.level.to_string(),
+                c.outcome.to_string(),
+                c.follow_up.map(|f| f.to_string()).unwrap_or_default(),
+                c.advisor.to_string(),
             ]);
-            for c in &found {
-                table.add_row([
-                    RecordId::new(RecordKind::Consultation, c.id).to_string(),
-                    c.date.to_string(),
-                    c.family.clone(),
-                    format!("{} {}", c.agency, AGENCY.label(&c.agency)),
-                    c.level.to_string(),
-                    c.outcome.clone(),
-                    render::or_blank(&c.follow_up),
-                    c.advisor.clone(),
-                ]);
-            }
-            if !found.is_empty() {
-                writeln!(out, "{table}")?;
-            }
-            writeln!(
-                out,
-                "{} consultation{}",
-                found.len(),
-                if found.len() == 1 { "" } else { "s" }
-            )?;
-            Ok(())
         }
+        if !self.0.is_empty() {
+            writeln!(out, "{table}")?;
+        }
+        writeln!(out, "{}", output::count(self.0.len(), "consultation"))?;
+        Ok(())
+    }
+
+    fn csv(&self, out: &mut dyn Write) -> Result<()> {
+        let mut w = exchange::writer(out);
+        w.write_record(Records::Consultations.header(false))?;
+        let mut cell = String::new();
+        for c in &self.0 {
+            exchange::write_consultation(&mut w, c, false, &mut cell)?;
+        }
+        w.flush()?;
+        Ok(())
     }
 }

@@ -21,62 +21,42 @@ use std::io::Write;
 
 use crate::cli::{Cli, Command};
 use crate::context::Context;
-use crate::error::Result;
-
-/// Refuses flags that do not apply: `given` are the flags given, `allowed` those that apply to
-/// `what` ("a consultation"); `hint` says what does apply.
-pub(crate) fn only(
-    given: &[&'static str],
-    allowed: &[&str],
-    what: &str,
-    hint: String,
-) -> Result<()> {
-    let wrong: Vec<&str> = given
-        .iter()
-        .copied()
-        .filter(|f| !allowed.contains(f))
-        .collect();
-    if wrong.is_empty() {
-        return Ok(());
-    }
-    Err(crate::error::Error::input(format!(
-        "{} {} not apply to {what}",
-        wrong.join(", "),
-        if wrong.len() == 1 { "does" } else { "do" }
-    ))
-    .hint(hint))
-}
+use crate::domain::ids::{RecordId, RecordKind};
+use crate::domain::invalid::Problem;
+use crate::domain::record::Voided;
+use crate::error::{Error, Result};
 
 /// Refuses to act on a voided record. The message does not repeat why it was voided: that is
 /// record content, which `caselog show` gives to whoever asks for it.
-pub(crate) fn refuse_voided(
-    id: crate::domain::ids::RecordId,
-    voided: &Option<crate::domain::consultation::Voided>,
-    refused: &str,
-) -> Result<()> {
+pub(crate) fn refuse_voided(id: RecordId, voided: Option<&Voided>, refused: &str) -> Result<()> {
     match voided {
-        Some(_) => Err(
-            crate::error::Error::input(format!("{id} was voided: {refused}"))
-                .hint(format!("`caselog show {id}` shows when and why")),
-        ),
+        Some(_) => Err(Error::input(format!("{id} was voided: {refused}"))
+            .hint(format!("`caselog show {id}` shows when and why"))),
         None => Ok(()),
     }
 }
 
-/// A refusal of a date before the record it follows (`follows`, dated `date`) names that
-/// record; this adds how to correct that record's date, in case it is the one that is wrong.
-pub(crate) fn hint_correcting(
-    e: crate::error::Error,
-    follows: crate::domain::ids::RecordId,
-    date: chrono::NaiveDate,
-) -> crate::error::Error {
-    if e.message.contains(&format!(" {follows} ")) {
-        e.hint(format!(
+/// The refusal of an ID that is not in the logbook.
+pub(crate) fn not_found(id: RecordId) -> Error {
+    Error::input(format!(
+        "there is no {} {id} in this logbook",
+        id.kind.noun()
+    ))
+    .hint(match id.kind {
+        RecordKind::Consultation => "`caselog list` shows the consultations and their IDs",
+        _ => "`caselog history FAMILY` shows a family's records and their IDs",
+    })
+}
+
+/// A refused date before the record it follows (`follows`, dated `date`): the message names
+/// that record, and this adds how to correct its date, in case that is the one that is wrong.
+pub(crate) fn correcting(e: Error, follows: RecordId, date: chrono::NaiveDate) -> Error {
+    match e.invalid().map(|i| &i.problem) {
+        Some(Problem::BeforeRecord { .. }) => e.hint(format!(
             "if {follows}'s date {date} is wrong, correct it first: caselog amend {follows} \
              --date DATE --reason TEXT"
-        ))
-    } else {
-        e
+        )),
+        _ => e,
     }
 }
 

@@ -7,13 +7,19 @@ use std::io::Write;
 use crate::cli::PeriodArgs;
 use crate::context::Context;
 use crate::error::Result;
-use crate::render;
+use crate::output::Output;
 use crate::report::figures::{self, Figures, GroupFigures, Grouping};
-use crate::report::render as show;
-use crate::store;
+use crate::report::render::{GroupedJson, Report};
+use crate::store::Storage;
 
 /// The figures for a period. Voided records never count.
 #[derive(Debug, clap::Args)]
+#[command(mut_arg("format", |a| a.help(
+    "How to print them: table (a summary; with --by, one row per group), csv (a header of keys \
+     such as threshold.over, then one row, or one per group) or json (One JSON object with the \
+     keys of docs/reports.md; with --by, an object holding the grouping, the period and one \
+     object per group)"
+)))]
 pub struct Args {
     #[command(flatten)]
     pub period: PeriodArgs,
@@ -24,64 +30,36 @@ pub struct Args {
     #[arg(long, value_enum, value_name = "GROUP")]
     pub by: Option<Grouping>,
 
-    /// How to print them
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
-}
-
-/// How the figures are printed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    /// A summary for people to read; with --by, a table with one row per group
-    Table,
-    /// CSV: a header of keys such as threshold.over, then one row, or with --by one per group
-    Csv,
-    /// One JSON object with the keys of docs/reports.md; with --by, an object holding the
-    /// grouping, the period and one object per group
-    Json,
+    #[command(flatten)]
+    pub output: Output,
 }
 
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
     let today = ctx.clock.today();
     let period = args.period.period(today)?;
     let mut logbook = ctx.open_existing()?;
-    let tx = logbook.read()?;
-    let tallies = store::figures::tallies(&tx, period, today, args.by)?;
-    drop(tx);
-
-    let Some(by) = args.by else {
-        let tally = tallies.get("").cloned().unwrap_or_default();
-        let f = Figures::compute(period, &tally);
-        return match args.format {
-            Format::Json => render::json(out, &f),
-            Format::Csv => show::csv(out, false, &[(String::new(), &f)]),
-            Format::Table => Ok(write!(out, "{}", show::summary(&f))?),
-        };
-    };
-    let mut groups: Vec<GroupFigures> = tallies
-        .iter()
-        .map(|(group, t)| GroupFigures {
-            group: group.clone(),
-            figures: Figures::compute(period, t),
-        })
-        .collect();
-    figures::sort_groups(by, &mut groups);
-    match args.format {
-        Format::Json => render::json(
-            out,
-            &show::GroupedJson {
-                by: show::GroupedJson::by_name(by),
-                period,
-                groups: &groups,
-            },
-        ),
-        Format::Csv => {
-            let rows: Vec<(String, &Figures)> = groups
-                .iter()
-                .map(|g| (g.group.clone(), &g.figures))
-                .collect();
-            show::csv(out, true, &rows)
+    let tallies = logbook.read()?.tallies(period, today, args.by)?;
+    let report = match args.by {
+        None => {
+            let tally = tallies.get("").cloned().unwrap_or_default();
+            Report::Whole(Box::new(Figures::compute(period, &tally)))
         }
-        Format::Table => Ok(write!(out, "{}", show::groups_table(by, period, &groups))?),
-    }
+        Some(by) => {
+            let mut groups: Vec<GroupFigures> = tallies
+                .iter()
+                .map(|(group, t)| GroupFigures {
+                    group: group.clone(),
+                    figures: Figures::compute(period, t),
+                })
+                .collect();
+            figures::sort_groups(by, &mut groups);
+            Report::Grouped(GroupedJson {
+                by: GroupedJson::by_name(by),
+                period,
+                groups,
+                grouping: by,
+            })
+        }
+    };
+    args.output.print(&report, out)
 }

@@ -8,16 +8,21 @@ use std::io::Write;
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use crate::cli::Flags;
 use crate::context::Context;
-use crate::domain::codes::{AGENCY, DESTINATION, OUTCOME, RESULT, STATUS};
+use crate::domain::codes::{Agency, CodeList, Destination, Outcome, ReviewStatus};
 use crate::domain::follow_up::{self, Due};
-use crate::domain::ids::{RecordId, RecordKind};
+use crate::domain::ids::{ConsultationId, RecordId, RecordKind, ReferralId, ReviewId};
+use crate::domain::invalid::{Invalid, Words};
+use crate::domain::record::Stamp;
 use crate::domain::referral::Referral;
-use crate::domain::review::{FollowUpDraft, ResultDraft};
+use crate::domain::review::{Draft, Of, Review};
+use crate::domain::text::Text;
+use crate::domain::values::Level;
 use crate::error::{Error, Result};
-use crate::render::{self, ViewFormat};
-use crate::store::consultations;
-use crate::store::{referrals, reviews};
+use crate::exchange::{self, Records};
+use crate::output::{self, Output, View};
+use crate::store::Storage;
 
 /// See what needs following up this week, or record a follow-up or a referral's result.
 ///
@@ -29,376 +34,380 @@ use crate::store::{referrals, reviews};
 pub struct Args {
     /// The record reviewed: C-<n> (consultation) or R-<n> (referral); leave out for the list
     #[arg(value_name = "ID")]
-    pub id: Option<String>,
+    pub id: Option<RecordId>,
 
     /// List: how many days ahead to look for follow-ups falling due (0–366) [default: 7]
     #[arg(long, value_name = "DAYS")]
-    pub within: Option<String>,
+    pub within: Option<Within>,
 
-    /// List: how to print it
-    #[arg(long, value_enum)]
-    pub format: Option<ViewFormat>,
+    #[command(flatten)]
+    pub fields: Draft,
 
-    /// Date of the review: YYYY-MM-DD, DD/MM/YYYY, today or yesterday; not before the record
-    /// reviewed [default: today]
-    #[arg(long, value_name = "DATE", value_parser = crate::cli::not_blank)]
-    pub date: Option<String>,
+    #[command(flatten)]
+    pub output: Output,
+}
 
-    /// Consultation: where things stand: ongoing, resolved (ends follow-up), escalated,
-    /// stepped-down or lost-contact
-    #[arg(long, value_name = "CODE")]
-    pub status: Option<String>,
+/// How many days ahead the weekly list looks, 0 to 366.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Within(u16);
 
-    /// Consultation: what was learnt or agreed
-    #[arg(long, value_name = "TEXT")]
-    pub note: Option<String>,
-
-    /// Consultation: the level of need now (1–4), if it has changed
-    #[arg(long, value_name = "N")]
-    pub level: Option<String>,
-
-    /// Consultation: the consultee's confidence now, 1 (not at all) to 5 (fully)
-    #[arg(long, value_name = "N")]
-    pub confidence: Option<String>,
-
-    /// Consultation: when to check back next: a date, or +3d / +2w after the review
-    #[arg(long, value_name = "DATE", value_parser = crate::cli::not_blank)]
-    pub follow_up: Option<String>,
-
-    /// Referral: what the front door decided: nfa, advice, early-help, assessment, s47 or other
-    #[arg(long, value_name = "CODE")]
-    pub result: Option<String>,
-
-    /// Print the saved review as one JSON object
-    #[arg(long)]
-    pub json: bool,
+impl std::str::FromStr for Within {
+    type Err = crate::domain::invalid::Problem;
+    fn from_str(input: &str) -> std::result::Result<Within, Self::Err> {
+        let text = input.trim();
+        text.parse::<u16>()
+            .ok()
+            .filter(|n| *n <= 366 && text.bytes().all(|b| b.is_ascii_digit()))
+            .map(Within)
+            .ok_or(crate::domain::invalid::Problem::OutOfRange {
+                given: text.to_string(),
+                valid: "a number of days from 0 to 366",
+            })
+    }
 }
 
 /// The default number of days the list looks ahead.
-pub const WITHIN_DEFAULT: u32 = 7;
-
-impl Args {
-    /// The flags given, by name, for refusing those that do not apply.
-    fn given(&self) -> Vec<&'static str> {
-        let mut given = Vec::new();
-        let mut flag = |name: &'static str, is: bool| {
-            if is {
-                given.push(name);
-            }
-        };
-        flag("--within", self.within.is_some());
-        flag("--format", self.format.is_some());
-        flag("--date", self.date.is_some());
-        flag("--status", self.status.is_some());
-        flag("--note", self.note.is_some());
-        flag("--level", self.level.is_some());
-        flag("--confidence", self.confidence.is_some());
-        flag("--follow-up", self.follow_up.is_some());
-        flag("--result", self.result.is_some());
-        flag("--json", self.json);
-        given
-    }
-}
-
-/// Refuses the flags given that are not among `allowed`, naming them and what they apply to.
-fn only(given: &[&'static str], allowed: &[&str], what: &str, valid: &str) -> Result<()> {
-    super::only(given, allowed, what, valid.to_string())
-}
-
-const LIST_FLAGS: &[&str] = &["--within", "--format"];
-const CONSULTATION_FLAGS: &[&str] = &[
-    "--date",
-    "--status",
-    "--note",
-    "--level",
-    "--confidence",
-    "--follow-up",
-    "--json",
-];
-const REFERRAL_FLAGS: &[&str] = &["--date", "--result", "--json"];
+pub const WITHIN_DEFAULT: Within = Within(7);
 
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
-    let given = args.given();
-    let Some(id) = &args.id else {
-        only(
-            &given,
-            LIST_FLAGS,
-            "the review list",
-            "to record a review, give the ID: caselog review C-<n> --status CODE, or \
-             caselog review R-<n> --result CODE",
-        )?;
-        return list(&args, ctx, out);
+    let flags = Flags::of::<Args>();
+    let Some(id) = args.id else {
+        if let Some(field) = args.fields.given().first() {
+            return Err(flags
+                .refuse(&Invalid::rule(
+                    field,
+                    Words::new()
+                        .field(field)
+                        .text(" does not apply to the review list"),
+                ))
+                .hint(
+                    "to record a review, give the ID: caselog review C-<n> --status CODE, or \
+                     caselog review R-<n> --result CODE",
+                ));
+        }
+        return list(args.within.unwrap_or(WITHIN_DEFAULT), args.output, ctx, out);
     };
-    let id = RecordId::parse(id)?;
-    match id.kind {
+    if args.within.is_some() {
+        return Err(flags.refuse(&Invalid::rule(
+            "within",
+            Words::new().field("within").text(format!(
+                " does not apply to a review of {id}: it is for the list"
+            )),
+        )));
+    }
+    let today = ctx.clock.today();
+    let mut logbook = ctx.open_existing()?;
+    let mut tx = logbook.write()?;
+    let refused = "it cannot be reviewed; review the record that replaced it";
+    let (of, family) = match id.kind {
         RecordKind::Consultation => {
-            only(
-                &given,
-                CONSULTATION_FLAGS,
-                "a consultation's review",
-                "a follow-up on a consultation takes --date, --status, --note, --level, \
-                 --confidence and --follow-up; --result is for a referral (R-<n>)",
-            )?;
-            follow_up(&args, id.number, ctx, out)
+            let c = tx
+                .consultation(ConsultationId(id.number))?
+                .ok_or_else(|| super::not_found(id))?;
+            super::refuse_voided(id, c.voided.as_ref(), refused)?;
+            (Of::Consultation(c.id, c.date), (c.family, Some(c.level)))
         }
         RecordKind::Referral => {
-            only(
-                &given,
-                REFERRAL_FLAGS,
-                "a referral's review",
-                "a referral's review takes --result and --date; --status, --note, --level, \
-                 --confidence and --follow-up are for a consultation (C-<n>)",
-            )?;
-            decision(&args, id.number, ctx, out)
+            let r = tx
+                .referral(ReferralId(id.number))?
+                .ok_or_else(|| super::not_found(id))?;
+            super::refuse_voided(id, r.voided.as_ref(), refused)?;
+            let c = tx
+                .consultation(r.consultation)?
+                .ok_or_else(|| super::not_found(r.consultation.any()))?;
+            (Of::Referral(r.id, r.date), (c.family, None))
         }
-        RecordKind::Review => Err(Error::input(format!(
-            "{id} is a review: review a consultation (C-<n>) or a referral (R-<n>)"
-        ))
-        .hint("to correct a review, use `caselog amend`")),
-    }
-}
-
-/// Refuses a record that was voided.
-fn refuse_voided(id: RecordId, voided: &Option<crate::domain::consultation::Voided>) -> Result<()> {
-    super::refuse_voided(
-        id,
-        voided,
-        "it cannot be reviewed; review the record that replaced it",
+        _ => {
+            return Err(Error::input(format!(
+                "{id} is a {}: review a consultation (C-<n>) or a referral (R-<n>)",
+                id.kind.noun()
+            ))
+            .hint("to correct a review, use `caselog amend`"));
+        }
+    };
+    let of_date = match of {
+        Of::Consultation(_, d) | Of::Referral(_, d) => d,
+    };
+    let stamp = Stamp::fresh(ReviewId(0), &ctx.clock.now());
+    let mut v = args
+        .fields
+        .review(of, today, stamp)
+        .map_err(|e| super::correcting(flags.refuse(&e), id, of_date))?;
+    v.id = tx.add_review(&v)?;
+    let referral = v.referral.map(|r| tx.referral(r)).transpose()?.flatten();
+    tx.commit()?;
+    let (family, level_was) = family;
+    args.output.print(
+        &SavedReview {
+            review: &v,
+            of: id,
+            family: &family,
+            level_was,
+            referral: referral.as_ref(),
+        },
+        out,
     )
 }
 
-fn follow_up(args: &Args, number: i64, ctx: &Context, out: &mut dyn Write) -> Result<()> {
-    let id = RecordId::new(RecordKind::Consultation, number);
-    let draft = FollowUpDraft {
-        date: args.date.clone(),
-        status: args.status.clone(),
-        note: args.note.clone(),
-        level: args.level.clone(),
-        confidence: args.confidence.clone(),
-        follow_up: args.follow_up.clone(),
-    };
-    let mut logbook = ctx.open_existing()?;
-    let tx = logbook.write()?;
-    let c = consultations::get(&tx, number)?.ok_or_else(|| super::show::not_found(id))?;
-    refuse_voided(id, &c.voided)?;
-    let mut v = draft
-        .validate(
-            number,
-            c.date,
-            ctx.clock.today(),
-            uuid::Uuid::new_v4().to_string(),
-            ctx.clock.timestamp(),
-        )
-        .map_err(|e| super::hint_correcting(e, id, c.date))?;
-    v.id = reviews::insert(&tx, &v)?;
-    tx.commit()?;
-    if args.json {
-        return render::json(out, &v);
-    }
-    let status = v.status.as_deref().unwrap_or_default();
-    writeln!(
-        out,
-        "Recorded {}: {} — {id} (family {}), {status} ({})",
-        RecordId::new(RecordKind::Review, v.id),
-        v.date,
-        c.family,
-        STATUS.label(status)
-    )?;
-    if let Some(level) = v.level {
-        writeln!(out, "  Level now: {level} (was {})", c.level)?;
-    }
-    match v.follow_up {
-        Some(f) => writeln!(out, "  Next follow-up: {f}")?,
-        None if status == crate::domain::review::RESOLVED => {
-            writeln!(out, "  Follow-up ended: resolved")?
-        }
-        None => writeln!(out, "  No further follow-up date set")?,
-    }
-    Ok(())
+/// A review just recorded, with what it reviewed.
+#[derive(Serialize)]
+#[serde(transparent)]
+struct SavedReview<'a> {
+    review: &'a Review,
+    #[serde(skip)]
+    of: RecordId,
+    #[serde(skip)]
+    family: &'a Text,
+    #[serde(skip)]
+    level_was: Option<Level>,
+    #[serde(skip)]
+    referral: Option<&'a Referral>,
 }
 
-fn decision(args: &Args, number: i64, ctx: &Context, out: &mut dyn Write) -> Result<()> {
-    let id = RecordId::new(RecordKind::Referral, number);
-    let draft = ResultDraft {
-        date: args.date.clone(),
-        result: args.result.clone(),
-    };
-    let mut logbook = ctx.open_existing()?;
-    let tx = logbook.write()?;
-    let mut r = referrals::get(&tx, number)?.ok_or_else(|| super::show::not_found(id))?;
-    refuse_voided(id, &r.voided)?;
-    let mut v = draft
-        .validate(
-            number,
-            r.date,
-            ctx.clock.today(),
-            uuid::Uuid::new_v4().to_string(),
-            ctx.clock.timestamp(),
-        )
-        .map_err(|e| super::hint_correcting(e, id, r.date))?;
-    v.id = reviews::insert(&tx, &v)?;
-    r.follow_latest_review(&reviews::for_referral(&tx, number)?);
-    referrals::update(&tx, &r)?;
-    tx.commit()?;
-    if args.json {
-        return render::json(out, &v);
+impl View for SavedReview<'_> {
+    fn table(&self, out: &mut dyn Write) -> Result<()> {
+        let v = self.review;
+        let (id, of) = (v.id, self.of);
+        if let (Some(result), Some(r)) = (v.result, self.referral) {
+            writeln!(
+                out,
+                "Recorded {id}: {} — {of} to {} ({}): {result} ({})",
+                v.date,
+                r.to,
+                r.to.label(),
+                result.label()
+            )?;
+            return Ok(());
+        }
+        let status = v.status.unwrap_or(ReviewStatus::Ongoing);
+        writeln!(
+            out,
+            "Recorded {id}: {} — {of} (family {}), {status} ({})",
+            v.date,
+            self.family,
+            status.label()
+        )?;
+        if let (Some(level), Some(was)) = (v.level, self.level_was) {
+            writeln!(out, "  Level now: {level} (was {was})")?;
+        }
+        match v.follow_up {
+            Some(f) => writeln!(out, "  Next follow-up: {f}")?,
+            None if status == ReviewStatus::Resolved => {
+                writeln!(out, "  Follow-up ended: resolved")?
+            }
+            None => writeln!(out, "  No further follow-up date set")?,
+        }
+        Ok(())
     }
-    let result = v.result.as_deref().unwrap_or_default();
-    writeln!(
-        out,
-        "Recorded {}: {} — {id} to {} ({}): {result} ({})",
-        RecordId::new(RecordKind::Review, v.id),
-        v.date,
-        r.to,
-        DESTINATION.label(&r.to),
-        RESULT.label(result)
-    )?;
-    Ok(())
+
+    fn csv(&self, out: &mut dyn Write) -> Result<()> {
+        exchange::write_csv(
+            out,
+            &Records::Reviews.header(false),
+            [exchange::review_row(self.review, None, None, false)],
+        )
+    }
+}
+
+/// What an entry of the weekly list is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+enum ItemKind {
+    FollowUp,
+    Referral,
+}
+
+/// Where an entry of the weekly list stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+enum State {
+    Overdue,
+    Due,
+    Pending,
 }
 
 /// One line of the weekly list.
 #[derive(Debug, Serialize)]
 struct Item {
     /// C-<n> for a follow-up, R-<n> for a pending referral.
-    id: String,
-    /// `follow-up` or `referral`.
-    kind: &'static str,
+    id: RecordId,
+    kind: ItemKind,
     /// The follow-up date, or the date the referral was made.
     date: NaiveDate,
-    /// `overdue`, `due` or `pending`.
-    state: &'static str,
-    family: String,
-    agency: String,
+    state: State,
+    family: Text,
+    agency: Agency,
     /// The level of need that stands now.
-    level: u8,
-    /// The consultation's outcome code.
-    outcome: String,
-    /// A referral's destination code.
-    to: Option<String>,
+    level: Level,
+    /// The consultation's outcome.
+    outcome: Outcome,
+    /// A referral's destination.
+    to: Option<Destination>,
 }
 
-fn list(args: &Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
+/// The weekly list, as printed.
+#[derive(Serialize)]
+#[serde(transparent)]
+struct WeeklyList {
+    items: Vec<Item>,
+    #[serde(skip)]
+    today: NaiveDate,
+    #[serde(skip)]
+    horizon: NaiveDate,
+}
+
+fn list(within: Within, output: Output, ctx: &Context, out: &mut dyn Write) -> Result<()> {
     let today = ctx.clock.today();
-    let within = match &args.within {
-        Some(w) => w
-            .trim()
-            .parse::<u32>()
-            .ok()
-            .filter(|n| *n <= 366)
-            .ok_or_else(|| {
-                Error::input(format!("--within '{}' is not valid", w.trim()))
-                    .hint("--within is a number of days from 0 to 366")
-            })?,
-        None => WITHIN_DEFAULT,
-    };
+    let within = u32::from(within.0);
     let mut logbook = ctx.open_existing()?;
     let tx = logbook.read()?;
     let horizon = today + chrono::Days::new(u64::from(within));
-    let mut pending: HashMap<i64, Vec<Referral>> = HashMap::new();
-    for r in referrals::pending(&tx)? {
+    let mut pending: HashMap<ConsultationId, Vec<Referral>> = HashMap::new();
+    for r in tx.pending_referrals()? {
         pending.entry(r.consultation).or_default().push(r);
     }
     let mut items = Vec::new();
-    consultations::each_may_be_due(&tx, horizon, |c, reviews| {
+    tx.may_be_due(horizon, &mut |c, reviews| {
         let level = follow_up::current_level(c, reviews);
         let item = |id: RecordId, kind, date, state, to| Item {
-            id: id.to_string(),
+            id,
             kind,
             date,
             state,
             family: c.family.clone(),
-            agency: c.agency.clone(),
+            agency: c.agency,
             level,
-            outcome: c.outcome.clone(),
+            outcome: c.outcome,
             to,
         };
         if let Some(date) = follow_up::current_follow_up(c, reviews)
             && let Some(due) = follow_up::due(date, today, within)
         {
             let state = match due {
-                Due::Overdue => "overdue",
-                Due::Due => "due",
+                Due::Overdue => State::Overdue,
+                Due::Due => State::Due,
             };
-            let id = RecordId::new(RecordKind::Consultation, c.id);
-            items.push(item(id, "follow-up", date, state, None));
+            items.push(item(c.id.any(), ItemKind::FollowUp, date, state, None));
         }
         // A referral's consultation is never voided while the referral stands (see `void`).
         for r in pending.get(&c.id).into_iter().flatten() {
-            let id = RecordId::new(RecordKind::Referral, r.id);
-            items.push(item(id, "referral", r.date, "pending", Some(r.to.clone())));
+            items.push(item(
+                r.id.any(),
+                ItemKind::Referral,
+                r.date,
+                State::Pending,
+                Some(r.to),
+            ));
         }
         Ok(())
     })?;
-    items.sort_by(|a, b| (a.date, a.kind, number(&a.id)).cmp(&(b.date, b.kind, number(&b.id))));
+    items.sort_by_key(|i| (i.date, i.kind, i.id.number));
+    output.print(
+        &WeeklyList {
+            items,
+            today,
+            horizon,
+        },
+        out,
+    )
+}
 
-    match args.format.unwrap_or(ViewFormat::Table) {
-        ViewFormat::Json => render::json(out, &items),
-        ViewFormat::Table => {
-            let mut table = render::table([
-                "Date",
-                "ID",
-                "What",
-                "Family",
-                "Agency",
-                "Level",
-                "Outcome / to",
-            ]);
-            for i in &items {
-                let what = match i.state {
-                    "overdue" => format!("follow-up {} overdue", days((today - i.date).num_days())),
-                    "due" => match (i.date - today).num_days() {
-                        0 => "follow-up due today".to_string(),
-                        1 => "follow-up due tomorrow".to_string(),
-                        n => format!("follow-up due in {}", days(n)),
-                    },
-                    _ => match (today - i.date).num_days() {
-                        0 => "referral pending since today".to_string(),
-                        n => format!("referral pending {}", days(n)),
-                    },
-                };
-                let outcome = match &i.to {
-                    Some(to) => format!("to {to} ({})", DESTINATION.label(to)),
-                    None => format!("{} ({})", i.outcome, OUTCOME.label(&i.outcome)),
-                };
-                table.add_row([
-                    i.date.to_string(),
-                    i.id.clone(),
-                    what,
-                    i.family.clone(),
-                    format!("{} {}", i.agency, AGENCY.label(&i.agency)),
-                    i.level.to_string(),
-                    outcome,
-                ]);
-            }
-            if !items.is_empty() {
-                writeln!(out, "{table}")?;
-            }
-            let follow_ups = items.iter().filter(|i| i.kind == "follow-up").count();
-            writeln!(
-                out,
-                "{follow_ups} follow-up{} due by {}, {} referral{} pending",
-                if follow_ups == 1 { "" } else { "s" },
-                horizon,
-                items.len() - follow_ups,
-                if items.len() - follow_ups == 1 {
-                    ""
-                } else {
-                    "s"
-                },
-            )?;
-            Ok(())
+impl WeeklyList {
+    /// What an entry is, in words: "follow-up due tomorrow", "referral pending 3 days".
+    fn what(&self, i: &Item) -> String {
+        let today = self.today;
+        let days = |n: i64| output::count(n as usize, "day");
+        match i.state {
+            State::Overdue => format!("follow-up {} overdue", days((today - i.date).num_days())),
+            State::Due => match (i.date - today).num_days() {
+                0 => "follow-up due today".to_string(),
+                1 => "follow-up due tomorrow".to_string(),
+                n => format!("follow-up due in {}", days(n)),
+            },
+            State::Pending => match (today - i.date).num_days() {
+                0 => "referral pending since today".to_string(),
+                n => format!("referral pending {}", days(n)),
+            },
+        }
+    }
+
+    fn outcome(i: &Item) -> String {
+        match i.to {
+            Some(to) => format!("to {to} ({})", to.label()),
+            None => format!("{} ({})", i.outcome, i.outcome.label()),
         }
     }
 }
 
-/// "1 day", "3 days".
-fn days(n: i64) -> String {
-    format!("{n} day{}", if n == 1 { "" } else { "s" })
-}
+impl View for WeeklyList {
+    fn table(&self, out: &mut dyn Write) -> Result<()> {
+        let mut table = output::table([
+            "Date",
+            "ID",
+            "What",
+            "Family",
+            "Agency",
+            "Level",
+            "Outcome / to",
+        ]);
+        for i in &self.items {
+            table.add_row([
+                i.date.to_string(),
+                i.id.to_string(),
+                self.what(i),
+                i.family.to_string(),
+                format!("{} {}", i.agency, i.agency.label()),
+                i.level.to_string(),
+                WeeklyList::outcome(i),
+            ]);
+        }
+        if !self.items.is_empty() {
+            writeln!(out, "{table}")?;
+        }
+        let follow_ups = self
+            .items
+            .iter()
+            .filter(|i| i.kind == ItemKind::FollowUp)
+            .count();
+        let referrals = self.items.len() - follow_ups;
+        writeln!(
+            out,
+            "{} due by {}, {} pending",
+            output::count(follow_ups, "follow-up"),
+            self.horizon,
+            output::count(referrals, "referral"),
+        )?;
+        Ok(())
+    }
 
-/// The number in "C-12".
-fn number(id: &str) -> i64 {
-    id.split_once('-')
-        .and_then(|(_, n)| n.parse().ok())
-        .unwrap_or(0)
+    fn csv(&self, out: &mut dyn Write) -> Result<()> {
+        let header: Vec<String> = [
+            "date", "id", "kind", "state", "family", "agency", "level", "outcome", "to",
+        ]
+        .map(String::from)
+        .to_vec();
+        let rows = self.items.iter().map(|i| {
+            vec![
+                i.date.to_string(),
+                i.id.to_string(),
+                match i.kind {
+                    ItemKind::FollowUp => "follow-up",
+                    ItemKind::Referral => "referral",
+                }
+                .to_string(),
+                match i.state {
+                    State::Overdue => "overdue",
+                    State::Due => "due",
+                    State::Pending => "pending",
+                }
+                .to_string(),
+                i.family.to_string(),
+                i.agency.to_string(),
+                i.level.to_string(),
+                i.outcome.to_string(),
+                i.to.map(|t| t.to_string()).unwrap_or_default(),
+            ]
+        });
+        exchange::write_csv(out, &header, rows)
+    }
 }

@@ -1,271 +1,202 @@
 //! `caselog show ID`: one record in full, voided or not, with labels beside the codes and the
-//! corrections made to it.
+//! corrections made to it. The fields shown, and their labels, are the record's field table.
 
 use std::io::Write;
 
-use crate::context::Context;
-use crate::domain::checklist::Checklist;
 use serde::Serialize;
 
+use crate::context::Context;
 use crate::domain::amendment::Amendment;
-use crate::domain::codes::{
-    AGENCY, CONSENT, DESTINATION, FACTOR, MODE, OUTCOME, REFERRED_BY, RESULT, STATUS,
-};
-use crate::domain::consultation::{Consultation, Voided};
-use crate::domain::ids::{RecordId, RecordKind};
-use crate::domain::referral::{Referral, yes_no};
-use crate::domain::review::Review;
-use crate::error::{Error, Result};
-use crate::render::{self, ViewFormat};
-use crate::store::{amendments, consultations, referrals, reviews};
+use crate::domain::checklist::Checklist;
+use crate::domain::consultation::{self, Consultation};
+use crate::domain::fields::Field;
+use crate::domain::ids::{ConsultationId, RecordId, RecordKind, ReferralId, ReviewId};
+use crate::domain::record::Voided;
+use crate::domain::referral::{self, Referral};
+use crate::domain::review::{self, Review};
+use crate::error::Result;
+use crate::exchange::{self, Records};
+use crate::output::{self, Output, View};
+use crate::store::{Reader, Storage};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The record: C-<n> (consultation), R-<n> (referral) or V-<n> (review)
     #[arg(value_name = "ID")]
-    pub id: String,
+    pub id: RecordId,
 
-    /// How to print it
-    #[arg(long, value_enum, default_value_t = ViewFormat::Table)]
-    pub format: ViewFormat,
+    #[command(flatten)]
+    pub output: Output,
 }
 
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
-    let id = RecordId::parse(&args.id)?;
+    let id = args.id;
     let checklist = ctx.checklist()?;
     let mut logbook = ctx.open_existing()?;
     let tx = logbook.read()?;
-    let amended = amendments::for_record(&tx, id.kind, id.number)?;
-    match id.kind {
-        RecordKind::Consultation => {
-            let c = consultations::get(&tx, id.number)?.ok_or_else(|| not_found(id))?;
-            match args.format {
-                ViewFormat::Json => render::json(out, &WithAmendments::new(&c, &amended)),
-                ViewFormat::Table => {
-                    consultation_view(&c, &checklist, out)?;
-                    amendments_view(&amended, out)
-                }
-            }
-        }
-        RecordKind::Referral => {
-            let r = referrals::get(&tx, id.number)?.ok_or_else(|| not_found(id))?;
-            match args.format {
-                ViewFormat::Json => render::json(out, &WithAmendments::new(&r, &amended)),
-                ViewFormat::Table => {
-                    referral_view(&r, out)?;
-                    amendments_view(&amended, out)
-                }
-            }
-        }
-        RecordKind::Review => {
-            let v = reviews::get(&tx, id.number)?.ok_or_else(|| not_found(id))?;
-            match args.format {
-                ViewFormat::Json => render::json(out, &WithAmendments::new(&v, &amended)),
-                ViewFormat::Table => {
-                    review_view(&v, &checklist, out)?;
-                    amendments_view(&amended, out)
-                }
-            }
-        }
-    }
+    let record = Shown::read(tx.as_ref(), id)?.ok_or_else(|| super::not_found(id))?;
+    let links = record.links(tx.as_ref())?;
+    let amendments = tx.amendments(id)?;
+    args.output.print(
+        &Full {
+            record,
+            links,
+            amendments,
+            checklist: &checklist,
+        },
+        out,
+    )
 }
 
-/// A record's JSON with its corrections added as `"amendments"`.
+/// A record of any kind.
 #[derive(Serialize)]
-struct WithAmendments<'a, T: Serialize> {
-    #[serde(flatten)]
-    record: &'a T,
-    amendments: &'a [Amendment],
+#[serde(untagged)]
+pub enum Shown {
+    Consultation(Box<Consultation>),
+    Referral(Referral),
+    Review(Review),
 }
 
-impl<'a, T: Serialize> WithAmendments<'a, T> {
-    fn new(record: &'a T, amendments: &'a [Amendment]) -> Self {
-        WithAmendments { record, amendments }
+/// The UUIDs of the consultation and the referral a record hangs from.
+type Links = (Option<uuid::Uuid>, Option<uuid::Uuid>);
+
+impl Shown {
+    /// The record with this ID, voided or not.
+    pub fn read(tx: &dyn Reader, id: RecordId) -> Result<Option<Shown>> {
+        Ok(match id.kind {
+            RecordKind::Consultation => tx
+                .consultation(ConsultationId(id.number))?
+                .map(|c| Shown::Consultation(Box::new(c))),
+            RecordKind::Referral => tx.referral(ReferralId(id.number))?.map(Shown::Referral),
+            RecordKind::Review => tx.review(ReviewId(id.number))?.map(Shown::Review),
+            RecordKind::Audit => None,
+        })
     }
-}
 
-pub fn not_found(id: RecordId) -> Error {
-    Error::input(format!(
-        "there is no {} {id} in this logbook",
-        id.kind.noun()
-    ))
-    .hint(match id.kind {
-        RecordKind::Consultation => "`caselog list` shows the consultations and their IDs",
-        _ => "`caselog history FAMILY` shows a family's referrals and reviews and their IDs",
-    })
-}
-
-fn consultation_view(c: &Consultation, checklist: &Checklist, out: &mut dyn Write) -> Result<()> {
-    let level = |l: Option<u8>| l.map(|l| checklist.describe_level(l)).unwrap_or_default();
-    let mut table = render::table(["Field", "Value"]);
-    let mut row = |field: &str, value: String| {
-        table.add_row([field.to_string(), value]);
-    };
-    row(
-        "ID",
-        RecordId::new(RecordKind::Consultation, c.id).to_string(),
-    );
-    if let Some(v) = voided_row(&c.voided) {
-        row("VOIDED", v);
-    }
-    row("Date", c.date.to_string());
-    row("Advisor", c.advisor.clone());
-    row("Setting", c.setting.clone());
-    row("Mode", MODE.describe(&c.mode));
-    row("Agency", AGENCY.describe(&c.agency));
-    row("Role", render::or_blank(&c.role));
-    row("Family", c.family.clone());
-    row("Children", c.children.to_string());
-    row(
-        "Factors",
-        c.factors
-            .iter()
-            .map(|f| FACTOR.describe(f))
-            .collect::<Vec<_>>()
-            .join("\n"),
-    );
-    row(
-        "Indicators",
-        c.indicators
-            .iter()
-            .map(|i| match checklist.indicator(i) {
-                Some(ind) => format!("{i} (level {}) {}", ind.level, ind.text),
-                None => i.clone(),
+    /// The UUIDs of what it hangs from, for its CSV row.
+    fn links(&self, tx: &dyn Reader) -> Result<Links> {
+        let consultation = |c: Option<ConsultationId>| -> Result<Option<uuid::Uuid>> {
+            Ok(match c {
+                Some(c) => tx.consultation(c)?.map(|c| c.uuid),
+                None => None,
             })
-            .collect::<Vec<_>>()
-            .join("\n"),
-    );
-    row("Consultee's level", level(c.consultee_level));
-    row("Suggested level", level(c.suggested_level));
-    row("Advisor's level", level(Some(c.level)));
-    row("Rationale", render::or_blank(&c.rationale));
-    row("Confidence before", render::or_blank(&c.confidence_before));
-    row("Confidence after", render::or_blank(&c.confidence_after));
-    row(
-        "Consent",
-        c.consent
-            .as_deref()
-            .map(|k| CONSENT.describe(k))
-            .unwrap_or_default(),
-    );
-    row("Outcome", OUTCOME.describe(&c.outcome));
-    row("Worry", render::or_blank(&c.worry));
-    row("Strengths", render::or_blank(&c.strengths));
-    row("Advice", render::or_blank(&c.advice));
-    row("Follow-up", render::or_blank(&c.follow_up));
-    row("Recorded", c.created_at.clone());
-    row("UUID", c.uuid.clone());
-    writeln!(out, "{table}")?;
-    Ok(())
+        };
+        Ok(match self {
+            Shown::Consultation(_) => (None, None),
+            Shown::Referral(r) => (consultation(Some(r.consultation))?, None),
+            Shown::Review(v) => {
+                let referral = match v.referral {
+                    Some(r) => tx.referral(r)?.map(|r| r.uuid),
+                    None => None,
+                };
+                (consultation(v.consultation)?, referral)
+            }
+        })
+    }
 }
 
-fn voided_row(voided: &Option<Voided>) -> Option<String> {
-    voided.as_ref().map(|v| format!("{} — {}", v.at, v.reason))
+/// A record in full, with its corrections.
+#[derive(Serialize)]
+struct Full<'a> {
+    #[serde(flatten)]
+    record: Shown,
+    amendments: Vec<Amendment>,
+    #[serde(skip)]
+    links: Links,
+    #[serde(skip)]
+    checklist: &'a Checklist,
 }
 
-fn referral_view(r: &Referral, out: &mut dyn Write) -> Result<()> {
-    let mut table = render::table(["Field", "Value"]);
-    let mut row = |field: &str, value: String| {
-        table.add_row([field.to_string(), value]);
+/// The rows of a record's table: its ID, whether it was voided, each field (of those `shown`)
+/// with its label, then when it was recorded and its UUID.
+fn rows<R, D>(
+    table: &'static [Field<R, D>],
+    record: &R,
+    voided: Option<&Voided>,
+    checklist: &Checklist,
+    shown: impl Fn(&Field<R, D>) -> bool,
+) -> Vec<(&'static str, String)> {
+    let value = |name: &str| {
+        table
+            .iter()
+            .find(|f| f.name == name)
+            .map(|f| (f.describe)(record, checklist))
+            .unwrap_or_default()
     };
-    row("ID", RecordId::new(RecordKind::Referral, r.id).to_string());
-    if let Some(v) = voided_row(&r.voided) {
-        row("VOIDED", v);
+    let mut rows = vec![("ID", value("id"))];
+    if let Some(v) = voided {
+        rows.push(("VOIDED", format!("{} — {}", v.at, v.reason)));
     }
-    row(
-        "Consultation",
-        RecordId::new(RecordKind::Consultation, r.consultation).to_string(),
+    rows.extend(
+        table
+            .iter()
+            .filter(|f| !["id", "uuid", "created_at"].contains(&f.name) && shown(f))
+            .map(|f| (f.label, (f.describe)(record, checklist))),
     );
-    row("Date", r.date.to_string());
-    row("To", DESTINATION.describe(&r.to));
-    row("By", REFERRED_BY.describe(&r.by));
-    row("Reason", render::or_blank(&r.reason));
-    row(
-        "Consent",
-        r.consent
-            .as_deref()
-            .map(|k| CONSENT.describe(k))
-            .unwrap_or_default(),
-    );
-    row("Urgent", yes_no(r.urgent).to_string());
-    row("Result", RESULT.describe(&r.result));
-    row("Result date", render::or_blank(&r.result_date));
-    row("Recorded", r.created_at.clone());
-    row("UUID", r.uuid.clone());
-    writeln!(out, "{table}")?;
-    Ok(())
+    rows.push(("Recorded", value("created_at")));
+    rows.push(("UUID", value("uuid")));
+    rows
 }
 
-fn review_view(v: &Review, checklist: &Checklist, out: &mut dyn Write) -> Result<()> {
-    let mut table = render::table(["Field", "Value"]);
-    let mut row = |field: &str, value: String| {
-        table.add_row([field.to_string(), value]);
-    };
-    row("ID", RecordId::new(RecordKind::Review, v.id).to_string());
-    if let Some(x) = voided_row(&v.voided) {
-        row("VOIDED", x);
+impl View for Full<'_> {
+    fn table(&self, out: &mut dyn Write) -> Result<()> {
+        let rows = match &self.record {
+            Shown::Consultation(c) => rows(
+                consultation::FIELDS,
+                c,
+                c.voided.as_ref(),
+                self.checklist,
+                |_| true,
+            ),
+            Shown::Referral(r) => rows(
+                referral::FIELDS,
+                r,
+                r.voided.as_ref(),
+                self.checklist,
+                |_| true,
+            ),
+            Shown::Review(v) => {
+                let fields = v.fields();
+                rows(review::FIELDS, v, v.voided.as_ref(), self.checklist, |f| {
+                    fields.contains(&f.name)
+                        || (f.name == "consultation" && v.consultation.is_some())
+                        || (f.name == "referral" && v.referral.is_some())
+                })
+            }
+        };
+        let mut table = output::table(["Field", "Value"]);
+        for (label, value) in rows {
+            table.add_row([label.to_string(), value]);
+        }
+        writeln!(out, "{table}")?;
+        if !self.amendments.is_empty() {
+            let mut table = output::table(["Amended", "Field", "Old value", "New value", "Reason"]);
+            for a in &self.amendments {
+                table.add_row([
+                    a.amended_at.to_string(),
+                    a.field.clone(),
+                    a.old_value.clone().unwrap_or_default(),
+                    a.new_value.clone().unwrap_or_default(),
+                    a.reason.clone(),
+                ]);
+            }
+            writeln!(out, "Amendments\n{table}")?;
+        }
+        Ok(())
     }
-    if let Some(c) = v.consultation {
-        row(
-            "Consultation",
-            RecordId::new(RecordKind::Consultation, c).to_string(),
-        );
-    }
-    if let Some(r) = v.referral {
-        row(
-            "Referral",
-            RecordId::new(RecordKind::Referral, r).to_string(),
-        );
-    }
-    row("Date", v.date.to_string());
-    if v.consultation.is_some() {
-        row(
-            "Status",
-            v.status
-                .as_deref()
-                .map(|s| STATUS.describe(s))
-                .unwrap_or_default(),
-        );
-        row("Note", render::or_blank(&v.note));
-        row(
-            "Level now",
-            v.level
-                .map(|l| checklist.describe_level(l))
-                .unwrap_or_default(),
-        );
-        row("Confidence now", render::or_blank(&v.confidence));
-        row("Next follow-up", render::or_blank(&v.follow_up));
-    }
-    if v.referral.is_some() {
-        row(
-            "Result",
-            v.result
-                .as_deref()
-                .map(|r| RESULT.describe(r))
-                .unwrap_or_default(),
-        );
-    }
-    row("Recorded", v.created_at.clone());
-    row("UUID", v.uuid.clone());
-    writeln!(out, "{table}")?;
-    Ok(())
-}
 
-/// The corrections made to a record, oldest first; nothing when there are none.
-fn amendments_view(amended: &[Amendment], out: &mut dyn Write) -> Result<()> {
-    if amended.is_empty() {
-        return Ok(());
+    fn csv(&self, out: &mut dyn Write) -> Result<()> {
+        let (records, row) = match &self.record {
+            Shown::Consultation(c) => (Records::Consultations, exchange::consultation_row(c, true)),
+            Shown::Referral(r) => (
+                Records::Referrals,
+                exchange::referral_row(r, self.links.0.unwrap_or_default(), true),
+            ),
+            Shown::Review(v) => (
+                Records::Reviews,
+                exchange::review_row(v, self.links.0, self.links.1, true),
+            ),
+        };
+        exchange::write_csv(out, &records.header(true), [row])
     }
-    let mut table = render::table(["Amended", "Field", "Old value", "New value", "Reason"]);
-    for a in amended {
-        table.add_row([
-            a.amended_at.clone(),
-            a.field.clone(),
-            render::or_blank(&a.old_value),
-            render::or_blank(&a.new_value),
-            a.reason.clone(),
-        ]);
-    }
-    writeln!(out, "Amendments\n{table}")?;
-    Ok(())
 }

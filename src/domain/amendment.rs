@@ -1,7 +1,12 @@
 //! Corrections that keep history (domain brief §2): each changed field of a record becomes one
-//! amendment with the old value, the new value, when and why.
+//! amendment with the old value, the new value, when and why. Fields are compared as their
+//! stored text, through the record's field table.
 
 use serde::Serialize;
+
+use super::fields::{Class, Field};
+use super::invalid::FieldName;
+use super::record::Timestamp;
 
 /// One field's correction, as stored.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -10,64 +15,31 @@ pub struct Amendment {
     pub old_value: Option<String>,
     pub new_value: Option<String>,
     pub reason: String,
-    pub amended_at: String,
+    pub amended_at: Timestamp,
 }
 
 /// A field whose value differs between two versions of a record.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Change {
-    pub field: &'static str,
+    pub field: FieldName,
     pub old: Option<String>,
     pub new: Option<String>,
 }
 
-/// The fields that differ between the old and new versions of a record, in field order. Both
-/// lists come from the same record type's `fields()`, so they name the same fields in order.
-pub fn changes(
-    old: &[(&'static str, Option<String>)],
-    new: &[(&'static str, Option<String>)],
-) -> Vec<Change> {
-    old.iter()
-        .zip(new)
-        .filter(|((_, a), (_, b))| a != b)
-        .map(|((field, a), (_, b))| Change {
-            field,
-            old: a.clone(),
-            new: b.clone(),
+/// The fields that differ between the old and new versions of a record, in table order. The
+/// stamp and the record it hangs from never change.
+pub fn changes<R, D>(table: &'static [Field<R, D>], old: &R, new: &R) -> Vec<Change> {
+    let text = |f: &Field<R, D>, r: &R| Some(f.text_of(r)).filter(|t| !t.is_empty());
+    table
+        .iter()
+        .filter(|f| !matches!(f.class, Class::Stamp | Class::Link))
+        .filter_map(|f| {
+            let (a, b) = (text(f, old), text(f, new));
+            (a != b).then_some(Change {
+                field: f.name,
+                old: a,
+                new: b,
+            })
         })
         .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_changed_fields_are_kept() {
-        let old = [
-            ("a", Some("1".into())),
-            ("b", None),
-            ("c", Some("x".into())),
-        ];
-        let new = [
-            ("a", Some("1".into())),
-            ("b", Some("2".into())),
-            ("c", None),
-        ];
-        assert_eq!(
-            changes(&old, &new),
-            [
-                Change {
-                    field: "b",
-                    old: None,
-                    new: Some("2".into())
-                },
-                Change {
-                    field: "c",
-                    old: Some("x".into()),
-                    new: None
-                },
-            ]
-        );
-    }
 }

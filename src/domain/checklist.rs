@@ -5,10 +5,14 @@
 use std::collections::{BTreeSet, HashSet};
 use std::fmt;
 use std::path::Path;
+use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
+use super::fields::{Cell, Describe};
+use super::invalid::{FieldName, Invalid, Problem};
+use super::values::Level;
 use crate::error::{Error, Result};
 
 /// The bundled default checklist, in the same format a partnership's file uses.
@@ -53,48 +57,99 @@ impl fmt::Display for Domain {
     }
 }
 
-/// A level of need, 1 to 4.
+/// How a partnership names and describes a level of need.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Level {
-    pub level: u8,
+pub struct LevelDefinition {
+    pub level: Level,
     pub label: String,
     pub description: String,
+}
+
+/// An indicator's ID, `<domain><level>.<n>` such as `P3.2`: its domain and level are part of
+/// it. IDs order as people read them: by domain (C, P, F), level, then number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct IndicatorId {
+    pub domain: Domain,
+    pub level: Level,
+    pub number: u32,
+}
+
+/// Reads an ID in any case ("p3.2"); whether the checklist in use has it is checked later.
+impl FromStr for IndicatorId {
+    type Err = Problem;
+    fn from_str(input: &str) -> std::result::Result<IndicatorId, Problem> {
+        let text = input.trim();
+        if text.is_empty() {
+            return Err(Problem::Missing);
+        }
+        let bad = || Problem::NotAnIndicatorId {
+            given: text.to_string(),
+        };
+        let mut chars = text.chars();
+        let domain = chars.next().and_then(Domain::from_letter).ok_or_else(bad)?;
+        let (level, n) = chars.as_str().split_once('.').ok_or_else(bad)?;
+        if level.len() != 1 || n.is_empty() || n.starts_with('0') || n.len() > 6 {
+            return Err(bad());
+        }
+        let level: Level = level.parse().map_err(|_| bad())?;
+        if !n.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(bad());
+        }
+        Ok(IndicatorId {
+            domain,
+            level,
+            number: n.parse().map_err(|_| bad())?,
+        })
+    }
+}
+
+impl fmt::Display for IndicatorId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}{}.{}", self.domain, self.level, self.number)
+    }
+}
+
+impl Serialize for IndicatorId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+super::fields::stored_as_text!(IndicatorId);
+
+impl Cell for IndicatorId {
+    fn cell(&self, out: &mut String) {
+        use std::fmt::Write as _;
+        let _ = write!(out, "{self}");
+    }
+}
+
+/// "P3.2 (level 3) signs of neglect …", with the text of the checklist in use.
+impl Describe for IndicatorId {
+    fn describe(&self, checklist: &Checklist) -> String {
+        match checklist.indicator(self) {
+            Some(i) => format!("{self} (level {}) {}", self.level, i.text),
+            None => format!("{self} (level {}, not in the checklist in use)", self.level),
+        }
+    }
 }
 
 /// One indicator a person can tick, such as `P3.2`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Indicator {
-    pub id: String,
+    pub id: IndicatorId,
     pub domain: Domain,
-    pub level: u8,
+    pub level: Level,
     pub text: String,
-}
-
-impl Indicator {
-    /// The number after the dot: `P3.12` → 12.
-    pub fn number(&self) -> u32 {
-        self.id
-            .split_once('.')
-            .and_then(|(_, n)| n.parse().ok())
-            .unwrap_or(0)
-    }
-
-    /// The order people read indicators in: by domain (C, P, F), level, then number.
-    pub fn reading_order(&self) -> (Domain, u8, u32) {
-        (self.domain, self.level, self.number())
-    }
 }
 
 /// A whole checklist, validated.
 #[derive(Debug, Clone, Serialize)]
 pub struct Checklist {
     pub name: String,
-    pub levels: Vec<Level>,
+    pub levels: Vec<LevelDefinition>,
     pub indicators: Vec<Indicator>,
 }
-
-/// The lowest and highest levels of need.
-pub const LEVELS: std::ops::RangeInclusive<u8> = 1..=4;
 
 // The file as written, with positions kept for error messages.
 #[derive(Deserialize)]
@@ -154,12 +209,11 @@ impl Checklist {
         // A mistake is placed on the line of the value at fault.
         let mut levels = Vec::new();
         for entry in &file.levels {
-            let (span, level) = (entry.level.span(), *entry.level.get_ref());
-            if !(1..=4).contains(&level) {
-                return wrong(span, format!("level {level} is not 1, 2, 3 or 4"));
-            }
-            let level = level as u8;
-            if levels.iter().any(|l: &Level| l.level == level) {
+            let (span, number) = (entry.level.span(), *entry.level.get_ref());
+            let Some(level) = u8::try_from(number).ok().and_then(Level::new) else {
+                return wrong(span, format!("level {number} is not 1, 2, 3 or 4"));
+            };
+            if levels.iter().any(|l: &LevelDefinition| l.level == level) {
                 return wrong(span, format!("level {level} is defined twice"));
             }
             if entry.label.get_ref().trim().is_empty() {
@@ -168,16 +222,13 @@ impl Checklist {
                     format!("level {level} has an empty label"),
                 );
             }
-            levels.push(Level {
+            levels.push(LevelDefinition {
                 level,
                 label: entry.label.get_ref().trim().to_string(),
                 description: entry.description.trim().to_string(),
             });
         }
-        if let Some(missing) = LEVELS
-            .clone()
-            .find(|n| !levels.iter().any(|l| l.level == *n))
-        {
+        if let Some(missing) = Level::all().find(|n| !levels.iter().any(|l| l.level == *n)) {
             return Err(Error::input(format!(
                 "{origin}: level {missing} is missing: define levels 1, 2, 3 and 4"
             )));
@@ -188,7 +239,7 @@ impl Checklist {
         let mut seen = HashSet::new();
         for entry in &file.indicators {
             let (span, id) = (entry.id.span(), entry.id.get_ref());
-            let Some((domain, level)) = split_id(id) else {
+            let Ok(parsed) = id.parse::<IndicatorId>() else {
                 return wrong(
                     span,
                     format!(
@@ -197,8 +248,8 @@ impl Checklist {
                     ),
                 );
             };
-            let id = id.trim().to_ascii_uppercase();
-            if !seen.insert(id.clone()) {
+            let id = parsed;
+            if !seen.insert(id) {
                 return wrong(span, format!("indicator {id} is defined twice"));
             }
             if entry.text.get_ref().trim().is_empty() {
@@ -206,8 +257,8 @@ impl Checklist {
             }
             indicators.push(Indicator {
                 id,
-                domain,
-                level,
+                domain: id.domain,
+                level: id.level,
                 text: entry.text.get_ref().trim().to_string(),
             });
         }
@@ -222,7 +273,7 @@ impl Checklist {
     }
 
     /// The label of a level ("Targeted early help").
-    pub fn level_label(&self, level: u8) -> &str {
+    pub fn level_label(&self, level: Level) -> &str {
         self.levels
             .iter()
             .find(|l| l.level == level)
@@ -231,41 +282,36 @@ impl Checklist {
     }
 
     /// "3 (Targeted early help)".
-    pub fn describe_level(&self, level: u8) -> String {
+    pub fn describe_level(&self, level: Level) -> String {
         format!("{level} ({})", self.level_label(level))
     }
 
-    pub fn indicator(&self, id: &str) -> Option<&Indicator> {
-        self.indicators
-            .iter()
-            .find(|i| i.id.eq_ignore_ascii_case(id.trim()))
+    pub fn indicator(&self, id: &IndicatorId) -> Option<&Indicator> {
+        self.indicators.iter().find(|i| i.id == *id)
     }
 
-    /// Checks indicator IDs typed by a person; returns them canonical, de-duplicated, in the
-    /// checklist's order.
-    pub fn parse_indicators<S: AsRef<str>>(
+    /// The indicators of a record, each of which this checklist must have: de-duplicated, in
+    /// the checklist's order. `field` names them in the refusal.
+    pub fn recognised(
         &self,
-        field: &str,
-        inputs: &[S],
-    ) -> Result<Vec<String>> {
-        let mut wanted = BTreeSet::new();
-        for input in inputs {
-            for part in split_list(input.as_ref()) {
-                let indicator = self.indicator(part).ok_or_else(|| {
-                    Error::input(format!(
-                        "{field} '{part}' is not an indicator of the {}",
-                        self.name
-                    ))
-                    .hint("`caselog checklist` lists the indicators and their IDs")
-                })?;
-                wanted.insert(indicator.id.clone());
-            }
+        field: FieldName,
+        ids: &[IndicatorId],
+    ) -> std::result::Result<Vec<IndicatorId>, Invalid> {
+        if let Some(unknown) = ids.iter().find(|id| self.indicator(id).is_none()) {
+            return Err(Invalid::new(
+                field,
+                Problem::NotAnIndicator {
+                    given: unknown.to_string(),
+                    checklist: self.name.clone(),
+                },
+            ));
         }
+        let wanted: BTreeSet<&IndicatorId> = ids.iter().collect();
         Ok(self
             .indicators
             .iter()
             .filter(|i| wanted.contains(&i.id))
-            .map(|i| i.id.clone())
+            .map(|i| i.id)
             .collect())
     }
 
@@ -273,16 +319,14 @@ impl Checklist {
     /// has (a partnership's checklist changed since): correcting another field of that record
     /// must not fail on them. An ID carries its domain and level, so the suggested level stays
     /// as it was.
-    pub fn knowing(&self, recorded: &[String]) -> Checklist {
+    pub fn knowing(&self, recorded: &[IndicatorId]) -> Checklist {
         let mut checklist = self.clone();
         for id in recorded {
-            if checklist.indicator(id).is_none()
-                && let Some((domain, level)) = split_id(id)
-            {
+            if checklist.indicator(id).is_none() {
                 checklist.indicators.push(Indicator {
-                    id: id.clone(),
-                    domain,
-                    level,
+                    id: *id,
+                    domain: id.domain,
+                    level: id.level,
                     text: "(no longer in the checklist in use)".to_string(),
                 });
             }
@@ -290,16 +334,14 @@ impl Checklist {
         checklist
     }
 
-    /// The ticked indicators that this checklist knows, in its order.
-    pub fn ticked<'a, S: AsRef<str>>(&'a self, ids: &[S]) -> Vec<&'a Indicator> {
-        ids.iter()
-            .filter_map(|id| self.indicator(id.as_ref()))
-            .collect()
+    /// The ticked indicators that this checklist knows, in the order given.
+    pub fn ticked<'a>(&'a self, ids: &[IndicatorId]) -> Vec<&'a Indicator> {
+        ids.iter().filter_map(|id| self.indicator(id)).collect()
     }
 }
 
 /// The suggested level: the highest level among the ticked indicators, or none when none is ticked.
-pub fn suggested_level(ticked: &[&Indicator]) -> Option<u8> {
+pub fn suggested_level(ticked: &[&Indicator]) -> Option<Level> {
     ticked.iter().map(|i| i.level).max()
 }
 
@@ -307,34 +349,13 @@ pub fn suggested_level(ticked: &[&Indicator]) -> Option<u8> {
 /// unless a level-4 indicator is ticked too (level 4 is then the suggested level already).
 /// Returns how many level-3 indicators and domains there are when that is so.
 pub fn consider_level_four(ticked: &[&Indicator]) -> Option<(usize, usize)> {
-    if suggested_level(ticked) == Some(4) {
+    let three = Level::new(3).expect("3 is a level");
+    if suggested_level(ticked) == Level::new(4) {
         return None;
     }
-    let level_three: Vec<_> = ticked.iter().filter(|i| i.level == 3).collect();
+    let level_three: Vec<_> = ticked.iter().filter(|i| i.level == three).collect();
     let domains: BTreeSet<Domain> = level_three.iter().map(|i| i.domain).collect();
     (level_three.len() >= 3 && domains.len() >= 2).then_some((level_three.len(), domains.len()))
-}
-
-/// Splits "C3.1; P3.2,F3.1" into its items.
-pub fn split_list(input: &str) -> impl Iterator<Item = &str> {
-    input
-        .split([';', ','])
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-}
-
-fn split_id(id: &str) -> Option<(Domain, u8)> {
-    let id = id.trim();
-    let mut chars = id.chars();
-    let domain = Domain::from_letter(chars.next()?)?;
-    let rest = chars.as_str();
-    let (level, n) = rest.split_once('.')?;
-    if level.len() != 1 {
-        return None;
-    }
-    let level: u8 = level.parse().ok().filter(|l| LEVELS.contains(l))?;
-    (!n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) && !n.starts_with('0'))
-        .then_some((domain, level))
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
@@ -353,63 +374,57 @@ mod tests {
             "C1.1", "C1.3", "P1.2", "F1.2", "C2.6", "P2.3", "F2.4", "C3.5", "P3.4", "F3.3", "C4.4",
             "P4.4", "F4.3",
         ] {
-            assert!(c.indicator(id).is_some(), "{id} missing");
+            assert!(c.indicator(&id.parse().unwrap()).is_some(), "{id} missing");
         }
         assert_eq!(c.indicators.len(), 43);
-        assert_eq!(c.level_label(3), "Targeted early help");
+        assert_eq!(c.level_label(Level::new(3).unwrap()), "Targeted early help");
+    }
+
+    fn ids(list: &[&str]) -> Vec<IndicatorId> {
+        list.iter().map(|i| i.parse().unwrap()).collect()
     }
 
     #[test]
     fn suggested_level_is_the_highest_ticked() {
         let c = Checklist::bundled();
         assert_eq!(
-            suggested_level(&c.ticked(&["C2.1", "P3.2", "F1.1"])),
-            Some(3)
+            suggested_level(&c.ticked(&ids(&["C2.1", "P3.2", "F1.1"]))),
+            Level::new(3)
         );
-        assert_eq!(suggested_level(&c.ticked::<&str>(&[])), None);
+        assert_eq!(suggested_level(&c.ticked(&[])), None);
     }
 
     #[test]
     fn level_four_prompt_needs_three_level_three_across_two_domains() {
         let c = Checklist::bundled();
-        assert_eq!(
-            consider_level_four(&c.ticked(&["C3.1", "C3.2", "P3.1"])),
-            Some((3, 2))
-        );
-        assert_eq!(
-            consider_level_four(&c.ticked(&["C3.1", "C3.2", "C3.3"])),
-            None
-        );
-        assert_eq!(
-            consider_level_four(&c.ticked(&["C3.1", "P3.2", "F2.1"])),
-            None
-        );
-        assert_eq!(
-            consider_level_four(&c.ticked(&["C3.1", "C3.2", "P3.1", "F4.1"])),
-            None
-        );
+        let four = |list: &[&str]| consider_level_four(&c.ticked(&ids(list)));
+        assert_eq!(four(&["C3.1", "C3.2", "P3.1"]), Some((3, 2)));
+        assert_eq!(four(&["C3.1", "C3.2", "C3.3"]), None);
+        assert_eq!(four(&["C3.1", "P3.2", "F2.1"]), None);
+        assert_eq!(four(&["C3.1", "C3.2", "P3.1", "F4.1"]), None);
     }
 
     #[test]
-    fn indicators_are_parsed_case_insensitively_in_checklist_order() {
+    fn indicators_are_read_in_any_case_and_kept_in_checklist_order() {
         let c = Checklist::bundled();
-        let ids = c
-            .parse_indicators("--indicator", &["p3.2", "c3.1;F3.1", "C3.1"])
-            .unwrap();
-        assert_eq!(ids, ["C3.1", "P3.2", "F3.1"]);
-        let err = c.parse_indicators("--indicator", &["X9.9"]).unwrap_err();
-        assert_eq!(err.exit_code(), 2);
-        assert!(err.message.contains("'X9.9'"), "{}", err.message);
+        let got = c.recognised("indicators", &ids(&["p3.2", "c3.1", "F3.1", "C3.1"]));
+        assert_eq!(got.unwrap(), ids(&["C3.1", "P3.2", "F3.1"]));
+        let err = c.recognised("indicators", &ids(&["C3.9"])).unwrap_err();
+        assert!(matches!(err.problem, Problem::NotAnIndicator { .. }));
+        for bad in ["X9.9", "C5.1", "C1", "C1.0", "C01.1", "Q1.1", "C1.1a"] {
+            assert!(bad.parse::<IndicatorId>().is_err(), "{bad}");
+        }
+        assert!(IndicatorId::from_str("P3.2").unwrap() < IndicatorId::from_str("F1.1").unwrap());
     }
 
     #[test]
     fn a_record_s_old_indicators_stay_known() {
         let c = Checklist::bundled();
-        let old = vec!["C2.1".to_string(), "P3.9".to_string()];
-        assert!(c.parse_indicators("--indicator", &old).is_err());
+        let old = ids(&["C2.1", "P3.9"]);
+        assert!(c.recognised("indicators", &old).is_err());
         let knowing = c.knowing(&old);
-        assert_eq!(knowing.parse_indicators("--indicator", &old).unwrap(), old);
-        assert_eq!(suggested_level(&knowing.ticked(&old)), Some(3));
+        assert_eq!(knowing.recognised("indicators", &old).unwrap(), old);
+        assert_eq!(suggested_level(&knowing.ticked(&old)), Level::new(3));
         assert_eq!(knowing.indicators.len(), c.indicators.len() + 1);
     }
 

@@ -1,311 +1,331 @@
-//! The code lists of the domain brief (§3): agencies, factors, modes, consent, outcomes,
-//! referral destinations and results, review statuses. Codes are stored and exported; labels are
-//! what people read. Input accepts a code or its alias in any case.
+//! The code lists of the domain brief (§3, §8): agencies, factors, modes, consent, outcomes,
+//! referral destinations, who referred, referral results, review statuses and audit grades.
+//! Each list is an enum generated from one table (code, alias, label, in list order): codes are
+//! what is stored and exported, labels what people read, and input accepts the code or its
+//! alias in any case. Anything else is refused with the list of valid values.
 
-use crate::error::{Error, Result};
+use std::fmt;
 
-/// One entry of a code list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Code {
-    pub code: &'static str,
-    pub alias: Option<&'static str>,
-    pub label: &'static str,
+/// A code that is not in its list, with what was typed and the list it was checked against.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotACode {
+    /// What the list is called ("agency").
+    pub list: &'static str,
+    /// What was typed, trimmed.
+    pub given: String,
+    /// The valid values, "code (alias), …".
+    pub valid: String,
 }
 
-const fn code(code: &'static str, alias: &'static str, label: &'static str) -> Code {
-    Code {
-        code,
-        alias: if alias.is_empty() { None } else { Some(alias) },
-        label,
+impl fmt::Display for NotACode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} '{}' is not a valid code", self.list, self.given)
     }
 }
 
-/// A named list of codes, such as the agencies.
-#[derive(Debug)]
-pub struct CodeList {
+impl std::error::Error for NotACode {}
+
+/// What every code list offers beyond its own enum: the shared reading and describing.
+pub trait CodeList: Sized + Copy + 'static {
     /// What the list is called in messages ("agency").
-    pub name: &'static str,
-    pub codes: &'static [Code],
-}
+    const NAME: &'static str;
+    /// Every code, in list order.
+    const ALL: &'static [Self];
+    fn code(self) -> &'static str;
+    fn alias(self) -> Option<&'static str>;
+    fn label(self) -> &'static str;
 
-impl CodeList {
-    /// Finds the code a person typed (code or alias, any case, surrounding space ignored).
-    pub fn parse(&self, input: &str) -> Result<&'static Code> {
+    /// Finds the code a person typed: code or alias, any case, surrounding space ignored.
+    fn parse(input: &str) -> Result<Self, NotACode> {
         let wanted = input.trim();
-        self.codes
+        Self::ALL
             .iter()
+            .copied()
             .find(|c| {
-                c.code.eq_ignore_ascii_case(wanted)
-                    || c.alias.is_some_and(|a| a.eq_ignore_ascii_case(wanted))
+                c.code().eq_ignore_ascii_case(wanted)
+                    || c.alias().is_some_and(|a| a.eq_ignore_ascii_case(wanted))
             })
-            .ok_or_else(|| {
-                Error::input(format!("{} '{}' is not a valid code", self.name, wanted))
-                    .hint(format!("valid {} codes: {}", self.name, self.summary()))
+            .ok_or_else(|| NotACode {
+                list: Self::NAME,
+                given: wanted.to_string(),
+                valid: Self::summary(),
             })
     }
 
-    /// The stored code for what a person typed.
-    pub fn canonical(&self, input: &str) -> Result<&'static str> {
-        self.parse(input).map(|c| c.code)
-    }
-
-    /// The entry for a stored code.
-    pub fn get(&self, code: &str) -> Option<&'static Code> {
-        self.codes.iter().find(|c| c.code == code)
-    }
-
-    /// The label for a stored code, or the code itself if it is not in the list.
-    pub fn label<'a>(&self, code: &'a str) -> &'a str {
-        match self.get(code) {
-            Some(c) => c.label,
-            None => code,
-        }
+    /// The entry for a stored code (exact), if the list has it.
+    fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|c| c.code() == code)
     }
 
     /// "code — label", as `show` prints a code.
-    pub fn describe(&self, code: &str) -> String {
-        format!("{code} — {}", self.label(code))
+    fn describe(self) -> String {
+        format!("{} — {}", self.code(), self.label())
     }
 
     /// "code (alias), code (alias), …" for hints.
-    pub fn summary(&self) -> String {
-        self.codes
+    fn summary() -> String {
+        Self::ALL
             .iter()
-            .map(|c| match c.alias {
-                Some(a) => format!("{} ({a})", c.code),
-                None => c.code.to_string(),
+            .map(|c| match c.alias() {
+                Some(a) => format!("{} ({a})", c.code()),
+                None => c.code().to_string(),
             })
             .collect::<Vec<_>>()
             .join(", ")
     }
 }
 
-/// §3.1: the consultee's agency, as the national referral-source codes.
-pub static AGENCY: CodeList = CodeList {
-    name: "agency",
-    codes: &[
-        code(
-            "1A",
-            "family",
-            "Individual – family member, relative or carer",
-        ),
-        code(
-            "1B",
-            "acquaintance",
-            "Individual – acquaintance (neighbour, childminder)",
-        ),
-        code("1C", "self", "Individual – self"),
-        code("1D", "individual", "Individual – other"),
-        code("2A", "school", "Schools"),
-        code("2B", "education", "Education services"),
-        code("3A", "gp", "Health – GP"),
-        code("3B", "health-visitor", "Health – health visitor"),
-        code("3C", "school-nurse", "Health – school nurse"),
-        code(
-            "3D",
-            "primary-health",
-            "Health – other primary health services",
-        ),
-        code("3E", "ae", "Health – A&E"),
-        code("3F", "health-other", "Health – other"),
-        code("4", "housing", "Housing"),
-        code(
-            "5A",
-            "adult-social-care",
-            "LA services – social care (e.g. adults)",
-        ),
-        code(
-            "5B",
-            "la-other",
-            "LA services – other internal (e.g. youth offending)",
-        ),
-        code(
-            "5C",
-            "la-external",
-            "LA services – external (another authority)",
-        ),
-        code("5D", "early-help", "LA services – early help"),
-        code("6", "police", "Police"),
-        code(
-            "7",
-            "legal",
-            "Other legal agency (courts, probation, CAFCASS)",
-        ),
-        code(
-            "8",
-            "other",
-            "Other (children's centres, voluntary organisations)",
-        ),
-        code("9", "anonymous", "Anonymous"),
-        code("10", "unknown", "Unknown"),
-    ],
-};
+/// Declares a code list: an enum whose variants are listed once with their code, optional
+/// alias and label, in list order. The enum gets `CodeList`, `FromStr` (code or alias, any
+/// case), `Display` (the code), `Ord` in list order, serde as the code, and is stored as the code.
+macro_rules! code_list {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident ($list:literal) {
+            $( $variant:ident = $code:literal $(/ $alias:literal)? : $label:literal, )+
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name {
+            $( $variant, )+
+        }
 
-/// §3.2: the national "factors identified at assessment" codes.
-pub static FACTOR: CodeList = CodeList {
-    name: "factor",
-    codes: &[
-        code("1A", "", "Alcohol misuse – child"),
-        code("1B", "", "Alcohol misuse – parent or carer"),
-        code("1C", "", "Alcohol misuse – other person in household"),
-        code("2A", "", "Drug misuse – child"),
-        code("2B", "", "Drug misuse – parent or carer"),
-        code("2C", "", "Drug misuse – other person in household"),
-        code("3A", "", "Domestic abuse – child"),
-        code("3B", "", "Domestic abuse – parent or carer"),
-        code("3C", "", "Domestic abuse – other person in household"),
-        code("4A", "", "Mental health – child"),
-        code("4B", "", "Mental health – parent or carer"),
-        code("4C", "", "Mental health – other person in household"),
-        code("5A", "", "Learning disability – child"),
-        code("5B", "", "Learning disability – parent or carer"),
-        code("5C", "", "Learning disability – other person in household"),
-        code("6A", "", "Physical disability or illness – child"),
-        code("6B", "", "Physical disability or illness – parent or carer"),
-        code(
-            "6C",
-            "",
-            "Physical disability or illness – other person in household",
-        ),
-        code("7A", "", "Young carer"),
-        code("8B", "", "Privately fostered – overseas, intends to return"),
-        code("8C", "", "Privately fostered – overseas, intends to stay"),
-        code("8D", "", "Privately fostered – UK, education placement"),
-        code("8E", "", "Privately fostered – UK, family arrangement"),
-        code("8F", "", "Privately fostered – other"),
-        code("9A", "", "Unaccompanied asylum-seeking child"),
-        code("10A", "", "Going or being missing"),
-        code("11A", "", "Child sexual exploitation"),
-        code("12A", "", "Trafficking"),
-        code("13A", "", "Gangs"),
-        code("14A", "", "Socially unacceptable behaviour"),
-        code("15A", "", "Self-harm"),
-        code("16A", "", "Neglect"),
-        code("17A", "", "Emotional abuse"),
-        code("18B", "", "Physical abuse – child on child"),
-        code("18C", "", "Physical abuse – adult on child"),
-        code("19B", "", "Sexual abuse – child on child"),
-        code("19C", "", "Sexual abuse – adult on child"),
-        code("20", "", "Other"),
-        code("22A", "", "Female genital mutilation"),
-        code("23A", "", "Abuse linked to faith or belief"),
-        code("24A", "", "Child criminal exploitation"),
-    ],
-};
+        impl CodeList for $name {
+            const NAME: &'static str = $list;
+            const ALL: &'static [Self] = &[ $( $name::$variant, )+ ];
 
-/// §2: how the consultation took place.
-pub static MODE: CodeList = CodeList {
-    name: "mode",
-    codes: &[
-        code("surgery", "", "Social work surgery"),
-        code("phone", "", "Phone"),
-        code("email", "", "Email"),
-        code("visit", "", "Joint visit"),
-        code("meeting", "", "Partnership meeting"),
-    ],
-};
+            fn code(self) -> &'static str {
+                match self { $( $name::$variant => $code, )+ }
+            }
 
-/// §2: whether the family's consent was sought and given.
-pub static CONSENT: CodeList = CodeList {
-    name: "consent",
-    codes: &[
-        code("given", "", "Consent given"),
-        code("refused", "", "Consent refused"),
-        code("not-asked", "", "Not asked"),
-        code(
-            "withheld-risk",
-            "",
+            fn alias(self) -> Option<&'static str> {
+                match self { $( $name::$variant => code_list!(@alias $($alias)?), )+ }
+            }
+
+            fn label(self) -> &'static str {
+                match self { $( $name::$variant => $label, )+ }
+            }
+        }
+
+        /// Reads a code or alias as typed; blank is missing.
+        impl std::str::FromStr for $name {
+            type Err = $crate::domain::invalid::Problem;
+            fn from_str(input: &str) -> Result<Self, Self::Err> {
+                if input.trim().is_empty() {
+                    return Err($crate::domain::invalid::Problem::Missing);
+                }
+                <$name as CodeList>::parse(input).map_err($crate::domain::invalid::Problem::NotACode)
+            }
+        }
+
+        impl $crate::domain::fields::Cell for $name {
+            fn cell(&self, out: &mut String) {
+                out.push_str(self.code());
+            }
+        }
+
+        impl $crate::domain::fields::Describe for $name {
+            fn describe(&self, _: &$crate::domain::checklist::Checklist) -> String {
+                CodeList::describe(*self)
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.code())
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.code())
+            }
+        }
+
+        impl $crate::domain::fields::Stored for $name {
+            fn stored(&self) -> $crate::domain::fields::Value<'static> {
+                $crate::domain::fields::Value::Text(std::borrow::Cow::Borrowed(self.code()))
+            }
+            fn restore(value: $crate::domain::fields::Value<'_>) -> Option<Self> {
+                match value {
+                    $crate::domain::fields::Value::Text(t) => <$name as CodeList>::from_code(&t),
+                    _ => None,
+                }
+            }
+        }
+    };
+    (@alias $alias:literal) => { Some($alias) };
+    (@alias) => { None };
+}
+
+code_list! {
+    /// §3.1: the consultee's agency, as the national referral-source codes.
+    pub enum Agency ("agency") {
+        FamilyMember = "1A" / "family": "Individual – family member, relative or carer",
+        Acquaintance = "1B" / "acquaintance": "Individual – acquaintance (neighbour, childminder)",
+        SelfReferral = "1C" / "self": "Individual – self",
+        IndividualOther = "1D" / "individual": "Individual – other",
+        School = "2A" / "school": "Schools",
+        Education = "2B" / "education": "Education services",
+        Gp = "3A" / "gp": "Health – GP",
+        HealthVisitor = "3B" / "health-visitor": "Health – health visitor",
+        SchoolNurse = "3C" / "school-nurse": "Health – school nurse",
+        PrimaryHealth = "3D" / "primary-health": "Health – other primary health services",
+        AccidentAndEmergency = "3E" / "ae": "Health – A&E",
+        HealthOther = "3F" / "health-other": "Health – other",
+        Housing = "4" / "housing": "Housing",
+        AdultSocialCare = "5A" / "adult-social-care": "LA services – social care (e.g. adults)",
+        LocalAuthorityOther = "5B" / "la-other": "LA services – other internal (e.g. youth offending)",
+        LocalAuthorityExternal = "5C" / "la-external": "LA services – external (another authority)",
+        EarlyHelp = "5D" / "early-help": "LA services – early help",
+        Police = "6" / "police": "Police",
+        Legal = "7" / "legal": "Other legal agency (courts, probation, CAFCASS)",
+        Other = "8" / "other": "Other (children's centres, voluntary organisations)",
+        Anonymous = "9" / "anonymous": "Anonymous",
+        Unknown = "10" / "unknown": "Unknown",
+    }
+}
+
+code_list! {
+    /// §3.2: the national "factors identified at assessment" codes. Suffix A is about the
+    /// child, B a parent or carer, C another person in the household.
+    pub enum Factor ("factor") {
+        AlcoholChild = "1A": "Alcohol misuse – child",
+        AlcoholCarer = "1B": "Alcohol misuse – parent or carer",
+        AlcoholOther = "1C": "Alcohol misuse – other person in household",
+        DrugsChild = "2A": "Drug misuse – child",
+        DrugsCarer = "2B": "Drug misuse – parent or carer",
+        DrugsOther = "2C": "Drug misuse – other person in household",
+        DomesticAbuseChild = "3A": "Domestic abuse – child",
+        DomesticAbuseCarer = "3B": "Domestic abuse – parent or carer",
+        DomesticAbuseOther = "3C": "Domestic abuse – other person in household",
+        MentalHealthChild = "4A": "Mental health – child",
+        MentalHealthCarer = "4B": "Mental health – parent or carer",
+        MentalHealthOther = "4C": "Mental health – other person in household",
+        LearningDisabilityChild = "5A": "Learning disability – child",
+        LearningDisabilityCarer = "5B": "Learning disability – parent or carer",
+        LearningDisabilityOther = "5C": "Learning disability – other person in household",
+        PhysicalDisabilityChild = "6A": "Physical disability or illness – child",
+        PhysicalDisabilityCarer = "6B": "Physical disability or illness – parent or carer",
+        PhysicalDisabilityOther = "6C": "Physical disability or illness – other person in household",
+        YoungCarer = "7A": "Young carer",
+        FosteredOverseasReturning = "8B": "Privately fostered – overseas, intends to return",
+        FosteredOverseasStaying = "8C": "Privately fostered – overseas, intends to stay",
+        FosteredUkEducation = "8D": "Privately fostered – UK, education placement",
+        FosteredUkFamily = "8E": "Privately fostered – UK, family arrangement",
+        FosteredOther = "8F": "Privately fostered – other",
+        UnaccompaniedAsylumSeeker = "9A": "Unaccompanied asylum-seeking child",
+        Missing = "10A": "Going or being missing",
+        SexualExploitation = "11A": "Child sexual exploitation",
+        Trafficking = "12A": "Trafficking",
+        Gangs = "13A": "Gangs",
+        UnacceptableBehaviour = "14A": "Socially unacceptable behaviour",
+        SelfHarm = "15A": "Self-harm",
+        Neglect = "16A": "Neglect",
+        EmotionalAbuse = "17A": "Emotional abuse",
+        PhysicalAbuseByChild = "18B": "Physical abuse – child on child",
+        PhysicalAbuseByAdult = "18C": "Physical abuse – adult on child",
+        SexualAbuseByChild = "19B": "Sexual abuse – child on child",
+        SexualAbuseByAdult = "19C": "Sexual abuse – adult on child",
+        OtherFactor = "20": "Other",
+        FemaleGenitalMutilation = "22A": "Female genital mutilation",
+        FaithOrBelief = "23A": "Abuse linked to faith or belief",
+        CriminalExploitation = "24A": "Child criminal exploitation",
+    }
+}
+
+code_list! {
+    /// §2: how the consultation took place.
+    pub enum Mode ("mode") {
+        Surgery = "surgery": "Social work surgery",
+        Phone = "phone": "Phone",
+        Email = "email": "Email",
+        Visit = "visit": "Joint visit",
+        Meeting = "meeting": "Partnership meeting",
+    }
+}
+
+code_list! {
+    /// §2: whether the family's consent was sought and given.
+    pub enum Consent ("consent") {
+        Given = "given": "Consent given",
+        Refused = "refused": "Consent refused",
+        NotAsked = "not-asked": "Not asked",
+        WithheldRisk = "withheld-risk":
             "Not sought: asking could put the child at risk of significant harm",
-        ),
-        code("not-applicable", "", "Not applicable"),
-    ],
-};
-
-/// §3.3: the pathway agreed at a consultation.
-pub static OUTCOME: CodeList = CodeList {
-    name: "outcome",
-    codes: &[
-        code("advice", "", "Advice only — consultee continues to support"),
-        code(
-            "signpost",
-            "",
-            "Signposted to community or voluntary services",
-        ),
-        code(
-            "early-help",
-            "",
-            "Early help assessment / team around the family",
-        ),
-        code(
-            "refer-csc",
-            "",
-            "Referral to children's social care advised",
-        ),
-        code(
-            "urgent",
-            "",
-            "Immediate safeguarding action (police, strategy discussion)",
-        ),
-        code("reconsult", "", "More information needed — consult again"),
-    ],
-};
-
-/// §3.3: whether an outcome counts as a referral in the figures.
-pub fn outcome_counts_as_referral(outcome: &str) -> bool {
-    matches!(outcome, "refer-csc" | "urgent")
+        NotApplicable = "not-applicable": "Not applicable",
+    }
 }
 
-/// §3.4: where a referral was made to.
-pub static DESTINATION: CodeList = CodeList {
-    name: "referral destination",
-    codes: &[
-        code("csc", "mash", "Children's social care front door / MASH"),
-        code("early-help", "", "Early help hub"),
-        code("police", "", "Police"),
-        code("health", "camhs", "Health (e.g. CAMHS)"),
-        code("other", "", "Other"),
-    ],
-};
-
-/// §2: who made a referral.
-pub static REFERRED_BY: CodeList = CodeList {
-    name: "referred by",
-    codes: &[
-        code("consultee", "", "The consultee"),
-        code("advisor", "", "The advisor"),
-    ],
-};
-
-/// §3.5: what the front door decided about a referral.
-pub static RESULT: CodeList = CodeList {
-    name: "referral result",
-    codes: &[
-        code("pending", "", "Pending"),
-        code("nfa", "", "No further action"),
-        code("advice", "", "Information and advice to the referrer"),
-        code("early-help", "", "Stepped down to early help"),
-        code("assessment", "", "Social work assessment"),
-        code("s47", "", "Strategy discussion / child protection enquiry"),
-        code("other", "", "Other"),
-    ],
-};
-
-/// §3.5: a referral is taken up when the front door assessed or enquired.
-pub fn result_is_taken_up(result: &str) -> bool {
-    matches!(result, "assessment" | "s47")
+code_list! {
+    /// §3.3: the pathway agreed at a consultation.
+    pub enum Outcome ("outcome") {
+        Advice = "advice": "Advice only — consultee continues to support",
+        Signpost = "signpost": "Signposted to community or voluntary services",
+        EarlyHelp = "early-help": "Early help assessment / team around the family",
+        ReferCsc = "refer-csc": "Referral to children's social care advised",
+        Urgent = "urgent": "Immediate safeguarding action (police, strategy discussion)",
+        Reconsult = "reconsult": "More information needed — consult again",
+    }
 }
 
-/// §3.6: where things stand at a review of a consultation.
-pub static STATUS: CodeList = CodeList {
-    name: "review status",
-    codes: &[
-        code("ongoing", "", "Ongoing"),
-        code("resolved", "", "Resolved"),
-        code("escalated", "", "Escalated"),
-        code("stepped-down", "", "Stepped down"),
-        code("lost-contact", "", "Lost contact"),
-    ],
-};
+impl Outcome {
+    /// §3.3: whether the outcome counts as a referral in the figures.
+    pub fn counts_as_referral(self) -> bool {
+        matches!(self, Outcome::ReferCsc | Outcome::Urgent)
+    }
+}
+
+code_list! {
+    /// §3.4: where a referral was made to.
+    pub enum Destination ("referral destination") {
+        Csc = "csc" / "mash": "Children's social care front door / MASH",
+        EarlyHelp = "early-help": "Early help hub",
+        Police = "police": "Police",
+        Health = "health" / "camhs": "Health (e.g. CAMHS)",
+        Other = "other": "Other",
+    }
+}
+
+code_list! {
+    /// §2: who made a referral.
+    pub enum ReferredBy ("referred by") {
+        Consultee = "consultee": "The consultee",
+        Advisor = "advisor": "The advisor",
+    }
+}
+
+code_list! {
+    /// §3.5: what the front door decided about a referral.
+    pub enum ReferralResult ("referral result") {
+        Pending = "pending": "Pending",
+        Nfa = "nfa": "No further action",
+        Advice = "advice": "Information and advice to the referrer",
+        EarlyHelp = "early-help": "Stepped down to early help",
+        Assessment = "assessment": "Social work assessment",
+        S47 = "s47": "Strategy discussion / child protection enquiry",
+        Other = "other": "Other",
+    }
+}
+
+impl ReferralResult {
+    /// §3.5: a referral is taken up when the front door assessed or enquired.
+    pub fn is_taken_up(self) -> bool {
+        matches!(self, ReferralResult::Assessment | ReferralResult::S47)
+    }
+}
+
+code_list! {
+    /// §3.6: where things stand at a review of a consultation.
+    pub enum ReviewStatus ("review status") {
+        Ongoing = "ongoing": "Ongoing",
+        Resolved = "resolved": "Resolved",
+        Escalated = "escalated": "Escalated",
+        SteppedDown = "stepped-down": "Stepped down",
+        LostContact = "lost-contact": "Lost contact",
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -313,70 +333,80 @@ mod tests {
 
     #[test]
     fn accepts_code_or_alias_in_any_case() {
-        assert_eq!(AGENCY.canonical("2a").unwrap(), "2A");
-        assert_eq!(AGENCY.canonical("School").unwrap(), "2A");
-        assert_eq!(AGENCY.canonical(" police ").unwrap(), "6");
-        assert_eq!(OUTCOME.canonical("REFER-CSC").unwrap(), "refer-csc");
+        assert_eq!("2a".parse::<Agency>().unwrap(), Agency::School);
+        assert_eq!("School".parse::<Agency>().unwrap(), Agency::School);
+        assert_eq!(" police ".parse::<Agency>().unwrap(), Agency::Police);
+        assert_eq!("REFER-CSC".parse::<Outcome>().unwrap(), Outcome::ReferCsc);
+        assert_eq!("MASH".parse::<Destination>().unwrap(), Destination::Csc);
+        assert_eq!(Agency::School.to_string(), "2A");
     }
 
     #[test]
     fn rejects_unknown_codes_listing_the_valid_ones() {
-        let err = AGENCY.parse("teacher").unwrap_err();
-        assert_eq!(err.exit_code(), 2);
-        assert!(err.message.contains("agency 'teacher'"), "{}", err.message);
-        assert!(err.hints[0].contains("2A (school)"), "{:?}", err.hints);
+        let err = Agency::parse("teacher").unwrap_err();
+        assert_eq!(err.to_string(), "agency 'teacher' is not a valid code");
+        assert!(err.valid.contains("2A (school)"), "{}", err.valid);
     }
 
     #[test]
     fn excluded_factor_codes_are_invalid() {
         for bad in ["8A", "18A", "19A", "21"] {
-            assert!(FACTOR.parse(bad).is_err(), "{bad} should be rejected");
+            assert!(bad.parse::<Factor>().is_err(), "{bad} should be rejected");
         }
-        assert_eq!(FACTOR.canonical("24a").unwrap(), "24A");
+        assert_eq!(
+            "24a".parse::<Factor>().unwrap(),
+            Factor::CriminalExploitation
+        );
     }
 
-    #[test]
-    fn codes_are_unique_within_each_list() {
-        for list in [
-            &AGENCY,
-            &FACTOR,
-            &MODE,
-            &CONSENT,
-            &OUTCOME,
-            &DESTINATION,
-            &REFERRED_BY,
-            &RESULT,
-            &STATUS,
-        ] {
-            let mut seen = std::collections::HashSet::new();
-            for c in list.codes {
-                assert!(
-                    seen.insert(c.code.to_lowercase()),
-                    "{} repeats {}",
-                    list.name,
-                    c.code
-                );
-                if let Some(a) = c.alias {
-                    assert!(seen.insert(a.to_lowercase()), "{} repeats {a}", list.name);
-                }
+    fn unique<C: CodeList>() {
+        let mut seen = std::collections::HashSet::new();
+        for c in C::ALL {
+            assert!(
+                seen.insert(c.code().to_lowercase()),
+                "{} repeats {}",
+                C::NAME,
+                c.code()
+            );
+            if let Some(a) = c.alias() {
+                assert!(seen.insert(a.to_lowercase()), "{} repeats {a}", C::NAME);
             }
         }
     }
 
     #[test]
+    fn codes_are_unique_within_each_list() {
+        unique::<Agency>();
+        unique::<Factor>();
+        unique::<Mode>();
+        unique::<Consent>();
+        unique::<Outcome>();
+        unique::<Destination>();
+        unique::<ReferredBy>();
+        unique::<ReferralResult>();
+        unique::<ReviewStatus>();
+    }
+
+    #[test]
+    fn list_order_is_the_order_of_the_table() {
+        assert!(Agency::School < Agency::Police);
+        assert!(Agency::Police < Agency::Unknown);
+        assert_eq!(Agency::ALL.len(), 22);
+        assert_eq!(Factor::ALL.len(), 41);
+    }
+
+    #[test]
     fn referral_outcomes_and_taken_up_results() {
-        let referral: Vec<_> = OUTCOME
-            .codes
+        let referral: Vec<_> = Outcome::ALL
             .iter()
-            .filter(|c| outcome_counts_as_referral(c.code))
-            .map(|c| c.code)
+            .filter(|o| o.counts_as_referral())
+            .map(|o| o.code())
             .collect();
         assert_eq!(referral, ["refer-csc", "urgent"]);
-        let taken: Vec<_> = RESULT
-            .codes
+        let taken: Vec<_> = ReferralResult::ALL
             .iter()
-            .filter(|c| result_is_taken_up(c.code))
-            .map(|c| c.code)
+            .filter(|r| r.is_taken_up())
+            .map(|r| r.code())
             .collect();
         assert_eq!(taken, ["assessment", "s47"]);
     }

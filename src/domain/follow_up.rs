@@ -4,8 +4,10 @@
 use chrono::{Days, NaiveDate};
 use serde::Serialize;
 
+use super::codes::ReviewStatus;
 use super::consultation::Consultation;
-use super::review::{RESOLVED, Review};
+use super::review::Review;
+use super::values::Level;
 
 /// The latest review of a consultation that is not voided: the latest date, then the highest ID.
 pub fn latest_review(reviews: &[Review]) -> Option<&Review> {
@@ -24,7 +26,7 @@ pub fn current_follow_up(consultation: &Consultation, reviews: &[Review]) -> Opt
         return None;
     }
     match latest_review(reviews) {
-        Some(v) if v.status.as_deref() == Some(RESOLVED) => None,
+        Some(v) if v.status == Some(ReviewStatus::Resolved) => None,
         Some(v) => v.follow_up,
         None => consultation.follow_up,
     }
@@ -32,7 +34,7 @@ pub fn current_follow_up(consultation: &Consultation, reviews: &[Review]) -> Opt
 
 /// The level of need that stands now: the level set by the latest review that set one
 /// (voided reviews ignored), otherwise the consultation's own level.
-pub fn current_level(consultation: &Consultation, reviews: &[Review]) -> u8 {
+pub fn current_level(consultation: &Consultation, reviews: &[Review]) -> Level {
     reviews
         .iter()
         .filter(|v| v.voided.is_none() && v.level.is_some())
@@ -69,53 +71,64 @@ pub fn due(date: NaiveDate, today: NaiveDate, within: u32) -> Option<Due> {
 mod tests {
     use super::*;
     use crate::domain::checklist::Checklist;
-    use crate::domain::consultation::{Draft, Voided};
-    use crate::domain::review::FollowUpDraft;
+    use crate::domain::consultation::{Draft, Rules};
+    use crate::domain::ids::{ConsultationId, ReviewId};
+    use crate::domain::record::{Stamp, Voided};
+    use crate::domain::review::{self, Of};
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
     }
 
+    const NOW: &str = "2026-03-15T10:00:00Z";
+
     fn consultation(follow_up: Option<&str>) -> Consultation {
+        let checklist = Checklist::bundled();
         Draft {
-            date: Some("2026-03-01".into()),
-            advisor: Some("Sam".into()),
-            setting: Some("S".into()),
-            agency: Some("2A".into()),
-            family: Some("F".into()),
-            outcome: Some("advice".into()),
-            level: Some("2".into()),
-            follow_up: follow_up.map(str::to_string),
+            date: Some("2026-03-01".parse().unwrap()),
+            advisor: Some("Sam".parse().unwrap()),
+            setting: Some("S".parse().unwrap()),
+            agency: Some("2A".parse().unwrap()),
+            family: Some("F-1".parse().unwrap()),
+            outcome: Some("advice".parse().unwrap()),
+            level: Level::new(2),
+            follow_up: follow_up.map(|f| f.parse().unwrap()),
             ..Draft::default()
         }
-        .validate(
-            &Checklist::bundled(),
-            d("2026-03-15"),
-            "u".into(),
-            "t".into(),
+        .consultation(
+            Rules {
+                checklist: &checklist,
+                today: d("2026-03-15"),
+            },
+            Stamp::new(ConsultationId(1), NOW),
         )
         .unwrap()
     }
 
     fn review(id: i64, date: &str, status: &str, follow_up: Option<&str>) -> Review {
-        let mut v = FollowUpDraft {
-            date: Some(date.into()),
-            status: Some(status.into()),
-            follow_up: follow_up.map(str::to_string),
-            ..FollowUpDraft::default()
+        review::Draft {
+            date: Some(date.parse().unwrap()),
+            status: Some(status.parse().unwrap()),
+            follow_up: follow_up.map(|f| f.parse().unwrap()),
+            ..review::Draft::default()
         }
-        .validate(1, d("2026-03-01"), d("2026-03-15"), "u".into(), "t".into())
-        .unwrap();
-        v.id = id;
-        v
+        .review(
+            Of::Consultation(ConsultationId(1), d("2026-03-01")),
+            d("2026-03-15"),
+            Stamp::new(ReviewId(id), NOW),
+        )
+        .unwrap()
     }
 
-    fn voided(mut v: Review) -> Review {
-        v.voided = Some(Voided {
-            at: "t".into(),
-            reason: "error".into(),
-        });
-        v
+    fn voided<T>(mut record: T, set: impl FnOnce(&mut T, Option<Voided>)) -> T {
+        set(
+            &mut record,
+            Some(Voided {
+                at: NOW.parse().unwrap(),
+                reason: "error".parse().unwrap(),
+            }),
+        );
+        record
     }
 
     #[test]
@@ -150,26 +163,24 @@ mod tests {
         let c = consultation(Some("2026-03-05"));
         let resolved = review(1, "2026-03-05", "resolved", None);
         assert_eq!(current_follow_up(&c, std::slice::from_ref(&resolved)), None);
-        assert_eq!(
-            current_follow_up(&c, &[voided(resolved)]),
-            Some(d("2026-03-05"))
-        );
-        let mut gone = consultation(Some("2026-03-05"));
-        gone.voided = Some(Voided {
-            at: "t".into(),
-            reason: "r".into(),
-        });
-        assert_eq!(current_follow_up(&gone, &[]), None);
+        let gone = voided(resolved, |v, x| v.voided = x);
+        assert_eq!(current_follow_up(&c, &[gone]), Some(d("2026-03-05")));
+        let c = voided(consultation(Some("2026-03-05")), |c, x| c.voided = x);
+        assert_eq!(current_follow_up(&c, &[]), None);
     }
 
     #[test]
     fn the_current_level_follows_reviews_that_set_one() {
         let c = consultation(None);
         let mut up = review(1, "2026-03-05", "escalated", None);
-        up.level = Some(3);
+        up.level = Level::new(3);
         let later = review(2, "2026-03-06", "ongoing", None);
-        assert_eq!(current_level(&c, &[up.clone(), later]), 3);
-        assert_eq!(current_level(&c, &[voided(up)]), 2);
+        assert_eq!(
+            current_level(&c, &[up.clone(), later]),
+            Level::new(3).unwrap()
+        );
+        let gone = voided(up, |v, x| v.voided = x);
+        assert_eq!(current_level(&c, &[gone]), Level::new(2).unwrap());
     }
 
     #[test]

@@ -4,54 +4,52 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::consultation::{Consultation, Voided};
+use super::codes::{Agency, Destination, Outcome, ReferralResult, ReviewStatus};
+use super::consultation::Consultation;
 use super::ids::{RecordId, RecordKind};
+use super::record::Voided;
 use super::referral::Referral;
 use super::review::Review;
+use super::values::Level;
 
 /// One record in a family's chronology.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Entry {
     /// C-<n>, R-<n> or V-<n>.
-    #[serde(serialize_with = "serialize_id")]
     pub id: RecordId,
     /// `consultation`, `referral` or `review`.
-    pub record: &'static str,
+    pub record: RecordKind,
     pub date: NaiveDate,
     /// What the record is about: the consultation a referral was made from, or the consultation
     /// or referral a review follows up.
-    pub about: Option<String>,
-    /// The consultee's agency code, for a consultation.
-    pub agency: Option<String>,
+    pub about: Option<RecordId>,
+    /// The consultee's agency, for a consultation.
+    pub agency: Option<Agency>,
     /// The advisor's level of need, or a new level set at a review.
-    pub level: Option<u8>,
-    /// The consultation's outcome code.
-    pub outcome: Option<String>,
-    /// A referral's destination code.
-    pub to: Option<String>,
+    pub level: Option<Level>,
+    /// The consultation's outcome.
+    pub outcome: Option<Outcome>,
+    /// A referral's destination.
+    pub to: Option<Destination>,
     /// A referral's result (as it stands now), or the result recorded at a review.
-    pub result: Option<String>,
-    /// A review's status code.
-    pub status: Option<String>,
+    pub result: Option<ReferralResult>,
+    /// A review's status.
+    pub status: Option<ReviewStatus>,
     /// The check-back date set by a consultation or a review.
     pub follow_up: Option<NaiveDate>,
     pub voided: Option<Voided>,
 }
 
-fn serialize_id<S: serde::Serializer>(id: &RecordId, s: S) -> Result<S::Ok, S::Error> {
-    s.collect_str(id)
-}
-
 impl Entry {
     pub fn consultation(c: &Consultation) -> Entry {
         Entry {
-            id: RecordId::new(RecordKind::Consultation, c.id),
-            record: "consultation",
+            id: c.id.any(),
+            record: RecordKind::Consultation,
             date: c.date,
             about: None,
-            agency: Some(c.agency.clone()),
+            agency: Some(c.agency),
             level: Some(c.level),
-            outcome: Some(c.outcome.clone()),
+            outcome: Some(c.outcome),
             to: None,
             result: None,
             status: None,
@@ -62,15 +60,15 @@ impl Entry {
 
     pub fn referral(r: &Referral) -> Entry {
         Entry {
-            id: RecordId::new(RecordKind::Referral, r.id),
-            record: "referral",
+            id: r.id.any(),
+            record: RecordKind::Referral,
             date: r.date,
-            about: Some(RecordId::new(RecordKind::Consultation, r.consultation).to_string()),
+            about: Some(r.consultation.any()),
             agency: None,
             level: None,
             outcome: None,
-            to: Some(r.to.clone()),
-            result: Some(r.result.clone()),
+            to: Some(r.to),
+            result: Some(r.result),
             status: None,
             follow_up: None,
             voided: r.voided.clone(),
@@ -78,22 +76,21 @@ impl Entry {
     }
 
     pub fn review(v: &Review) -> Entry {
-        let about = match (v.consultation, v.referral) {
-            (Some(c), _) => Some(RecordId::new(RecordKind::Consultation, c).to_string()),
-            (None, Some(r)) => Some(RecordId::new(RecordKind::Referral, r).to_string()),
-            (None, None) => None,
-        };
+        let about = v
+            .consultation
+            .map(|c| c.any())
+            .or(v.referral.map(|r| r.any()));
         Entry {
-            id: RecordId::new(RecordKind::Review, v.id),
-            record: "review",
+            id: v.id.any(),
+            record: RecordKind::Review,
             date: v.date,
             about,
             agency: None,
             level: v.level,
             outcome: None,
             to: None,
-            result: v.result.clone(),
-            status: v.status.clone(),
+            result: v.result,
+            status: v.status,
             follow_up: v.follow_up,
             voided: v.voided.clone(),
         }
@@ -113,7 +110,7 @@ mod tests {
     fn entry(kind: RecordKind, n: i64, date: &str) -> Entry {
         Entry {
             id: RecordId::new(kind, n),
-            record: kind.noun(),
+            record: kind,
             date: NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap(),
             about: None,
             agency: None,

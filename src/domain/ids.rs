@@ -1,98 +1,71 @@
-//! The IDs people see: `C-<n>` for a consultation, `R-<n>` for a referral, `V-<n>` for a review.
+//! Record IDs as people write them: `C-12` (consultation), `R-3` (referral), `V-7` (review),
+//! `A-2` (audit). Each kind has its own type, so a referral's number can never be taken for a
+//! consultation's; `RecordId` is any of them, for the commands that take any record.
 
 use std::fmt;
+use std::str::FromStr;
 
-use serde::Serializer;
+use super::invalid::Problem;
 
-use crate::error::{Error, Result};
+/// The highest record number caselog accepts: far above any logbook's size, and far enough
+/// below SQLite's largest integer that the next number is never chosen at random.
+pub const MAX_NUMBER: i64 = 1_000_000_000;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// The kinds of record, in the order a family's chronology lists one day's records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum RecordKind {
     Consultation,
     Referral,
     Review,
+    Audit,
 }
 
 impl RecordKind {
+    pub const ALL: [RecordKind; 4] = [
+        RecordKind::Consultation,
+        RecordKind::Referral,
+        RecordKind::Review,
+        RecordKind::Audit,
+    ];
+
+    /// The letter IDs of this kind start with.
     pub fn prefix(self) -> char {
         match self {
             RecordKind::Consultation => 'C',
             RecordKind::Referral => 'R',
             RecordKind::Review => 'V',
+            RecordKind::Audit => 'A',
         }
     }
 
+    /// The kind in words: "consultation".
     pub fn noun(self) -> &'static str {
         match self {
             RecordKind::Consultation => "consultation",
             RecordKind::Referral => "referral",
             RecordKind::Review => "review",
+            RecordKind::Audit => "audit",
         }
+    }
+
+    fn from_prefix(c: char) -> Option<RecordKind> {
+        RecordKind::ALL
+            .into_iter()
+            .find(|k| k.prefix() == c.to_ascii_uppercase())
     }
 }
 
-/// The highest record number caselog reads, wherever an ID is typed or imported: far beyond any
-/// logbook's records, and low enough that a new record's number (one more than the highest)
-/// never runs out.
-pub const MAX_NUMBER: i64 = 1_000_000_000;
-
-/// A record's ID as people write it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// Any record's ID.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct RecordId {
     pub kind: RecordKind,
     pub number: i64,
 }
 
 impl RecordId {
-    pub fn new(kind: RecordKind, number: i64) -> Self {
+    pub fn new(kind: RecordKind, number: i64) -> RecordId {
         RecordId { kind, number }
-    }
-
-    /// Reads "C-12", "c12", "R-3", "V-7".
-    pub fn parse(input: &str) -> Result<RecordId> {
-        let text = input.trim();
-        let bad = || {
-            Error::input(format!("'{text}' is not a record ID"))
-                .hint("IDs look like C-12 (consultation), R-3 (referral) or V-7 (review)")
-        };
-        let mut chars = text.chars();
-        let kind = match chars.next().map(|c| c.to_ascii_uppercase()) {
-            Some('C') => RecordKind::Consultation,
-            Some('R') => RecordKind::Referral,
-            Some('V') => RecordKind::Review,
-            _ => return Err(bad()),
-        };
-        let rest = chars.as_str();
-        let digits = rest.strip_prefix('-').unwrap_or(rest);
-        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(bad());
-        }
-        let number = match digits.parse::<i64>() {
-            Ok(0) => return Err(bad()),
-            Ok(n) if n <= MAX_NUMBER => n,
-            // Only digits: a number too large even for i64.
-            _ => {
-                return Err(Error::input(format!(
-                    "'{text}' is out of range: record numbers go up to {MAX_NUMBER}"
-                ))
-                .hint("IDs look like C-12 (consultation), R-3 (referral) or V-7 (review)"));
-            }
-        };
-        Ok(RecordId { kind, number })
-    }
-
-    /// Reads an ID that must be of one kind.
-    pub fn parse_kind(input: &str, kind: RecordKind) -> Result<i64> {
-        let id = RecordId::parse(input)?;
-        if id.kind != kind {
-            return Err(Error::input(format!(
-                "{id} is a {}, not a {}",
-                id.kind.noun(),
-                kind.noun()
-            ))
-            .hint(format!("{} IDs start with {}-", kind.noun(), kind.prefix())));
-        }
-        Ok(id.number)
     }
 }
 
@@ -102,38 +75,122 @@ impl fmt::Display for RecordId {
     }
 }
 
-/// serde helpers writing a numeric ID as "C-1", "R-1" or "V-1" (or null when absent).
-pub fn serialize_consultation_id<S: Serializer>(n: &i64, s: S) -> Result<S::Ok, S::Error> {
-    s.collect_str(&RecordId::new(RecordKind::Consultation, *n))
-}
+/// Reads "C-12", "c12", "R-3", "V-7", "A-2" (surrounding space ignored).
+impl FromStr for RecordId {
+    type Err = Problem;
 
-pub fn serialize_referral_id<S: Serializer>(n: &i64, s: S) -> Result<S::Ok, S::Error> {
-    s.collect_str(&RecordId::new(RecordKind::Referral, *n))
-}
-
-pub fn serialize_review_id<S: Serializer>(n: &i64, s: S) -> Result<S::Ok, S::Error> {
-    s.collect_str(&RecordId::new(RecordKind::Review, *n))
-}
-
-pub fn serialize_optional_consultation_id<S: Serializer>(
-    n: &Option<i64>,
-    s: S,
-) -> Result<S::Ok, S::Error> {
-    match n {
-        Some(n) => serialize_consultation_id(n, s),
-        None => s.serialize_none(),
+    fn from_str(input: &str) -> Result<RecordId, Problem> {
+        let text = input.trim();
+        let bad = || Problem::NotAnId {
+            given: text.to_string(),
+        };
+        let mut chars = text.chars();
+        let kind = chars
+            .next()
+            .and_then(RecordKind::from_prefix)
+            .ok_or_else(bad)?;
+        let rest = chars.as_str();
+        let digits = rest.strip_prefix('-').unwrap_or(rest);
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(bad());
+        }
+        match digits.parse::<i64>() {
+            Ok(0) => Err(bad()),
+            Ok(number) if number <= MAX_NUMBER => Ok(RecordId { kind, number }),
+            // Only digits, so a number too large (even for a 64-bit integer).
+            _ => Err(Problem::IdOutOfRange {
+                given: text.to_string(),
+            }),
+        }
     }
 }
 
-pub fn serialize_optional_referral_id<S: Serializer>(
-    n: &Option<i64>,
-    s: S,
-) -> Result<S::Ok, S::Error> {
-    match n {
-        Some(n) => serialize_referral_id(n, s),
-        None => s.serialize_none(),
+impl serde::Serialize for RecordId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
     }
 }
+
+/// Declares the ID type of one kind of record: displayed and parsed as `C-12`, serialised as
+/// that text, stored as its number.
+macro_rules! record_id {
+    ($(#[$meta:meta])* $name:ident, $kind:expr) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(pub i64);
+
+        impl $name {
+            pub const KIND: RecordKind = $kind;
+
+            /// The ID as any record's ID.
+            pub fn any(self) -> RecordId {
+                RecordId::new(Self::KIND, self.0)
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.any().fmt(f)
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = Problem;
+
+            fn from_str(input: &str) -> Result<$name, Problem> {
+                let id: RecordId = input.parse()?;
+                if id.kind != Self::KIND {
+                    return Err(Problem::WrongKind {
+                        id,
+                        expected: Self::KIND,
+                    });
+                }
+                Ok($name(id.number))
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_str(self)
+            }
+        }
+
+        $crate::domain::fields::plain_cells!($name);
+
+        impl $crate::domain::fields::Stored for $name {
+            fn stored(&self) -> $crate::domain::fields::Value<'static> {
+                $crate::domain::fields::Value::Integer(self.0)
+            }
+            fn restore(value: $crate::domain::fields::Value<'_>) -> Option<Self> {
+                match value {
+                    $crate::domain::fields::Value::Integer(n) => Some($name(n)),
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+record_id!(
+    /// A consultation's ID, `C-<n>`.
+    ConsultationId,
+    RecordKind::Consultation
+);
+record_id!(
+    /// A referral's ID, `R-<n>`.
+    ReferralId,
+    RecordKind::Referral
+);
+record_id!(
+    /// A review's ID, `V-<n>`.
+    ReviewId,
+    RecordKind::Review
+);
+record_id!(
+    /// An audit's ID, `A-<n>`.
+    AuditId,
+    RecordKind::Audit
+);
 
 #[cfg(test)]
 mod tests {
@@ -141,35 +198,46 @@ mod tests {
 
     #[test]
     fn parses_ids_forgivingly() {
-        assert_eq!(
-            RecordId::parse("C-12").unwrap(),
-            RecordId::new(RecordKind::Consultation, 12)
-        );
-        assert_eq!(
-            RecordId::parse("r3").unwrap(),
-            RecordId::new(RecordKind::Referral, 3)
-        );
-        assert_eq!(RecordId::parse(" v-7 ").unwrap().to_string(), "V-7");
+        let id: RecordId = "C-12".parse().unwrap();
+        assert_eq!(id, RecordId::new(RecordKind::Consultation, 12));
+        assert_eq!("r3".parse::<RecordId>().unwrap().to_string(), "R-3");
+        assert_eq!(" v-7 ".parse::<RecordId>().unwrap().to_string(), "V-7");
+        assert_eq!("a-2".parse::<AuditId>().unwrap(), AuditId(2));
         for bad in ["", "C-", "C-0", "X-1", "C-1a", "12", "C--1"] {
-            assert!(RecordId::parse(bad).is_err(), "{bad}");
+            assert_eq!(
+                bad.parse::<RecordId>(),
+                Err(Problem::NotAnId {
+                    given: bad.trim().to_string()
+                }),
+                "{bad}"
+            );
         }
-        assert!(RecordId::parse_kind("R-1", RecordKind::Consultation).is_err());
+        assert_eq!(
+            "C-1000000000".parse::<RecordId>().unwrap().number,
+            MAX_NUMBER
+        );
+        for far in ["C-1000000001", "C-99999999999999999999999"] {
+            assert_eq!(
+                far.parse::<RecordId>(),
+                Err(Problem::IdOutOfRange {
+                    given: far.to_string()
+                })
+            );
+        }
     }
 
     #[test]
-    fn numbers_above_the_bound_are_out_of_range() {
-        assert_eq!(RecordId::parse("C-1000000000").unwrap().number, MAX_NUMBER);
-        for big in [
-            "C-1000000001",
-            "C-9223372036854775807",
-            "R-99999999999999999999",
-        ] {
-            let e = RecordId::parse(big).unwrap_err();
-            assert!(
-                e.message.contains("is out of range"),
-                "{big}: {}",
-                e.message
-            );
-        }
+    fn each_kind_refuses_the_others() {
+        assert_eq!("C-4".parse::<ConsultationId>().unwrap(), ConsultationId(4));
+        let err = "R-1".parse::<ConsultationId>().unwrap_err();
+        assert_eq!(
+            err,
+            Problem::WrongKind {
+                id: "R-1".parse().unwrap(),
+                expected: RecordKind::Consultation
+            }
+        );
+        assert_eq!(ReferralId(3).to_string(), "R-3");
+        assert_eq!(serde_json::to_string(&ReviewId(9)).unwrap(), "\"V-9\"");
     }
 }

@@ -1,17 +1,81 @@
-//! The period a report or export covers: a calendar month, or a from–to range of dates
+//! The period a report, export or list covers: a calendar month, or a from–to range of dates
 //! (both inclusive). Without either, it is last month.
+
+use std::fmt;
+use std::str::FromStr;
 
 use chrono::{Datelike, Days, Months, NaiveDate};
 use serde::Serialize;
 
-use super::dates;
-use crate::error::{Error, Result};
+use super::invalid::{FieldName, Invalid, Problem, Words};
+use super::values::{Day, EARLIEST, horizon};
 
 /// Dates from `from` to `to`, both inclusive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Period {
     pub from: NaiveDate,
     pub to: NaiveDate,
+}
+
+/// A calendar month, typed `YYYY-MM`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Month(NaiveDate);
+
+impl FromStr for Month {
+    type Err = Problem;
+    fn from_str(input: &str) -> Result<Month, Problem> {
+        let text = input.trim();
+        if text.is_empty() {
+            return Err(Problem::Empty {
+                expected: "a month as YYYY-MM, e.g. 2026-02",
+            });
+        }
+        let bad = || Problem::NotAMonth {
+            given: text.to_string(),
+        };
+        let (year, month) = text.split_once('-').ok_or_else(bad)?;
+        let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+        if !digits(year, 4) || !digits(month, 2) {
+            return Err(bad());
+        }
+        let first = NaiveDate::from_ymd_opt(
+            year.parse().map_err(|_| bad())?,
+            month.parse().map_err(|_| bad())?,
+            1,
+        )
+        .ok_or_else(bad)?;
+        if first < EARLIEST {
+            return Err(Problem::TooEarly {
+                date: first,
+                earliest: EARLIEST,
+            });
+        }
+        Ok(Month(first))
+    }
+}
+
+impl fmt::Display for Month {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0.format("%Y-%m"))
+    }
+}
+
+impl Month {
+    /// The month's days.
+    pub fn period(self) -> Period {
+        Period::month_of(self.0)
+    }
+}
+
+/// A date given for a period or a list, which may not be more than a year ahead of today:
+/// that is a slip in the year.
+pub fn near(field: FieldName, date: NaiveDate, today: NaiveDate) -> Result<NaiveDate, Invalid> {
+    let latest = horizon(today);
+    if date > latest {
+        let given = date.to_string();
+        return Err(Invalid::new(field, Problem::TooFarAhead { given, latest }));
+    }
+    Ok(date)
 }
 
 impl Period {
@@ -27,69 +91,72 @@ impl Period {
         Period::month_of(today.with_day(1).expect("day 1 exists") - Days::new(1))
     }
 
-    /// Reads a month written `YYYY-MM`, for `field` (named in the error).
-    pub fn parse_month(field: &str, input: &str) -> Result<Period> {
-        let text = input.trim();
-        let bad = || {
-            Error::input(format!("{field} '{text}' is not a month"))
-                .hint("write a month as YYYY-MM, e.g. 2026-02")
-        };
-        let (year, month) = text.split_once('-').ok_or_else(bad)?;
-        // Digits only: Rust would also read "+2" as 2.
-        let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
-        if !digits(year, 4) || !digits(month, 2) {
-            return Err(bad());
-        }
-        let year: i32 = year.parse().map_err(|_| bad())?;
-        let month: u32 = month.parse().map_err(|_| bad())?;
-        let first = NaiveDate::from_ymd_opt(year, month, 1).ok_or_else(bad)?;
-        if first < dates::EARLIEST {
-            return Err(Error::input(format!(
-                "{field} {text} is before {}: check the year",
-                dates::EARLIEST
-            )));
-        }
-        Ok(Period::month_of(first))
-    }
-
-    /// Reads `--month` as typed, relative to `today`: no further ahead than a year, as any date.
-    fn parse_month_flag(input: &str, today: NaiveDate) -> Result<Period> {
-        let period = Period::parse_month("--month", input)?;
-        if period.from > dates::horizon(today) {
-            return Err(Error::input(format!(
-                "--month {} is more than a year ahead: check the year",
-                input.trim()
-            )));
-        }
-        Ok(period)
-    }
-
-    /// The period given by `--month`, or `--from` and `--to`, or else last month.
-    pub fn from_flags(
-        month: Option<&str>,
-        from: Option<&str>,
-        to: Option<&str>,
+    /// The period given as a month, or as from and to (both or neither), or else last month.
+    /// Neither may start more than a year ahead of today: that is a slip in the year.
+    pub fn given(
+        month: Option<Month>,
+        from: Option<Day>,
+        to: Option<Day>,
         today: NaiveDate,
-    ) -> Result<Period> {
+    ) -> Result<Period, Invalid> {
         if let Some(m) = month {
-            return Period::parse_month_flag(m, today);
+            let latest = horizon(today);
+            if m.period().from > latest {
+                let given = m.to_string();
+                return Err(Invalid::new(
+                    "month",
+                    Problem::TooFarAhead { given, latest },
+                ));
+            }
+            return Ok(m.period());
         }
+        let near = |field, day: Day| near(field, day.on(today), today);
+        let both = || {
+            Words::new()
+                .hint_text("give both ")
+                .hint_field("from")
+                .hint_text(" and ")
+                .hint_field("to")
+                .hint_text(", or ")
+                .hint_field("month")
+        };
         match (from, to) {
             (None, None) => Ok(Period::last_month(today)),
-            (Some(from), Some(to)) => {
-                let from = dates::parse_date("--from", from, today)?;
-                let to = dates::parse_date("--to", to, today)?;
-                if from > to {
-                    return Err(Error::input(format!("--from {from} is after --to {to}"))
-                        .hint("the period runs from --from to --to, both inclusive"));
-                }
-                Ok(Period { from, to })
-            }
-            (Some(_), None) => Err(Error::input("--from needs --to")
-                .hint("give both --from DATE and --to DATE, or --month YYYY-MM")),
-            (None, Some(_)) => Err(Error::input("--to needs --from")
-                .hint("give both --from DATE and --to DATE, or --month YYYY-MM")),
+            (Some(from), Some(to)) => Period::between(near("from", from)?, near("to", to)?),
+            (Some(_), None) => Err(Invalid::rule(
+                "to",
+                both().field("from").text(" needs ").field("to"),
+            )),
+            (None, Some(_)) => Err(Invalid::rule(
+                "from",
+                both().field("to").text(" needs ").field("from"),
+            )),
         }
+    }
+
+    /// From `from` to `to`, which may not be before it.
+    pub fn between(from: NaiveDate, to: NaiveDate) -> Result<Period, Invalid> {
+        if from > to {
+            return Err(Invalid::rule(
+                "from",
+                Words::new()
+                    .field("from")
+                    .text(format!(" {from} is after "))
+                    .field("to")
+                    .text(format!(" {to}"))
+                    .hint_text("the period runs from ")
+                    .hint_field("from")
+                    .hint_text(" to ")
+                    .hint_field("to")
+                    .hint_text(", both inclusive"),
+            ));
+        }
+        Ok(Period { from, to })
+    }
+
+    /// Whether `date` is in the period.
+    pub fn contains(&self, date: NaiveDate) -> bool {
+        (self.from..=self.to).contains(&date)
     }
 }
 
@@ -110,15 +177,9 @@ mod tests {
                 to: d("2026-02-28")
             }
         );
+        assert_eq!(Period::last_month(d("2026-01-01")).from, d("2025-12-01"));
         assert_eq!(
-            Period::last_month(d("2026-01-01")),
-            Period {
-                from: d("2025-12-01"),
-                to: d("2025-12-31")
-            }
-        );
-        assert_eq!(
-            Period::parse_month("--month", "2024-02").unwrap().to,
+            "2024-02".parse::<Month>().unwrap().period().to,
             d("2024-02-29")
         );
     }
@@ -126,16 +187,15 @@ mod tests {
     #[test]
     fn months_and_ranges_are_checked() {
         for bad in [
-            "2026-2", "2026-13", "26-02", "2026/02", "", "1999-12", "2026-+2", "+202-02", "2026-00",
+            "2026-2", "2026-13", "26-02", "2026/02", "2026-+2", "+026-02", "1999-12",
         ] {
-            let err = Period::parse_month("--month", bad).unwrap_err();
-            assert_eq!(err.exit_code(), 2, "{bad}");
-            assert!(err.message.starts_with("--month"), "{}", err.message);
+            assert!(bad.parse::<Month>().is_err(), "{bad}");
         }
+        assert!(matches!("".parse::<Month>(), Err(Problem::Empty { .. })));
         let today = d("2026-03-15");
-        assert!(Period::from_flags(Some("9999-12"), None, None, today).is_err());
-        assert!(Period::from_flags(Some("2027-03"), None, None, today).is_ok());
-        assert!(Period::from_flags(None, Some("2026-02-10"), Some("2026-02-01"), today).is_err());
-        assert!(Period::from_flags(None, Some("2026-02-10"), None, today).is_err());
+        let day = |s: &str| Some(s.parse::<Day>().unwrap());
+        assert!(Period::given(None, day("2026-02-10"), day("2026-02-01"), today).is_err());
+        let err = Period::given(None, day("2026-02-10"), None, today).unwrap_err();
+        assert_eq!(err.words(&|n| format!("<{n}>")).0, "<from> needs <to>");
     }
 }

@@ -1,168 +1,170 @@
 //! A referral made from a consultation (domain brief §2, §3.4–3.5): where to, by whom, and what
-//! the front door decided; the answers a person gives for one, and their validation.
+//! the front door decided. As for every record: the record, its draft (the flags of `refer`,
+//! shared with `amend`), the rules, and its field table.
 
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::codes::{CONSENT, DESTINATION, REFERRED_BY};
-use super::consultation::Voided;
-use super::dates;
-use super::ids::{serialize_consultation_id, serialize_referral_id};
-use super::text::{self, given};
-use crate::error::{Error, Result};
+use super::codes::{Consent, Destination, ReferralResult, ReferredBy};
+use super::fields::record_table;
+use super::ids::{ConsultationId, ReferralId};
+use super::invalid::Invalid;
+use super::record::{Stamp, Timestamp, Voided, dated_after};
+use super::review::Review;
+use super::text::{Text, given};
+use super::values::{Day, YesNo};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Referral {
-    #[serde(serialize_with = "serialize_referral_id")]
-    pub id: i64,
-    pub uuid: String,
-    /// The consultation it was made from (C-<n>).
-    #[serde(serialize_with = "serialize_consultation_id")]
-    pub consultation: i64,
+    pub id: ReferralId,
+    pub uuid: uuid::Uuid,
+    /// The consultation it was made from.
+    pub consultation: ConsultationId,
     pub date: NaiveDate,
-    /// Destination code (§3.4).
-    pub to: String,
-    /// `consultee` or `advisor`.
-    pub by: String,
-    pub reason: Option<String>,
-    pub consent: Option<String>,
-    pub urgent: bool,
-    /// Result code (§3.5), `pending` until the front door decides.
-    pub result: String,
+    pub to: Destination,
+    pub by: ReferredBy,
+    pub reason: Option<Text>,
+    pub consent: Option<Consent>,
+    pub urgent: YesNo,
+    /// What the front door decided, as its latest review says; `pending` until then.
+    pub result: ReferralResult,
     pub result_date: Option<NaiveDate>,
-    pub created_at: String,
+    pub created_at: Timestamp,
     pub voided: Option<Voided>,
 }
 
-/// What a person gave for a referral, before validation: every field as typed.
-#[derive(Debug, Clone, Default)]
+/// A referral's fields as given, before the rules are checked.
+#[derive(Debug, Clone, Default, PartialEq, clap::Args)]
 pub struct Draft {
-    pub date: Option<String>,
-    pub to: Option<String>,
-    pub by: Option<String>,
-    pub reason: Option<String>,
-    pub consent: Option<String>,
-    /// `yes` or `no`.
-    pub urgent: Option<String>,
+    /// Date of the referral: YYYY-MM-DD, DD/MM/YYYY, today or yesterday; not before the
+    /// consultation [default: today]
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<Day>,
+
+    /// Where it went: csc (children's social care front door / MASH), early-help, police,
+    /// health (e.g. CAMHS) or other
+    #[arg(long, value_name = "CODE")]
+    pub to: Option<Destination>,
+
+    /// Who made it: consultee or advisor [default: consultee]
+    #[arg(long, value_name = "WHO")]
+    pub by: Option<ReferredBy>,
+
+    /// Why it was made
+    #[arg(long, value_name = "TEXT")]
+    pub reason: Option<Text>,
+
+    /// Consent to the referral: given, refused, not-asked, withheld-risk or not-applicable
+    #[arg(long, value_name = "CODE")]
+    pub consent: Option<Consent>,
+
+    /// Whether it was made as urgent: yes (also when given alone) or no [default: no]
+    #[arg(long, value_name = "YES|NO", num_args = 0..=1, default_missing_value = "yes")]
+    pub urgent: Option<YesNo>,
 }
 
-/// The result every referral starts with.
-pub const PENDING: &str = "pending";
-
-/// Reads a yes/no answer (`yes`, `no`, `y`, `n`, `true`, `false`, `1`, `0`, any case).
-pub fn parse_yes_no(field: &str, input: &str) -> Result<bool> {
-    match input.trim().to_ascii_lowercase().as_str() {
-        "yes" | "y" | "true" | "1" => Ok(true),
-        "no" | "n" | "false" | "0" => Ok(false),
-        other => Err(Error::input(format!("{field} '{other}' is not yes or no"))
-            .hint(format!("{field} is yes or no"))),
-    }
+/// The consultation a referral is made from, as the rules need it.
+#[derive(Debug, Clone, Copy)]
+pub struct From {
+    pub id: ConsultationId,
+    pub date: NaiveDate,
 }
 
 impl Draft {
-    /// Checks every field against the consultation it is made from (number and date). The
-    /// result starts `pending`; `uuid` and `created_at` are given by the caller.
-    pub fn validate(
+    /// Checks the draft and makes the referral it describes, made from `from`. Its result
+    /// starts `pending`.
+    pub fn referral(
         &self,
-        consultation: i64,
-        consultation_date: NaiveDate,
+        from: From,
         today: NaiveDate,
-        uuid: String,
-        created_at: String,
-    ) -> Result<Referral> {
-        let date = dates::parse_date_after(
-            "--date",
-            given(&self.date),
-            &format!("the consultation C-{consultation} it was made from"),
-            consultation_date,
+        stamp: Stamp<ReferralId>,
+    ) -> Result<Referral, Invalid> {
+        let date = dated_after(
+            "date",
+            self.date.unwrap_or(Day::Today),
+            format_args!("the consultation {} it was made from", from.id),
+            from.date,
             today,
         )?;
-        let to = match given(&self.to) {
-            Some(t) => DESTINATION.canonical(t).map_err(|e| e.context("--to"))?,
-            None => {
-                return Err(Error::input("missing --to").hint(format!(
-                    "give where the referral went: {}",
-                    DESTINATION.summary()
-                )));
-            }
-        };
-        let by = match given(&self.by) {
-            Some(b) => REFERRED_BY.canonical(b).map_err(|e| e.context("--by"))?,
-            None => "consultee",
-        };
+        let to = self.to.ok_or_else(|| Invalid::missing("to"))?;
         Ok(Referral {
-            id: 0,
-            uuid,
-            consultation,
+            id: stamp.id,
+            uuid: stamp.uuid,
+            consultation: from.id,
             date,
-            to: to.to_string(),
-            by: by.to_string(),
-            reason: given(&self.reason)
-                .map(|r| text::short("--reason", r))
-                .transpose()?,
-            consent: given(&self.consent)
-                .map(|c| CONSENT.canonical(c).map_err(|e| e.context("--consent")))
-                .transpose()?
-                .map(str::to_string),
-            urgent: match given(&self.urgent) {
-                Some(u) => parse_yes_no("--urgent", u)?,
-                None => false,
-            },
-            result: PENDING.to_string(),
+            to,
+            by: self.by.unwrap_or(ReferredBy::Consultee),
+            reason: given(&self.reason).cloned(),
+            consent: self.consent,
+            urgent: self.urgent.unwrap_or_default(),
+            result: ReferralResult::Pending,
             result_date: None,
-            created_at,
+            created_at: stamp.created_at,
             voided: None,
         })
     }
 }
 
 impl Referral {
-    /// The referral's fields as a draft, for amending.
+    /// The referral as a draft, for amending.
     pub fn draft(&self) -> Draft {
         Draft {
-            date: Some(self.date.to_string()),
-            to: Some(self.to.clone()),
-            by: Some(self.by.clone()),
+            date: Some(Day::Date(self.date)),
+            to: Some(self.to),
+            by: Some(self.by),
             reason: self.reason.clone(),
-            consent: self.consent.clone(),
-            urgent: Some(yes_no(self.urgent).to_string()),
+            consent: self.consent,
+            urgent: Some(self.urgent),
         }
     }
 
-    /// Every field a person can change, by name, as text (for amendments).
-    pub fn fields(&self) -> Vec<(&'static str, Option<String>)> {
-        vec![
-            ("date", Some(self.date.to_string())),
-            ("to", Some(self.to.clone())),
-            ("by", Some(self.by.clone())),
-            ("reason", self.reason.clone()),
-            ("consent", self.consent.clone()),
-            ("urgent", Some(yes_no(self.urgent).to_string())),
-            ("result", Some(self.result.clone())),
-            ("result_date", self.result_date.map(|d| d.to_string())),
-        ]
+    /// The stamp it was saved with.
+    pub fn stamp(&self) -> Stamp<ReferralId> {
+        Stamp {
+            id: self.id,
+            uuid: self.uuid,
+            created_at: self.created_at.clone(),
+        }
     }
-}
 
-impl Referral {
+    /// What it was made from.
+    pub fn from(&self) -> ConsultationId {
+        self.consultation
+    }
+
     /// Takes the result and its date from the latest review of this referral that is not
-    /// voided; back to pending when there is none. The front door's latest word stands.
-    pub fn follow_latest_review(&mut self, reviews: &[super::review::Review]) {
+    /// voided (by date, then ID); back to pending when there is none. The front door's latest
+    /// word stands.
+    pub fn follow_latest_review(&mut self, reviews: &[Review]) {
         match super::follow_up::latest_review(reviews) {
             Some(v) => {
-                self.result = v.result.clone().unwrap_or_else(|| PENDING.to_string());
+                self.result = v.result.unwrap_or(ReferralResult::Pending);
                 self.result_date = Some(v.date);
             }
             None => {
-                self.result = PENDING.to_string();
+                self.result = ReferralResult::Pending;
                 self.result_date = None;
             }
         }
     }
 }
 
-pub fn yes_no(value: bool) -> &'static str {
-    if value { "yes" } else { "no" }
+record_table! {
+    /// A referral's fields, in the order of the export's columns (narratives last there).
+    pub static FIELDS: Referral, Draft = [
+        id: "ID", Stamp;
+        uuid: "UUID", Stamp;
+        consultation: "Consultation", Link;
+        date: "Date", Required;
+        to: "To", Required;
+        by: "By", Required;
+        reason: "Reason", Narrative;
+        consent: "Consent", Optional;
+        urgent: "Urgent", Required;
+        result: "Result", Derived;
+        result_date: "Result date", Derived;
+        created_at: "Recorded", Stamp;
+    ]
 }
 
 #[cfg(test)]
@@ -173,73 +175,77 @@ mod tests {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
     }
 
-    fn validate(draft: &Draft) -> Result<Referral> {
-        draft.validate(7, d("2026-03-10"), d("2026-03-15"), "u".into(), "t".into())
+    fn check(draft: &Draft) -> Result<Referral, Invalid> {
+        let from = From {
+            id: ConsultationId(7),
+            date: d("2026-03-10"),
+        };
+        draft.referral(
+            from,
+            d("2026-03-15"),
+            Stamp::new(ReferralId(1), "2026-03-15T10:00:00Z"),
+        )
     }
 
     #[test]
     fn defaults_fill_in() {
-        let r = validate(&Draft {
-            to: Some("MASH".into()),
+        let r = check(&Draft {
+            to: Some("MASH".parse().unwrap()),
             ..Draft::default()
         })
         .unwrap();
         assert_eq!(
+            (r.consultation, r.date, r.to, r.by, r.urgent),
             (
-                r.consultation,
-                r.date,
-                r.to.as_str(),
-                r.by.as_str(),
-                r.urgent
-            ),
-            (7, d("2026-03-15"), "csc", "consultee", false)
+                ConsultationId(7),
+                d("2026-03-15"),
+                Destination::Csc,
+                ReferredBy::Consultee,
+                YesNo(false)
+            )
         );
-        assert_eq!(r.result, "pending");
+        assert_eq!(r.result, ReferralResult::Pending);
     }
 
     #[test]
-    fn destination_is_required_and_checked() {
-        let err = validate(&Draft::default()).unwrap_err();
-        assert_eq!(err.message, "missing --to");
-        let err = validate(&Draft {
-            to: Some("school".into()),
+    fn destination_is_required_and_the_date_follows_the_consultation() {
+        assert_eq!(
+            check(&Draft::default()).unwrap_err(),
+            Invalid::missing("to")
+        );
+        let err = check(&Draft {
+            to: Some(Destination::Csc),
+            date: Some(Day::Date(d("2026-03-09"))),
             ..Draft::default()
         })
         .unwrap_err();
-        assert!(err.message.starts_with("--to"), "{}", err.message);
-    }
-
-    #[test]
-    fn not_before_the_consultation() {
-        let err = validate(&Draft {
-            to: Some("csc".into()),
-            date: Some("2026-03-09".into()),
-            ..Draft::default()
-        })
-        .unwrap_err();
-        assert!(
-            err.message.contains("before the consultation"),
-            "{}",
-            err.message
+        let (message, _) = err.words(&|n| format!("<{n}>"));
+        assert_eq!(
+            message,
+            "<date> 2026-03-09 is before the consultation C-7 it was made from (2026-03-10)"
         );
     }
 
     #[test]
     fn a_referral_round_trips_through_its_draft() {
-        let r = validate(&Draft {
-            to: Some("police".into()),
-            by: Some("advisor".into()),
-            reason: Some("Disclosure".into()),
-            consent: Some("withheld-risk".into()),
-            urgent: Some("yes".into()),
-            date: Some("2026-03-12".into()),
+        let r = check(&Draft {
+            to: Some(Destination::Police),
+            by: Some(ReferredBy::Advisor),
+            reason: Some("Disclosure".parse().unwrap()),
+            consent: Some(Consent::WithheldRisk),
+            urgent: Some(YesNo(true)),
+            date: Some(Day::Date(d("2026-03-12"))),
         })
         .unwrap();
-        let again = r
-            .draft()
-            .validate(7, d("2026-03-10"), d("2026-03-15"), "u".into(), "t".into())
-            .unwrap();
-        assert_eq!(again, r);
-        assert!(parse_yes_no("--urgent", "maybe").is_err());
+        let from = From {
+            id: r.consultation,
+            date: d("2026-03-10"),
+        };
+        assert_eq!(
+            r.draft()
+                .referral(from, d("2026-03-15"), r.stamp())
+                .unwrap(),
+            r
+        );
     }
 }

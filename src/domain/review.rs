@@ -1,226 +1,265 @@
 //! A review (domain brief §2, §3.6): a follow-up on a consultation, or the front door's decision
-//! on a referral; the answers a person gives for each, and their validation.
+//! on a referral. One record kind, one draft (the flags of `review`, shared with `amend`), and
+//! the rules of each of the two: which fields apply, and what each needs.
 
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::codes::{RESULT, STATUS};
-use super::consultation::{Voided, parse_confidence, parse_level};
-use super::dates;
-use super::ids::{
-    serialize_optional_consultation_id, serialize_optional_referral_id, serialize_review_id,
-};
-use super::text::{self, given};
-use crate::error::{Error, Result};
+use super::codes::{CodeList, ReferralResult, ReviewStatus};
+use super::fields::record_table;
+use super::ids::{ConsultationId, ReferralId, ReviewId};
+use super::invalid::{FieldName, Invalid, Words};
+use super::record::{Stamp, Timestamp, Voided, dated_after, follow_up_after};
+use super::text::{Note, given};
+use super::values::{Confidence, Day, Level, When};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Review {
-    #[serde(serialize_with = "serialize_review_id")]
-    pub id: i64,
-    pub uuid: String,
-    /// The consultation reviewed (C-<n>), for a follow-up.
-    #[serde(serialize_with = "serialize_optional_consultation_id")]
-    pub consultation: Option<i64>,
-    /// The referral reviewed (R-<n>), for the front door's decision.
-    #[serde(serialize_with = "serialize_optional_referral_id")]
-    pub referral: Option<i64>,
+    pub id: ReviewId,
+    pub uuid: uuid::Uuid,
+    /// The consultation followed up, for a follow-up.
+    pub consultation: Option<ConsultationId>,
+    /// The referral decided, for the front door's decision.
+    pub referral: Option<ReferralId>,
     pub date: NaiveDate,
-    /// Review status code (§3.6), for a follow-up.
-    pub status: Option<String>,
-    pub note: Option<String>,
+    /// Where things stand, for a follow-up.
+    pub status: Option<ReviewStatus>,
+    pub note: Option<Note>,
     /// A new level of need, if it changed.
-    pub level: Option<u8>,
-    /// The consultee's confidence now, 1 to 5.
-    pub confidence: Option<u8>,
+    pub level: Option<Level>,
+    /// The consultee's confidence now.
+    pub confidence: Option<Confidence>,
     /// The next date to check back.
     pub follow_up: Option<NaiveDate>,
-    /// The front door's result code (§3.5), for a referral.
-    pub result: Option<String>,
-    pub created_at: String,
+    /// What the front door decided, for a referral.
+    pub result: Option<ReferralResult>,
+    pub created_at: Timestamp,
     pub voided: Option<Voided>,
 }
 
-/// The status that ends following up a consultation.
-pub const RESOLVED: &str = "resolved";
-
-/// What a person gave for a follow-up on a consultation, before validation.
-#[derive(Debug, Clone, Default)]
-pub struct FollowUpDraft {
-    pub date: Option<String>,
-    pub status: Option<String>,
-    pub note: Option<String>,
-    pub level: Option<String>,
-    pub confidence: Option<String>,
-    pub follow_up: Option<String>,
+/// What a review is of, as the rules need it: the record and its date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Of {
+    Consultation(ConsultationId, NaiveDate),
+    Referral(ReferralId, NaiveDate),
 }
 
-/// What a person gave for the front door's decision on a referral, before validation.
-#[derive(Debug, Clone, Default)]
-pub struct ResultDraft {
-    pub date: Option<String>,
-    pub result: Option<String>,
+/// A review's fields as given, before the rules are checked. A follow-up takes the status,
+/// note, level, confidence and next follow-up; a decision takes the result.
+#[derive(Debug, Clone, Default, PartialEq, clap::Args)]
+pub struct Draft {
+    /// Date of the review: YYYY-MM-DD, DD/MM/YYYY, today or yesterday; not before the record
+    /// reviewed [default: today]
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<Day>,
+
+    /// Consultation: where things stand: ongoing, resolved (ends follow-up), escalated,
+    /// stepped-down or lost-contact
+    #[arg(long, value_name = "CODE")]
+    pub status: Option<ReviewStatus>,
+
+    /// Consultation: what was learnt or agreed
+    #[arg(long, value_name = "TEXT")]
+    pub note: Option<Note>,
+
+    /// Consultation: the level of need now (1–4), if it has changed
+    #[arg(long, value_name = "N")]
+    pub level: Option<Level>,
+
+    /// Consultation: the consultee's confidence now, 1 (not at all) to 5 (fully)
+    #[arg(long, value_name = "N")]
+    pub confidence: Option<Confidence>,
+
+    /// Consultation: when to check back next: a date, or +3d / +2w after the review
+    #[arg(long, value_name = "DATE")]
+    pub follow_up: Option<When>,
+
+    /// Referral: what the front door decided: nfa, advice, early-help, assessment, s47 or
+    /// other
+    #[arg(long, value_name = "CODE")]
+    pub result: Option<ReferralResult>,
 }
 
-impl FollowUpDraft {
-    /// Checks a follow-up on consultation `consultation` (dated `consultation_date`).
-    pub fn validate(
-        &self,
-        consultation: i64,
-        consultation_date: NaiveDate,
-        today: NaiveDate,
-        uuid: String,
-        created_at: String,
-    ) -> Result<Review> {
-        let date = dates::parse_date_after(
-            "--date",
-            given(&self.date),
-            &format!("the consultation C-{consultation}"),
-            consultation_date,
-            today,
-        )?;
-        let status = match given(&self.status) {
-            Some(s) => STATUS.canonical(s).map_err(|e| e.context("--status"))?,
-            None => {
-                return Err(Error::input("missing --status")
-                    .hint(format!("give where things stand: {}", STATUS.summary())));
-            }
-        };
-        let follow_up = given(&self.follow_up)
-            .map(|f| dates::parse_follow_up("--follow-up", f, date, today))
-            .transpose()?;
-        if status == RESOLVED && follow_up.is_some() {
-            return Err(Error::input(
-                "--follow-up cannot be given with --status resolved: resolved ends follow-up",
-            )
-            .hint("leave out --follow-up, or choose another --status such as ongoing"));
-        }
-        Ok(Review {
-            id: 0,
-            uuid,
-            consultation: Some(consultation),
-            referral: None,
-            date,
-            status: Some(status.to_string()),
-            note: self
-                .note
-                .as_deref()
-                .map(|n| text::note("--note", n))
-                .transpose()?
-                .flatten(),
-            level: given(&self.level)
-                .map(|l| parse_level("--level", l))
-                .transpose()?,
-            confidence: given(&self.confidence)
-                .map(|c| parse_confidence("--confidence", c))
-                .transpose()?,
-            follow_up,
-            result: None,
-            created_at,
-            voided: None,
-        })
+/// The fields of a follow-up on a consultation.
+pub const FOLLOW_UP_FIELDS: &[FieldName] =
+    &["date", "status", "note", "level", "confidence", "follow_up"];
+/// The fields of the front door's decision on a referral.
+pub const DECISION_FIELDS: &[FieldName] = &["date", "result"];
+
+impl Draft {
+    /// The fields given, by name.
+    pub fn given(&self) -> Vec<FieldName> {
+        [
+            ("date", self.date.is_some()),
+            ("status", self.status.is_some()),
+            ("note", self.note.is_some()),
+            ("level", self.level.is_some()),
+            ("confidence", self.confidence.is_some()),
+            ("follow_up", self.follow_up.is_some()),
+            ("result", self.result.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(name, given)| given.then_some(name))
+        .collect()
     }
-}
 
-impl ResultDraft {
-    /// Checks the front door's decision on referral `referral` (dated `referral_date`).
-    pub fn validate(
+    /// Checks the draft and makes the review of `of` it describes.
+    pub fn review(
         &self,
-        referral: i64,
-        referral_date: NaiveDate,
+        of: Of,
         today: NaiveDate,
-        uuid: String,
-        created_at: String,
-    ) -> Result<Review> {
-        let date = dates::parse_date_after(
-            "--date",
-            given(&self.date),
-            &format!("the referral R-{referral}"),
-            referral_date,
-            today,
-        )?;
-        let result = match given(&self.result) {
-            Some(r) => RESULT.canonical(r).map_err(|e| e.context("--result"))?,
-            None => {
-                return Err(Error::input("missing --result").hint(format!(
-                    "give what the front door decided: {}",
-                    decided_results()
-                )));
-            }
+        stamp: Stamp<ReviewId>,
+    ) -> Result<Review, Invalid> {
+        let (what, fields) = match of {
+            Of::Consultation(..) => ("a consultation's review", FOLLOW_UP_FIELDS),
+            Of::Referral(..) => ("a referral's review", DECISION_FIELDS),
         };
-        if result == super::referral::PENDING {
-            return Err(Error::input(
-                "--result pending is not a decision: a referral is pending until one is recorded",
-            )
-            .hint(format!("valid results: {}", decided_results())));
+        if let Some(wrong) = self.given().into_iter().find(|f| !fields.contains(f)) {
+            return Err(Invalid::rule(
+                wrong,
+                Words::new()
+                    .field(wrong)
+                    .text(format!(" does not apply to {what}")),
+            ));
         }
-        Ok(Review {
-            id: 0,
-            uuid,
+        let day = self.date.unwrap_or(Day::Today);
+        let mut review = Review {
+            id: stamp.id,
+            uuid: stamp.uuid,
             consultation: None,
-            referral: Some(referral),
-            date,
+            referral: None,
+            date: today,
             status: None,
-            note: None,
-            level: None,
-            confidence: None,
+            note: given(&self.note).cloned(),
+            level: self.level,
+            confidence: self.confidence,
             follow_up: None,
-            result: Some(result.to_string()),
-            created_at,
+            result: None,
+            created_at: stamp.created_at,
             voided: None,
-        })
+        };
+        match of {
+            Of::Consultation(id, date) => {
+                review.consultation = Some(id);
+                review.date = dated_after(
+                    "date",
+                    day,
+                    format_args!("the consultation {id}"),
+                    date,
+                    today,
+                )?;
+                let status = self.status.ok_or_else(|| Invalid::missing("status"))?;
+                review.status = Some(status);
+                review.follow_up = self
+                    .follow_up
+                    .map(|when| follow_up_after("follow_up", when, review.date, today))
+                    .transpose()?;
+                if status == ReviewStatus::Resolved && review.follow_up.is_some() {
+                    return Err(Invalid::rule(
+                        "follow_up",
+                        Words::new()
+                            .field("follow_up")
+                            .text(" cannot be given with ")
+                            .field("status")
+                            .text(" resolved: resolved ends follow-up")
+                            .hint_text("leave out ")
+                            .hint_field("follow_up")
+                            .hint_text(", or choose another ")
+                            .hint_field("status")
+                            .hint_text(" such as ongoing"),
+                    ));
+                }
+            }
+            Of::Referral(id, date) => {
+                review.referral = Some(id);
+                review.date =
+                    dated_after("date", day, format_args!("the referral {id}"), date, today)?;
+                let result = self.result.ok_or_else(|| Invalid::missing("result"))?;
+                if result == ReferralResult::Pending {
+                    return Err(Invalid::rule(
+                        "result",
+                        Words::new()
+                            .field("result")
+                            .text(" pending is not a decision: a referral is pending until one is recorded")
+                            .hint_text(format!("valid results: {}", decided_results())),
+                    ));
+                }
+                review.result = Some(result);
+            }
+        }
+        Ok(review)
     }
 }
 
 /// The result codes that are decisions (all but `pending`).
-fn decided_results() -> String {
-    RESULT
-        .codes
+pub fn decided_results() -> String {
+    ReferralResult::ALL
         .iter()
-        .filter(|c| c.code != super::referral::PENDING)
-        .map(|c| c.code)
+        .filter(|r| **r != ReferralResult::Pending)
+        .map(|r| r.code())
         .collect::<Vec<_>>()
         .join(", ")
 }
 
 impl Review {
-    /// A follow-up's fields as a draft, for amending.
-    pub fn follow_up_draft(&self) -> FollowUpDraft {
-        FollowUpDraft {
-            date: Some(self.date.to_string()),
-            status: self.status.clone(),
+    /// What the review is of, with the date it cannot be before (`of_date`).
+    pub fn of(&self, of_date: NaiveDate) -> Of {
+        match (self.consultation, self.referral) {
+            (_, Some(r)) => Of::Referral(r, of_date),
+            (Some(c), None) => Of::Consultation(c, of_date),
+            (None, None) => unreachable!("a review is of a consultation or a referral"),
+        }
+    }
+
+    /// The review as a draft, for amending.
+    pub fn draft(&self) -> Draft {
+        Draft {
+            date: Some(Day::Date(self.date)),
+            status: self.status,
             note: self.note.clone(),
-            level: self.level.map(|l| l.to_string()),
-            confidence: self.confidence.map(|c| c.to_string()),
-            follow_up: self.follow_up.map(|f| f.to_string()),
+            level: self.level,
+            confidence: self.confidence,
+            follow_up: self.follow_up.map(|d| When::On(Day::Date(d))),
+            result: self.result,
         }
     }
 
-    /// A referral decision's fields as a draft, for amending.
-    pub fn result_draft(&self) -> ResultDraft {
-        ResultDraft {
-            date: Some(self.date.to_string()),
-            result: self.result.clone(),
+    /// The stamp it was saved with.
+    pub fn stamp(&self) -> Stamp<ReviewId> {
+        Stamp {
+            id: self.id,
+            uuid: self.uuid,
+            created_at: self.created_at.clone(),
         }
     }
 
-    /// Every field a person can change, by name, as text (for amendments).
-    pub fn fields(&self) -> Vec<(&'static str, Option<String>)> {
-        let text = |v: Option<u8>| v.map(|n| n.to_string());
+    /// The fields of a review of its kind.
+    pub fn fields(&self) -> &'static [FieldName] {
         if self.referral.is_some() {
-            return vec![
-                ("date", Some(self.date.to_string())),
-                ("result", self.result.clone()),
-            ];
+            DECISION_FIELDS
+        } else {
+            FOLLOW_UP_FIELDS
         }
-        vec![
-            ("date", Some(self.date.to_string())),
-            ("status", self.status.clone()),
-            ("note", self.note.clone()),
-            ("level", text(self.level)),
-            ("confidence", text(self.confidence)),
-            ("follow_up", self.follow_up.map(|d| d.to_string())),
-        ]
     }
+}
+
+record_table! {
+    /// A review's fields, in the order of the export's columns. A review fills the consultation
+    /// columns or the referral columns, and the fields of its kind.
+    pub static FIELDS: Review, Draft = [
+        id: "ID", Stamp;
+        uuid: "UUID", Stamp;
+        consultation: "Consultation", Link;
+        referral: "Referral", Link;
+        date: "Date", Required;
+        status: "Status", Optional;
+        note: "Note", Narrative;
+        level: "Level now", Optional;
+        confidence: "Confidence now", Optional;
+        follow_up: "Next follow-up", Optional;
+        result: "Result", Optional;
+        created_at: "Recorded", Stamp;
+    ]
 }
 
 #[cfg(test)]
@@ -231,67 +270,83 @@ mod tests {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
     }
 
-    fn follow_up(draft: &FollowUpDraft) -> Result<Review> {
-        draft.validate(3, d("2026-03-01"), d("2026-03-15"), "u".into(), "t".into())
+    fn follow_up(draft: &Draft) -> Result<Review, Invalid> {
+        let of = Of::Consultation(ConsultationId(3), d("2026-03-01"));
+        draft.review(
+            of,
+            d("2026-03-15"),
+            Stamp::new(ReviewId(1), "2026-03-15T10:00:00Z"),
+        )
+    }
+
+    /// A surface that names a field <like_this>.
+    fn flag(name: FieldName) -> String {
+        format!("<{name}>")
     }
 
     #[test]
     fn a_follow_up_needs_a_status_and_counts_offsets_from_its_own_date() {
         assert_eq!(
-            follow_up(&FollowUpDraft::default()).unwrap_err().message,
-            "missing --status"
+            follow_up(&Draft::default()).unwrap_err(),
+            Invalid::missing("status")
         );
-        let v = follow_up(&FollowUpDraft {
-            date: Some("2026-03-10".into()),
-            status: Some("Ongoing".into()),
-            follow_up: Some("+1w".into()),
-            level: Some("3".into()),
-            ..FollowUpDraft::default()
+        let v = follow_up(&Draft {
+            date: Some("2026-03-10".parse().unwrap()),
+            status: Some("Ongoing".parse().unwrap()),
+            follow_up: Some("+1w".parse().unwrap()),
+            level: Level::new(3),
+            ..Draft::default()
         })
         .unwrap();
-        assert_eq!(v.status.as_deref(), Some("ongoing"));
+        assert_eq!(v.status, Some(ReviewStatus::Ongoing));
         assert_eq!(v.follow_up, Some(d("2026-03-17")));
-        assert_eq!(v.level, Some(3));
-        let again = v
-            .follow_up_draft()
-            .validate(3, d("2026-03-01"), d("2026-03-15"), "u".into(), "t".into())
-            .unwrap();
-        assert_eq!(again, v);
+        let of = v.of(d("2026-03-01"));
+        assert_eq!(v.draft().review(of, d("2026-03-15"), v.stamp()).unwrap(), v);
     }
 
     #[test]
     fn resolved_ends_follow_up() {
-        let err = follow_up(&FollowUpDraft {
-            status: Some("resolved".into()),
-            follow_up: Some("+1w".into()),
-            ..FollowUpDraft::default()
+        let err = follow_up(&Draft {
+            status: Some(ReviewStatus::Resolved),
+            follow_up: Some("+1w".parse().unwrap()),
+            ..Draft::default()
         })
         .unwrap_err();
-        assert!(err.message.contains("--follow-up"), "{}", err.message);
+        assert_eq!(
+            err.words(&flag).0,
+            "<follow_up> cannot be given with <status> resolved: resolved ends follow-up"
+        );
     }
 
     #[test]
-    fn a_review_is_not_before_what_it_reviews() {
-        let err = follow_up(&FollowUpDraft {
-            date: Some("2026-02-28".into()),
-            status: Some("ongoing".into()),
-            ..FollowUpDraft::default()
+    fn fields_of_the_other_kind_do_not_apply() {
+        let err = follow_up(&Draft {
+            status: Some(ReviewStatus::Ongoing),
+            result: Some(ReferralResult::Nfa),
+            ..Draft::default()
         })
         .unwrap_err();
-        assert!(err.message.starts_with("--date"), "{}", err.message);
+        assert_eq!(
+            err.words(&flag).0,
+            "<result> does not apply to a consultation's review"
+        );
     }
 
     #[test]
     fn a_result_is_a_decision() {
         let result = |r: &str| {
-            ResultDraft {
-                date: None,
-                result: Some(r.into()),
+            Draft {
+                result: Some(r.parse().unwrap()),
+                ..Draft::default()
             }
-            .validate(1, d("2026-03-01"), d("2026-03-15"), "u".into(), "t".into())
+            .review(
+                Of::Referral(ReferralId(1), d("2026-03-01")),
+                d("2026-03-15"),
+                Stamp::new(ReviewId(1), "2026-03-15T10:00:00Z"),
+            )
         };
-        assert_eq!(result("S47").unwrap().result.as_deref(), Some("s47"));
+        assert_eq!(result("S47").unwrap().result, Some(ReferralResult::S47));
         assert!(result("pending").is_err());
-        assert!(result("maybe").unwrap_err().message.starts_with("--result"));
+        assert!("maybe".parse::<ReferralResult>().is_err());
     }
 }

@@ -1,67 +1,24 @@
-//! Checks on free text: short labels (advisor, setting, role, family reference) and longer notes
-//! (worry, strengths, advice, rationale, review notes). Every field is stored in Unicode NFC, and
-//! characters that cannot be seen or that reorder text are refused (domain brief §2). Limits are
-//! documented in docs/reference.md.
+//! Free text as records hold it: `Text` for one-line fields (advisor, setting, role, a
+//! referral's reason) and `Note` for narratives (worry, voice, strengths, advice, rationale, a
+//! review's note). Both are trimmed and stored in Unicode NFC, and refuse the characters the
+//! domain brief (§2) refuses: control characters (but line breaks and tabs in a note), format
+//! characters other than the zero-width joiner and non-joiner, and the line and paragraph
+//! separators. Limits are documented in docs/reference.md.
+
+use std::fmt;
+use std::str::FromStr;
 
 use unicode_normalization::UnicodeNormalization;
 use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
 
-use crate::error::{Error, Result};
+use super::invalid::Problem;
 
-/// Longest short field (advisor, setting, role, family reference, referral reason), in characters.
+/// Longest one-line field, in characters.
 pub const SHORT_MAX: usize = 200;
-/// Longest note (worry, strengths, advice, rationale, review note), in characters.
+/// Longest note, in characters.
 pub const NOTE_MAX: usize = 4000;
 
-/// A value that was given and is not blank: white space and refused characters alone (a
-/// zero-width space, say) count as not given.
-pub fn given(value: &Option<String>) -> Option<&str> {
-    value.as_deref().filter(|s| !blank(s))
-}
-
-/// Whether `text` holds nothing but white space and refused characters.
-fn blank(text: &str) -> bool {
-    text.chars().all(|c| c.is_whitespace() || refused(c, false))
-}
-
-/// A required one-line field: trimmed, not empty, no control, format or separator characters,
-/// at most SHORT_MAX, in NFC.
-pub fn short(field: &str, input: &str) -> Result<String> {
-    let text = trim(input);
-    if blank(text) {
-        return Err(
-            Error::input(format!("{field} is empty")).hint(format!("give {field} some text"))
-        );
-    }
-    refuse_characters(field, text, false)?;
-    let text: String = text.nfc().collect();
-    check_length(field, &text, SHORT_MAX)?;
-    Ok(text)
-}
-
-/// An optional note: trimmed; empty means none. Line breaks and tabs are kept; other control
-/// characters, and format and separator characters, are refused. Stored in NFC.
-pub fn note(field: &str, input: &str) -> Result<Option<String>> {
-    let text = trim(input);
-    if text.is_empty() {
-        return Ok(None);
-    }
-    refuse_characters(field, text, true)?;
-    let text: String = text.nfc().collect();
-    check_length(field, &text, NOTE_MAX)?;
-    // Every line break stored as \n, so that reading a note back (an import) changes nothing.
-    Ok(Some(text.replace("\r\n", "\n").replace('\r', "\n")))
-}
-
-/// Removes the white space around a value. The characters refused in a field are not trimmed
-/// away but refused, wherever they are.
-fn trim(input: &str) -> &str {
-    input.trim_matches(|c: char| c.is_whitespace() && !refused(c, true))
-}
-
-/// Whether `c` is refused in a field (domain brief §2): control characters (but line breaks and
-/// tabs in a `narrative` field), format characters other than the zero-width joiner and
-/// non-joiner, and the line and paragraph separators.
+/// Whether `c` is refused in a field; `narrative` fields keep line breaks and tabs.
 fn refused(c: char, narrative: bool) -> bool {
     match c {
         '\n' | '\r' | '\t' => !narrative,
@@ -76,37 +33,148 @@ fn refused(c: char, narrative: bool) -> bool {
     }
 }
 
-/// Refuses the first refused character in `text`, naming the field and the character's code
-/// point.
-fn refuse_characters(field: &str, text: &str, narrative: bool) -> Result<()> {
-    let Some(c) = text.chars().find(|c| refused(*c, narrative)) else {
-        return Ok(());
-    };
-    let what = match c.general_category() {
-        GeneralCategory::Control => "a control character",
-        GeneralCategory::Format => "an invisible formatting character",
-        _ => "a line or paragraph separator",
-    };
-    let hint = if narrative {
-        format!("{field} is plain text; line breaks and tabs are allowed")
-    } else {
-        format!("{field} is one line of plain text")
-    };
-    Err(
-        Error::input(format!("{field} contains {what} (U+{:04X})", u32::from(c))).hint(format!(
-            "{hint}: remove the character (text copied from elsewhere can carry it)"
-        )),
-    )
+/// Removes the white space around a value. Refused characters are not trimmed away but
+/// refused, wherever they are.
+fn trim(input: &str) -> &str {
+    input.trim_matches(|c: char| c.is_whitespace() && !refused(c, true))
 }
 
-fn check_length(field: &str, text: &str, max: usize) -> Result<()> {
+/// Whether `text` holds nothing but white space and refused characters: such a value counts as
+/// not given.
+fn is_blank(text: &str) -> bool {
+    text.chars().all(|c| c.is_whitespace() || refused(c, false))
+}
+
+/// Checks and normalises a value: trimmed, no refused character, at most `max` characters, in
+/// NFC; a note's line breaks all become `\n`. A blank value is empty: as typed, it counts as not
+/// given (`given`), which a required field then refuses as missing.
+fn checked(input: &str, narrative: bool, max: usize) -> Result<String, Problem> {
+    let text = trim(input);
+    // Most text is plain printable ASCII: nothing in it is refused, it is already NFC, and
+    // one character is one byte.
+    let plain = |b: u8| (0x20..0x7f).contains(&b) || (narrative && matches!(b, b'\n' | b'\t'));
+    if !text.is_empty() && text.bytes().all(plain) {
+        if text.len() > max {
+            return Err(Problem::TooLong {
+                len: text.len(),
+                max,
+            });
+        }
+        return Ok(text.to_string());
+    }
+    if is_blank(text) {
+        return Ok(String::new());
+    }
+    if let Some(found) = text.chars().find(|c| refused(*c, narrative)) {
+        let what = match found.general_category() {
+            GeneralCategory::Control => "a control character",
+            GeneralCategory::Format => "an invisible formatting character",
+            _ => "a line or paragraph separator",
+        };
+        let allowed = if narrative {
+            "plain text (line breaks and tabs are allowed): remove the character, which text \
+             copied from elsewhere can carry"
+        } else {
+            "one line of plain text: remove the character, which text copied from elsewhere \
+             can carry"
+        };
+        return Err(Problem::Character {
+            found,
+            what,
+            allowed,
+        });
+    }
+    let mut text: String = text.nfc().collect();
+    if narrative {
+        // Every line break stored as \n, so that reading a note back (an import) changes
+        // nothing.
+        text = text.replace("\r\n", "\n").replace('\r', "\n");
+    }
     let len = text.chars().count();
     if len > max {
-        return Err(Error::input(format!(
-            "{field} is {len} characters long; the limit is {max}"
-        )));
+        return Err(Problem::TooLong { len, max });
     }
-    Ok(())
+    Ok(text)
+}
+
+/// Declares a text value type: checked by `FromStr`, shown and stored as the text itself.
+macro_rules! text_type {
+    ($(#[$meta:meta])* $name:ident, narrative: $narrative:literal, max: $max:expr) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(String);
+
+        impl $name {
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+
+            /// Whether the value is empty: typed blank, it counts as not given.
+            pub fn is_empty(&self) -> bool {
+                self.0.is_empty()
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = Problem;
+            fn from_str(input: &str) -> Result<$name, Problem> {
+                checked(input, $narrative, $max).map($name)
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(&self.0)
+            }
+        }
+
+        impl super::fields::Stored for $name {
+            fn stored(&self) -> super::fields::Value<'static> {
+                super::fields::Value::text(self.0.clone())
+            }
+            /// Text read back from the logbook was checked when it was recorded.
+            fn restore(value: super::fields::Value<'_>) -> Option<Self> {
+                match value {
+                    super::fields::Value::Text(t) => Some($name(t.into_owned())),
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+super::fields::plain_cells!(Text, Note);
+
+text_type!(
+    /// One line of text: an advisor, a setting, a role, an organisation, a referral's reason.
+    Text,
+    narrative: false,
+    max: SHORT_MAX
+);
+
+text_type!(
+    /// A narrative: what the consultee is worried about, the child's voice, strengths, advice,
+    /// a rationale, a review's note. Line breaks and tabs are kept.
+    Note,
+    narrative: true,
+    max: NOTE_MAX
+);
+
+/// A draft's value when it was given and is not blank.
+pub fn given<T: AsRef<str>>(value: &Option<T>) -> Option<&T> {
+    value.as_ref().filter(|v| !v.as_ref().is_empty())
 }
 
 #[cfg(test)]
@@ -114,77 +182,53 @@ mod tests {
     use super::*;
 
     #[test]
-    fn short_text_is_trimmed_and_checked() {
-        assert_eq!(short("--setting", "  Oakwood  ").unwrap(), "Oakwood");
-        assert!(
-            short("--setting", "   ")
-                .unwrap_err()
-                .message
-                .contains("--setting is empty")
+    fn one_line_text_is_trimmed_and_checked() {
+        assert_eq!("  Oakwood  ".parse::<Text>().unwrap().as_str(), "Oakwood");
+        assert!("   ".parse::<Text>().unwrap().is_empty());
+        assert!(matches!(
+            "a\u{7}b".parse::<Text>(),
+            Err(Problem::Character { .. })
+        ));
+        assert!(matches!(
+            "a\nb".parse::<Text>(),
+            Err(Problem::Character { .. })
+        ));
+        assert!("x".repeat(SHORT_MAX).parse::<Text>().is_ok());
+        assert_eq!(
+            "x".repeat(SHORT_MAX + 1).parse::<Text>(),
+            Err(Problem::TooLong { len: 201, max: 200 })
         );
-        assert!(short("--setting", "a\u{7}b").is_err());
-        assert!(short("--setting", "a\nb").is_err());
-        assert!(short("--setting", &"x".repeat(SHORT_MAX)).is_ok());
-        let err = short("--setting", &"x".repeat(SHORT_MAX + 1)).unwrap_err();
-        assert!(err.message.contains("limit is 200"), "{}", err.message);
     }
 
     #[test]
-    fn notes_keep_line_breaks_and_may_be_empty() {
-        assert_eq!(note("--worry", "").unwrap(), None);
-        assert_eq!(note("--worry", "a\r\nb").unwrap().unwrap(), "a\nb");
+    fn notes_keep_line_breaks() {
+        assert_eq!("a\r\nb".parse::<Note>().unwrap().as_str(), "a\nb");
         // Found by the export → import property test: "\r\r\n" once became "\r\n", then "\n".
-        let once = note("--worry", "a\r\r\nb").unwrap().unwrap();
-        assert_eq!(once, "a\n\nb");
-        assert_eq!(note("--worry", &once).unwrap().unwrap(), once);
-        assert!(note("--worry", "a\u{1b}[31m").is_err());
-        assert!(note("--worry", &"é".repeat(NOTE_MAX + 1)).is_err());
+        let once: Note = "a\r\r\nb".parse().unwrap();
+        assert_eq!(once.as_str(), "a\n\nb");
+        assert_eq!(once.as_str().parse::<Note>().unwrap(), once);
+        assert!("a\u{1b}[31m".parse::<Note>().is_err());
+        assert!("é".repeat(NOTE_MAX + 1).parse::<Note>().is_err());
     }
 
     #[test]
-    fn text_is_stored_in_nfc() {
-        let combining = "cafe\u{301}-7";
-        assert_eq!(short("--family", combining).unwrap(), "caf\u{e9}-7");
-        assert_eq!(note("--worry", combining).unwrap().unwrap(), "caf\u{e9}-7");
-    }
-
-    #[test]
-    fn invisible_and_reordering_characters_are_refused_by_code_point() {
-        for (c, code) in [
-            ('\u{200B}', "U+200B"),
-            ('\u{202E}', "U+202E"),
-            ('\u{FEFF}', "U+FEFF"),
-            ('\u{2028}', "U+2028"),
-            ('\u{2029}', "U+2029"),
-            ('\u{85}', "U+0085"),
-        ] {
-            for text in [format!("F{c}1"), format!("F-1{c}"), format!("{c}F-1")] {
-                let err = short("--family", &text).unwrap_err();
-                assert!(
-                    err.message.starts_with("--family contains"),
-                    "{}",
-                    err.message
-                );
-                assert!(err.message.contains(code), "{}", err.message);
-                assert!(note("--worry", &text).is_err(), "{code}");
-            }
-        }
-        // Joiners shape scripts and emoji; line breaks and tabs belong in notes only.
-        assert!(short("--family", "F\u{200D}1").is_ok());
-        assert!(short("--family", "F\u{200C}1").is_ok());
-        assert!(note("--worry", "a\n\tb").is_ok());
-        assert!(short("--family", "a\tb").is_err());
-    }
-
-    #[test]
-    fn invisible_characters_alone_are_not_a_value() {
-        assert_eq!(given(&Some("\u{200B}\u{FEFF} ".to_string())), None);
-        assert_eq!(given(&Some(" F-1 ".to_string())), Some(" F-1 "));
-        assert!(
-            short("--family", "\u{200B}")
-                .unwrap_err()
-                .message
-                .contains("is empty")
+    fn text_is_stored_in_nfc_and_invisible_characters_are_refused() {
+        assert_eq!(
+            "cafe\u{301}-7".parse::<Text>().unwrap().as_str(),
+            "caf\u{e9}-7"
         );
+        for bad in ["a\u{200B}b", "\u{202E}abc", "\u{FEFF}abc", "a\u{2028}b"] {
+            assert!(
+                matches!(bad.parse::<Text>(), Err(Problem::Character { .. })),
+                "{bad:?}"
+            );
+            assert!(
+                matches!(bad.parse::<Note>(), Err(Problem::Character { .. })),
+                "{bad:?}"
+            );
+        }
+        // Joiners are part of some scripts' spelling and of emoji.
+        assert!("a\u{200D}b".parse::<Text>().is_ok());
+        assert!("\u{200B} ".parse::<Text>().unwrap().is_empty());
     }
 }

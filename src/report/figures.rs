@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde::ser::SerializeMap;
 
-use crate::domain::codes::{self, AGENCY, OUTCOME, RESULT};
+use crate::domain::codes::{Agency, CodeList, Outcome, ReferralResult};
 use crate::domain::period::Period;
 
 /// How `report --by` splits the figures into rows.
@@ -61,14 +61,18 @@ pub struct CodeCounts(pub Vec<(String, u64)>);
 
 impl CodeCounts {
     /// Every code of the list, zeros included, then any code the list does not know.
-    fn all(list: &codes::CodeList, counts: &BTreeMap<String, u64>) -> CodeCounts {
-        let mut out: Vec<(String, u64)> = list
-            .codes
+    fn all<C: CodeList>(counts: &BTreeMap<String, u64>) -> CodeCounts {
+        let mut out: Vec<(String, u64)> = C::ALL
             .iter()
-            .map(|c| (c.code.to_string(), counts.get(c.code).copied().unwrap_or(0)))
+            .map(|c| {
+                (
+                    c.code().to_string(),
+                    counts.get(c.code()).copied().unwrap_or(0),
+                )
+            })
             .collect();
         for (code, n) in counts {
-            if list.get(code).is_none() {
+            if C::from_code(code).is_none() {
                 out.push((code.clone(), *n));
             }
         }
@@ -76,8 +80,8 @@ impl CodeCounts {
     }
 
     /// Only the codes with a count above 0, in the list's order.
-    fn nonzero(list: &codes::CodeList, counts: &BTreeMap<String, u64>) -> CodeCounts {
-        let mut all = CodeCounts::all(list, counts);
+    fn nonzero<C: CodeList>(counts: &BTreeMap<String, u64>) -> CodeCounts {
+        let mut all = CodeCounts::all::<C>(counts);
         all.0.retain(|(_, n)| *n > 0);
         all
     }
@@ -179,25 +183,25 @@ impl Figures {
         let referred: u64 = t
             .outcomes
             .iter()
-            .filter(|(o, _)| codes::outcome_counts_as_referral(o))
+            .filter(|(o, _)| Outcome::from_code(o).is_some_and(Outcome::counts_as_referral))
             .map(|(_, n)| n)
             .sum();
         let diverted: u64 = t
             .level_four_outcomes
             .iter()
-            .filter(|(o, _)| !codes::outcome_counts_as_referral(o))
+            .filter(|(o, _)| !Outcome::from_code(o).is_some_and(Outcome::counts_as_referral))
             .map(|(_, n)| n)
             .sum();
         let made: u64 = t.referral_results.values().sum();
         let pending = t
             .referral_results
-            .get(crate::domain::referral::PENDING)
+            .get(ReferralResult::Pending.code())
             .copied()
             .unwrap_or(0);
         let taken_up: u64 = t
             .referral_results
             .iter()
-            .filter(|(r, _)| codes::result_is_taken_up(r))
+            .filter(|(r, _)| ReferralResult::from_code(r).is_some_and(ReferralResult::is_taken_up))
             .map(|(_, n)| n)
             .sum();
         let n = t.confidence_compared;
@@ -208,8 +212,8 @@ impl Figures {
             period,
             consultations: t.consultations,
             families: t.families,
-            outcomes: CodeCounts::all(&OUTCOME, &t.outcomes),
-            agencies: CodeCounts::nonzero(&AGENCY, &t.agencies),
+            outcomes: CodeCounts::all::<Outcome>(&t.outcomes),
+            agencies: CodeCounts::nonzero::<Agency>(&t.agencies),
             referral_rate: rate(referred, t.consultations),
             threshold: Threshold {
                 compared: t.threshold_compared,
@@ -228,7 +232,7 @@ impl Figures {
             repeat_consultations: t.repeats,
             referrals: Referrals {
                 made,
-                results: CodeCounts::all(&RESULT, &t.referral_results),
+                results: CodeCounts::all::<ReferralResult>(&t.referral_results),
                 taken_up_rate: rate(taken_up, made - pending),
                 taken_up,
                 decided: made - pending,
@@ -245,13 +249,7 @@ impl Figures {
 
 /// Orders groups for `--by`: agencies in the order of the code list, anything else by name.
 pub fn sort_groups(by: Grouping, groups: &mut [GroupFigures]) {
-    let position = |code: &str| {
-        AGENCY
-            .codes
-            .iter()
-            .position(|c| c.code == code)
-            .unwrap_or(usize::MAX)
-    };
+    let position = |code: &str| Agency::from_code(code).map_or(usize::MAX, |a| a as usize);
     match by {
         Grouping::Agency => groups
             .sort_by(|a, b| (position(&a.group), &a.group).cmp(&(position(&b.group), &b.group))),

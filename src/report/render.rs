@@ -8,11 +8,19 @@ use std::io::Write;
 use serde::Serialize;
 
 use super::figures::{Figures, GroupFigures, Grouping};
-use crate::domain::codes::{AGENCY, OUTCOME, RESULT};
+use crate::domain::codes::{Agency, CodeList, Outcome, ReferralResult};
 use crate::domain::period::Period;
 use crate::error::Result;
 use crate::exchange;
-use crate::render;
+use crate::output::{self as render, View};
+
+/// A stored code's label, or the code itself when the list does not know it.
+fn label<C: CodeList>(code: &str) -> &str {
+    match C::from_code(code) {
+        Some(c) => c.label(),
+        None => code,
+    }
+}
 
 /// "6 of 42, 14%", or "0 of 0" when there is nothing to divide by.
 pub fn of(numerator: u64, denominator: u64) -> String {
@@ -59,7 +67,12 @@ pub fn summary(f: &Figures) -> String {
 
     let _ = writeln!(s, "\nOutcomes");
     for (code, n) in &f.outcomes.0 {
-        coded(&mut s, code, of(*n, f.consultations), OUTCOME.label(code));
+        coded(
+            &mut s,
+            code,
+            of(*n, f.consultations),
+            label::<Outcome>(code),
+        );
     }
 
     let _ = writeln!(s, "\nAgencies consulting");
@@ -67,7 +80,7 @@ pub fn summary(f: &Figures) -> String {
         let _ = writeln!(s, "  none");
     }
     for (code, n) in &f.agencies.0 {
-        coded(&mut s, code, of(*n, f.consultations), AGENCY.label(code));
+        coded(&mut s, code, of(*n, f.consultations), label::<Agency>(code));
     }
 
     let t = &f.threshold;
@@ -98,7 +111,7 @@ pub fn summary(f: &Figures) -> String {
     let r = &f.referrals;
     let _ = writeln!(s, "\nReferrals made in the period: {}", r.made);
     for (code, n) in &r.results.0 {
-        coded(&mut s, code, of(*n, r.made), RESULT.label(code));
+        coded(&mut s, code, of(*n, r.made), label::<ReferralResult>(code));
     }
     line(
         &mut s,
@@ -132,7 +145,7 @@ pub fn groups_table(by: Grouping, period: Period, groups: &[GroupFigures]) -> St
         let f = &g.figures;
         let t = &f.threshold;
         let name = match by {
-            Grouping::Agency => format!("{} {}", g.group, AGENCY.label(&g.group)),
+            Grouping::Agency => format!("{} {}", g.group, label::<Agency>(&g.group)),
             _ => g.group.clone(),
         };
         table.add_row([
@@ -195,10 +208,10 @@ pub fn flatten(f: &Figures) -> Vec<(String, String)> {
     for (code, n) in &f.outcomes.0 {
         put(&format!("outcomes.{code}"), n.to_string());
     }
-    for code in AGENCY.codes {
+    for agency in Agency::ALL {
         put(
-            &format!("agencies.{}", code.code),
-            f.agencies.get(code.code).to_string(),
+            &format!("agencies.{}", agency.code()),
+            f.agencies.get(agency.code()).to_string(),
         );
     }
     put("referral_rate", opt(f.referral_rate));
@@ -246,7 +259,7 @@ pub fn csv(out: &mut dyn Write, grouped: bool, rows: &[(String, &Figures)]) -> R
     for ((group, _), cells_by_key) in rows.iter().zip(&flattened) {
         let mut cells: Vec<String> = Vec::new();
         if grouped {
-            cells.push(exchange::inert(group));
+            cells.push(exchange::inert(group).into_owned());
         }
         cells.extend(keys.iter().map(|key| {
             cells_by_key
@@ -264,8 +277,8 @@ pub fn csv(out: &mut dyn Write, grouped: bool, rows: &[(String, &Figures)]) -> R
 fn blank_keys() -> Vec<String> {
     use super::figures::Tally;
     let period = Period {
-        from: crate::domain::dates::EARLIEST,
-        to: crate::domain::dates::EARLIEST,
+        from: crate::domain::values::EARLIEST,
+        to: crate::domain::values::EARLIEST,
     };
     flatten(&Figures::compute(period, &Tally::default()))
         .into_iter()
@@ -275,19 +288,53 @@ fn blank_keys() -> Vec<String> {
 
 /// JSON for `--by`: the grouping, the period, and one object per group.
 #[derive(Serialize)]
-pub struct GroupedJson<'a> {
+pub struct GroupedJson {
     pub by: &'static str,
     pub period: Period,
-    pub groups: &'a [GroupFigures],
+    pub groups: Vec<GroupFigures>,
+    #[serde(skip)]
+    pub grouping: Grouping,
 }
 
-impl GroupedJson<'_> {
+impl GroupedJson {
     pub fn by_name(by: Grouping) -> &'static str {
         match by {
             Grouping::Agency => "agency",
             Grouping::Setting => "setting",
             Grouping::Advisor => "advisor",
             Grouping::Month => "month",
+        }
+    }
+}
+
+/// What `report` prints: the figures of one period, or of each group of it.
+#[derive(Serialize)]
+#[serde(untagged)]
+pub enum Report {
+    Whole(Box<Figures>),
+    Grouped(GroupedJson),
+}
+
+impl View for Report {
+    fn table(&self, out: &mut dyn Write) -> Result<()> {
+        match self {
+            Report::Whole(f) => write!(out, "{}", summary(f))?,
+            Report::Grouped(g) => write!(out, "{}", groups_table(g.grouping, g.period, &g.groups))?,
+        }
+        Ok(())
+    }
+
+    fn csv(&self, out: &mut dyn Write) -> Result<()> {
+        match self {
+            Report::Whole(f) => csv(out, false, &[(String::new(), f)]),
+            Report::Grouped(g) => {
+                let rows: Vec<(String, &Figures)> = g
+                    .groups
+                    .iter()
+                    .map(|row| (row.group.clone(), &row.figures))
+                    .collect();
+                csv(out, true, &rows)
+            }
         }
     }
 }

@@ -1,619 +1,421 @@
-//! Opening the logbook: the file is created owner-only on first write, pragmas are set on every
-//! open, the schema is brought up to date, and files that are not caselog logbooks — or come from
-//! a newer caselog — are refused untouched.
+//! The storage seam. A logbook is kept by an engine (SQLite today) behind three traits:
+//! `Storage` opens transactions, `Reader` reads records in one consistent snapshot, `Writer`
+//! saves them. An engine implements the primitives — a record in, a record out, by the field
+//! tables — and the rules that involve several records are written once here, on top of them:
+//! a referral's result follows its latest review, a record is not voided while records made
+//! from it stand, and a correction keeps what it replaced. `conformance` checks any engine
+//! against all of it. No SQL lives outside this module.
 
-pub mod amendments;
-pub mod consultations;
-pub mod figures;
-pub mod referrals;
-pub mod reviews;
-pub mod schema;
+pub mod conformance;
+pub mod sqlite;
 
-use std::fs::{DirBuilder, OpenOptions};
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
-use std::path::Path;
+use std::collections::BTreeMap;
 
-use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+use chrono::NaiveDate;
 
-use crate::domain::ids::{RecordId, RecordKind};
+use crate::domain::amendment::{self, Amendment, Change};
+use crate::domain::codes::{Agency, Outcome};
+use crate::domain::consultation::{self, Consultation};
+use crate::domain::fields::{Class, Field, Load, Value};
+use crate::domain::ids::{ConsultationId, RecordId, RecordKind, ReferralId, ReviewId};
+use crate::domain::invalid::FieldName;
+use crate::domain::period::Period;
+use crate::domain::record::{Timestamp, Voided};
+use crate::domain::referral::{self, Referral};
+use crate::domain::review::{self, Review};
+use crate::domain::text::Text;
+use crate::domain::values::Level;
 use crate::error::{Error, Result};
+use crate::report::figures::{Grouping, Tally};
 
-/// How long a writer waits for another to finish before giving up, in milliseconds.
-const BUSY_TIMEOUT_MS: u64 = 30_000;
+pub use sqlite::{Access, SqliteLogbook};
 
-/// Whether a command may create the logbook.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Access {
-    /// The logbook must already exist (reading commands).
-    Existing,
-    /// Create the logbook if it does not exist; `make_dir` also creates its directory (only
-    /// for the default location — a directory given by the user must exist).
-    Create { make_dir: bool },
+/// What `check` finds: whether the logbook is sound, and what it holds.
+#[derive(Debug, serde::Serialize)]
+pub struct Health {
+    pub logbook: String,
+    pub schema_version: i64,
+    /// The schema version this caselog writes.
+    #[serde(skip)]
+    pub latest_version: i64,
+    /// The engine's own integrity check: `["ok"]`, or what it found.
+    pub integrity: Vec<String>,
+    /// Records whose links point at records that are not there.
+    pub foreign_keys: Vec<String>,
+    pub records: Vec<Count>,
+    pub ok: bool,
 }
 
-/// An open logbook.
-pub struct Logbook {
-    pub conn: Connection,
-    path: std::path::PathBuf,
-    /// Whether this open created the file.
-    pub created: bool,
+/// How many records of a kind a logbook holds.
+#[derive(Debug, serde::Serialize)]
+pub struct Count {
+    pub table: &'static str,
+    pub total: i64,
+    pub voided: i64,
 }
 
-impl Logbook {
-    pub fn open(path: &Path, access: Access) -> Result<Logbook> {
-        Logbook::open_if_any(path, access)?.ok_or_else(|| no_logbook_yet(path))
-    }
-
-    /// Opens the logbook, or gives none when there is no logbook there yet — no file, or (for
-    /// `Access::Existing`) a file with nothing in it, which is then left as it is.
-    pub fn open_if_any(path: &Path, access: Access) -> Result<Option<Logbook>> {
-        let shown = path.display();
-        let mut created = false;
-        // What is at the path, following symbolic links.
-        match std::fs::metadata(path) {
-            Ok(m) if m.is_dir() => {
-                return Err(Error::failure(format!(
-                    "{shown} is a directory, not a logbook file"
-                )));
-            }
-            Ok(m) if !m.is_file() => {
-                return Err(Error::failure(format!(
-                    "{shown} is not a logbook file: it is {}",
-                    special_kind(&m.file_type())
-                ))
-                .hint(
-                    "point --db, CASELOG_DB or the config file's `database` at your logbook file",
-                ));
-            }
-            Ok(_) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                if let Ok(to) = std::fs::read_link(path) {
-                    return Err(Error::failure(format!(
-                        "{shown} is a link to {}, which does not exist",
-                        to.display()
-                    ))
-                    .hint("point the link at your logbook, or --db, CASELOG_DB or the config file's `database` at the logbook itself"));
-                }
-                match access {
-                    Access::Existing => return Ok(None),
-                    Access::Create { make_dir } => created = create_private(path, make_dir)?,
-                }
-            }
-            Err(e) => {
-                return Err(Error::failure(format!(
-                    "cannot open logbook {shown}: {}",
-                    crate::error::plain(&e)
-                )));
-            }
-        }
-        let read_only = std::fs::metadata(path)
-            .map(|m| m.permissions().readonly())
-            .unwrap_or(false);
-        if read_only && matches!(access, Access::Create { .. }) {
-            return Err(Error::failure(format!("the logbook {shown} is read-only"))
-                .hint("caselog can read it but will not change it; make it writable (chmod u+w) to record"));
-        }
-        let flags = if read_only {
-            OpenFlags::SQLITE_OPEN_READ_ONLY
-        } else {
-            OpenFlags::SQLITE_OPEN_READ_WRITE
-        };
-        let conn = Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX)
-            .map_err(|e| unreadable(path, e))?;
-        let mut logbook = Logbook {
-            conn,
-            path: path.to_path_buf(),
-            created,
-        };
-        match logbook.prepare(read_only, access) {
-            Ok(any) => Ok(any.then_some(logbook)),
-            Err(e) => {
-                if created {
-                    // Best effort: the error is what is reported.
-                    drop(logbook);
-                    let _ = Logbook::discard_if_empty(path);
-                }
-                Err(e)
-            }
-        }
-    }
-
-    /// A logbook held in memory, with the same schema and checks as a file: for a dry run where
-    /// there is no logbook yet, and for fuzzing and property tests, which open thousands of
-    /// logbooks and need none of them on disk.
-    pub fn in_memory() -> Result<Logbook> {
-        let mut conn = Connection::open_in_memory()?;
-        conn.pragma_update(None, "foreign_keys", true)?;
-        schema::migrations()
-            .to_latest(&mut conn)
-            .map_err(|e| Error::failure(format!("cannot create its schema: {e}")))?;
-        Ok(Logbook {
-            conn,
-            path: ":memory:".into(),
-            created: true,
-        })
-    }
-
-    /// A copy of this logbook held in memory, to try changes on without writing to the file
-    /// (which may be read-only).
-    pub fn copy_in_memory(&self) -> Result<Logbook> {
-        let mut conn = Connection::open_in_memory()?;
-        rusqlite::backup::Backup::new(&self.conn, &mut conn)?.run_to_completion(
-            1024,
-            std::time::Duration::ZERO,
-            None,
-        )?;
-        conn.pragma_update(None, "foreign_keys", true)?;
-        Ok(Logbook {
-            conn,
-            path: self.path.clone(),
-            created: false,
-        })
-    }
-
-    /// Whether the logbook was opened read-only (its file is not writable).
-    pub fn read_only(&self) -> bool {
-        self.conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(true)
-    }
-
-    /// Sets the pragmas and checks the schema; a read-only logbook is only checked. A file with
-    /// no schema yet is given one only when the command may create the logbook; otherwise this
-    /// returns false, having written nothing.
-    fn prepare(&mut self, read_only: bool, access: Access) -> Result<bool> {
-        let path = self.path.clone();
-        let shown = path.display();
-        let conn = &mut self.conn;
-        conn.busy_timeout(std::time::Duration::from_millis(BUSY_TIMEOUT_MS))?;
-        // One statement, so one snapshot: another caselog may be creating this logbook now.
-        let (version, application_id, tables): (i64, i64, i64) = conn
-            .query_row(
-                "SELECT (SELECT user_version FROM pragma_user_version), \
-                        (SELECT application_id FROM pragma_application_id), \
-                        (SELECT count(*) FROM sqlite_schema)",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .map_err(|e| unreadable(&path, e))?;
-        if application_id != schema::APPLICATION_ID && (application_id != 0 || tables > 0) {
-            return Err(Error::failure(format!(
-                "logbook {shown}: not a caselog logbook (it is some other SQLite database)"
-            ))
-            .hint("check the path given by --db, CASELOG_DB or the config file"));
-        }
-        if version == 0 && tables == 0 && access == Access::Existing {
-            // Reading it is all this command may do: making the schema would be writing.
-            return Ok(false);
-        }
-        if version > schema::LATEST_VERSION {
-            return Err(Error::failure(format!(
-                "logbook {shown}: written by a newer caselog (schema version {version}; this caselog knows up to {})",
-                schema::LATEST_VERSION
-            ))
-            .hint("upgrade caselog to open it; the file has not been changed"));
-        }
-        if read_only {
-            if version < schema::LATEST_VERSION {
-                return Err(Error::failure(format!(
-                    "logbook {shown}: it is read-only and its schema (version {version}) needs updating first"
-                ))
-                .hint("make it writable (chmod u+w) and run caselog once to update it"));
-            }
-            return Ok(true);
-        }
-        let mode = wal_mode(conn).map_err(|e| unreadable(&path, e))?;
-        if !mode.eq_ignore_ascii_case("wal") {
-            return Err(Error::failure(format!(
-                "logbook {shown}: cannot switch it to WAL mode (still {mode})"
-            )));
-        }
-        conn.pragma_update(None, "foreign_keys", true)?;
-        conn.pragma_update(None, "synchronous", "FULL")?;
-        if version < schema::LATEST_VERSION
-            && let Err(e) = schema::migrations().to_latest(conn)
-        {
-            // Another caselog may have updated a new logbook at the same moment: then the
-            // schema is what this one wanted, and its own attempt was rolled back.
-            let now: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-            if now != schema::LATEST_VERSION {
-                if let rusqlite_migration::Error::RusqliteError { err, .. } = e {
-                    return Err(unreadable(&path, err));
-                }
-                let first_line = e.to_string().lines().next().unwrap_or_default().to_string();
-                return Err(Error::failure(format!(
-                    "logbook {shown}: cannot update its schema to version {}: {first_line}",
-                    schema::LATEST_VERSION
-                )));
-            }
-        }
-        Ok(true)
-    }
-
-    /// Removes a logbook that this command created but could not fill — it failed — so that a
-    /// failed command leaves nothing behind. A logbook holding any record is kept: another
-    /// caselog may have written to it meanwhile.
-    pub fn discard_if_empty(path: &Path) -> Result<()> {
-        {
-            let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
-            conn.busy_timeout(std::time::Duration::from_millis(BUSY_TIMEOUT_MS))?;
-            // No schema yet (the command failed before making it) counts as empty; a logbook
-            // that cannot be read is kept.
-            let has_schema: bool = conn.query_row(
-                "SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE name = 'consultation')",
-                [],
-                |r| r.get(0),
-            )?;
-            let records: i64 = if has_schema {
-                conn.query_row(
-                    "SELECT (SELECT count(*) FROM consultation) + (SELECT count(*) FROM referral) \
-                     + (SELECT count(*) FROM review) + (SELECT count(*) FROM amendment)",
-                    [],
-                    |r| r.get(0),
-                )?
-            } else {
-                0
-            };
-            if records > 0 {
-                return Ok(());
-            }
-        }
-        for suffix in ["-wal", "-shm", ""] {
-            let mut file = path.as_os_str().to_owned();
-            file.push(suffix);
-            match std::fs::remove_file(&file) {
-                Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e.into()),
-                _ => {}
-            }
-        }
-        Ok(())
-    }
-
-    /// The logbook's file.
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
-    /// A write transaction that takes the write lock at once, so concurrent writers queue
-    /// (within the busy timeout) rather than fail half-way.
-    pub fn write(&mut self) -> Result<Transaction<'_>> {
-        Ok(self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?)
-    }
+/// An open logbook, of whatever engine.
+pub trait Storage {
+    /// Checks the logbook's integrity and counts its records. A damaged logbook is reported,
+    /// not refused.
+    fn check(&mut self) -> Result<Health>;
 
     /// A read transaction: one consistent snapshot for everything a command reads.
-    pub fn read(&mut self) -> Result<Transaction<'_>> {
-        Ok(self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Deferred)?)
+    fn read(&mut self) -> Result<Box<dyn Reader + '_>>;
+    /// A write transaction, holding the write lock from the start so that concurrent writers
+    /// queue rather than fail half-way.
+    fn write(&mut self) -> Result<Box<dyn Writer + '_>>;
+}
+
+/// What `list` narrows consultations by; every filter is optional.
+#[derive(Debug, Default, Clone)]
+pub struct Filter {
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub family: Option<Text>,
+    pub agency: Option<Agency>,
+    pub outcome: Option<Outcome>,
+}
+
+/// An earlier consultation about the same family, as shown when a new one is recorded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Earlier {
+    pub id: ConsultationId,
+    pub date: NaiveDate,
+    pub level: Level,
+    pub outcome: Outcome,
+}
+
+/// Every record about a family, voided ones too.
+#[derive(Debug, Default)]
+pub struct Family {
+    pub consultations: Vec<Consultation>,
+    pub referrals: Vec<Referral>,
+    pub reviews: Vec<Review>,
+}
+
+/// One record of an export, with the UUIDs of the records it hangs from, so that an import can
+/// link it in another logbook.
+pub enum Exported {
+    Consultation(Consultation),
+    Referral(Referral, uuid::Uuid),
+    Review(Review, Option<uuid::Uuid>, Option<uuid::Uuid>),
+}
+
+/// Reading, in one snapshot. Records voided or not, unless a method says otherwise.
+pub trait Reader {
+    fn consultation(&self, id: ConsultationId) -> Result<Option<Consultation>>;
+    fn referral(&self, id: ReferralId) -> Result<Option<Referral>>;
+    fn review(&self, id: ReviewId) -> Result<Option<Review>>;
+    /// Whether a record exists.
+    fn exists(&self, id: RecordId) -> Result<bool>;
+    /// The number of the record of this kind with this UUID.
+    fn find_uuid(&self, kind: RecordKind, uuid: uuid::Uuid) -> Result<Option<i64>>;
+    /// The corrections made to a record, oldest first.
+    fn amendments(&self, id: RecordId) -> Result<Vec<Amendment>>;
+    /// The referrals made from a consultation, in ID order.
+    fn referrals_from(&self, id: ConsultationId) -> Result<Vec<Referral>>;
+    /// The reviews of a consultation or of a referral, oldest first (by date, then ID).
+    fn reviews_of(&self, id: RecordId) -> Result<Vec<Review>>;
+    /// Every record about a family (the reference in any case), in ID order.
+    fn family(&self, family: &Text) -> Result<Family>;
+    /// The family's consultations, not voided, from `date` − 365 days to the day before,
+    /// oldest first: the window of `repeat_consultations`.
+    fn family_year_before(&self, family: &Text, date: NaiveDate) -> Result<Vec<Earlier>>;
+    /// Consultations, not voided, that match the filter, in ID order, one at a time.
+    fn consultations(
+        &self,
+        filter: &Filter,
+        each: &mut dyn FnMut(Consultation) -> Result<()>,
+    ) -> Result<()>;
+    /// How many records of a kind `each_in_period` would give.
+    fn count_in_period(&self, kind: RecordKind, period: Period) -> Result<u64>;
+    /// The records of a kind dated in the period, in ID order, one at a time; voided records,
+    /// and records hanging from voided ones, left out.
+    fn each_in_period(
+        &self,
+        kind: RecordKind,
+        period: Period,
+        each: &mut dyn FnMut(Exported) -> Result<()>,
+    ) -> Result<()>;
+    /// The consultations, not voided, that could be on the weekly list looking up to
+    /// `horizon` — a follow-up on or before it, set by the consultation or one of its
+    /// reviews, or a referral pending — each with its reviews that are not voided, oldest
+    /// first, one at a time. The list's own rules then decide.
+    fn may_be_due(
+        &self,
+        horizon: NaiveDate,
+        each: &mut dyn FnMut(&Consultation, &[Review]) -> Result<()>,
+    ) -> Result<()>;
+    /// Referrals not voided whose result is still pending, oldest first.
+    fn pending_referrals(&self) -> Result<Vec<Referral>>;
+    /// The counts behind the figures of a period, by group (one group "" when not grouped).
+    fn tallies(
+        &self,
+        period: Period,
+        today: NaiveDate,
+        by: Option<Grouping>,
+    ) -> Result<BTreeMap<String, Tally>>;
+}
+
+/// A record's fields as an engine stores them: the column and its value.
+pub type Columns = Vec<(FieldName, Value<'static>)>;
+
+/// Writing, in one transaction that is committed whole or not at all. The primitives are the
+/// engine's; the rules below are caselog's, the same for every engine.
+pub trait Writer: Reader {
+    /// Saves a record unless one with the same UUID is already there (then none). `wanted` is
+    /// the number to keep when it is free (imports), or 0 for the next one. `bulk` is set while
+    /// `begin_bulk` is in force.
+    fn insert(&mut self, kind: RecordKind, wanted: i64, columns: &Columns) -> Result<Option<i64>>;
+    /// Writes a record's changed fields back; its stamp and what it hangs from are kept.
+    fn update(&mut self, id: RecordId, columns: &Columns) -> Result<()>;
+    fn set_voided(&mut self, id: RecordId, voided: &Voided) -> Result<()>;
+    fn insert_amendment(
+        &mut self,
+        id: RecordId,
+        change: &Change,
+        reason: &str,
+        at: &Timestamp,
+    ) -> Result<()>;
+    /// Prepares to add many records of a kind to an empty table, if the engine can do that
+    /// faster; says whether it did. `finish_bulk` ends it before the transaction commits.
+    fn begin_bulk(&mut self, _kind: RecordKind) -> Result<bool> {
+        Ok(false)
     }
-}
+    fn finish_bulk(&mut self) -> Result<()> {
+        Ok(())
+    }
+    fn commit(self: Box<Self>) -> Result<()>;
 
-/// Runs `insert` (an `INSERT` whose first parameter is the record's wanted number and the rest
-/// `values`), adding `ON CONFLICT (uuid) DO NOTHING` unless the table is being bulk-loaded. The
-/// number is kept when it is above 0 and free (imports keep their IDs); otherwise the next number
-/// is used. Returns the number given, or none when a record with the same UUID is already there.
-pub(crate) fn insert_keeping_id(
-    conn: &Connection,
-    insert: &str,
-    bulk: bool,
-    wanted: i64,
-    values: &[&dyn rusqlite::ToSql],
-) -> Result<Option<i64>> {
-    let mut stmt = if bulk {
-        conn.prepare_cached(insert)?
-    } else {
-        conn.prepare_cached(&format!("{insert} ON CONFLICT (uuid) DO NOTHING"))?
-    };
-    let mut params: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(values.len() + 1);
-    let wanted = (wanted > 0).then_some(wanted);
-    params.push(&wanted);
-    params.extend_from_slice(values);
-    let changed = match stmt.execute(params.as_slice()) {
-        Err(e) if wanted.is_some() && is_primary_key_conflict(&e) => {
-            params[0] = &None::<i64>;
-            stmt.execute(params.as_slice())?
-        }
-        other => other?,
-    };
-    Ok((changed == 1).then(|| conn.last_insert_rowid()))
-}
-
-/// How a query should find the rows of a table dated in a period, as an SQL condition on
-/// `column` (such as `c.date`). A period covering most of the table's dates is read in ID order
-/// without the date index (`+column`), which saves sorting a whole table by ID; a narrower one
-/// uses the index.
-pub(crate) fn date_condition(
-    conn: &Connection,
-    table: &str,
-    column: &str,
-    period: crate::domain::period::Period,
-) -> Result<String> {
-    let (first, last): (Option<chrono::NaiveDate>, Option<chrono::NaiveDate>) = conn.query_row(
-        &format!("SELECT min(date), max(date) FROM {table}"),
-        [],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
-    let wide = match (first, last) {
-        (Some(first), Some(last)) => {
-            let span = (last - first).num_days().max(1);
-            let covered = (period.to.min(last) - period.from.max(first)).num_days();
-            covered * 2 > span
-        }
-        _ => false,
-    };
-    let unindexed = if wide { "+" } else { "" };
-    Ok(format!("{unindexed}{column} BETWEEN ?1 AND ?2"))
-}
-
-/// A table being filled from empty by an import: its indexes are dropped while the rows go in
-/// and built again, sorted, at the end — far faster than keeping them up to date row by row.
-/// Everything happens inside the import's transaction, so a failure or a crash leaves the
-/// indexes as they were. Only an empty table is bulk-loaded: rows already there might share a
-/// UUID with a new one, which only the UUID index can tell.
-pub struct BulkLoad {
-    indexes: Vec<String>,
-}
-
-impl BulkLoad {
-    /// Starts a bulk load of `table` when it is empty; otherwise there is nothing to do.
-    pub fn begin(conn: &Connection, table: &str) -> Result<Option<BulkLoad>> {
-        let empty: bool = conn.query_row(
-            &format!("SELECT NOT EXISTS (SELECT 1 FROM {table})"),
-            [],
-            |r| r.get(0),
-        )?;
-        if !empty {
-            return Ok(None);
-        }
-        let mut stmt = conn.prepare(
-            "SELECT name, sql FROM sqlite_schema \
-             WHERE type = 'index' AND tbl_name = ?1 AND sql IS NOT NULL",
-        )?;
-        let indexes: Vec<(String, String)> = stmt
-            .query_map([table], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<rusqlite::Result<_>>()?;
-        for (name, _) in &indexes {
-            conn.execute_batch(&format!("DROP INDEX {name}"))?;
-        }
-        Ok(Some(BulkLoad {
-            indexes: indexes.into_iter().map(|(_, sql)| sql).collect(),
-        }))
+    /// Saves a new consultation and returns its ID.
+    fn add_consultation(&mut self, c: &Consultation) -> Result<ConsultationId> {
+        add(self, c, c.id.0).map(ConsultationId)
     }
 
-    /// Builds the indexes again.
-    pub fn finish(self, conn: &Connection) -> Result<()> {
-        conn.flush_prepared_statement_cache();
-        for sql in &self.indexes {
-            conn.execute_batch(sql)?;
+    /// Saves a new referral and returns its ID.
+    fn add_referral(&mut self, r: &Referral) -> Result<ReferralId> {
+        add(self, r, r.id.0).map(ReferralId)
+    }
+
+    /// Saves a new review and returns its ID; a decision on a referral becomes the referral's
+    /// result when it is now its latest review.
+    fn add_review(&mut self, v: &Review) -> Result<ReviewId> {
+        let id = add(self, v, v.id.0).map(ReviewId)?;
+        if let Some(r) = v.referral {
+            self.follow_reviews(r, None)?;
+        }
+        Ok(id)
+    }
+
+    /// Brings a referral's result into line with its latest review that is not voided. With
+    /// `why`, what changed is kept as amendments of the referral (a review voided or amended).
+    fn follow_reviews(&mut self, id: ReferralId, why: Option<(&str, &Timestamp)>) -> Result<()> {
+        let Some(old) = self.referral(id)? else {
+            return Ok(());
+        };
+        let mut new = old.clone();
+        new.follow_latest_review(&self.reviews_of(id.any())?);
+        let changes = amendment::changes(referral::FIELDS, &old, &new);
+        if changes.is_empty() {
+            return Ok(());
+        }
+        if let Some((reason, at)) = why {
+            for change in &changes {
+                self.insert_amendment(id.any(), change, reason, at)?;
+            }
+        }
+        self.update(id.any(), &changed(referral::FIELDS, &new, &changes))
+    }
+
+    /// Marks a record as entered in error, with when and why. Refused while records made from
+    /// it still stand; voiding a decision puts its referral's result back to what the
+    /// remaining reviews say.
+    fn void(&mut self, id: RecordId, reason: &Text, at: &Timestamp) -> Result<()> {
+        let standing = self.standing_on(id)?;
+        if let Some(first) = standing.first() {
+            let list: Vec<String> = standing.iter().map(ToString::to_string).collect();
+            return Err(Error::input(format!(
+                "{id} still has records made from it: {}",
+                list.join(", ")
+            ))
+            .hint(format!(
+                "void those first if they were also made in error: caselog void {first} --reason TEXT"
+            )));
+        }
+        let voided = Voided {
+            at: at.clone(),
+            reason: reason.clone(),
+        };
+        self.set_voided(id, &voided)?;
+        if id.kind == RecordKind::Review
+            && let Some(v) = self.review(ReviewId(id.number))?
+            && let Some(r) = v.referral
+        {
+            self.follow_reviews(r, Some((&format!("{id} voided: {reason}"), at)))?;
         }
         Ok(())
     }
-}
 
-/// The table holding a kind of record.
-fn table(kind: RecordKind) -> &'static str {
-    match kind {
-        RecordKind::Consultation => "consultation",
-        RecordKind::Referral => "referral",
-        RecordKind::Review => "review",
+    /// The records made from a record that still stand (not voided).
+    fn standing_on(&self, id: RecordId) -> Result<Vec<RecordId>> {
+        let mut standing = Vec::new();
+        if id.kind == RecordKind::Consultation {
+            standing.extend(
+                self.referrals_from(ConsultationId(id.number))?
+                    .iter()
+                    .filter(|r| r.voided.is_none())
+                    .map(|r| r.id.any()),
+            );
+        }
+        if matches!(id.kind, RecordKind::Consultation | RecordKind::Referral) {
+            standing.extend(
+                self.reviews_of(id)?
+                    .iter()
+                    .filter(|v| v.voided.is_none())
+                    .map(|v| v.id.any()),
+            );
+        }
+        Ok(standing)
+    }
+
+    /// Corrects a consultation: each changed field becomes an amendment. Returns the changes.
+    fn amend_consultation(
+        &mut self,
+        old: &Consultation,
+        new: &Consultation,
+        reason: &str,
+        at: &Timestamp,
+    ) -> Result<Vec<Change>> {
+        amend(
+            self,
+            consultation::FIELDS,
+            old.id.any(),
+            old,
+            new,
+            reason,
+            at,
+        )
+    }
+
+    /// Corrects a referral.
+    fn amend_referral(
+        &mut self,
+        old: &Referral,
+        new: &Referral,
+        reason: &str,
+        at: &Timestamp,
+    ) -> Result<Vec<Change>> {
+        amend(self, referral::FIELDS, old.id.any(), old, new, reason, at)
+    }
+
+    /// Corrects a review; a decision's referral follows it, its own amendments kept first.
+    fn amend_review(
+        &mut self,
+        old: &Review,
+        new: &Review,
+        reason: &str,
+        at: &Timestamp,
+    ) -> Result<Vec<Change>> {
+        let changes = amendment::changes(review::FIELDS, old, new);
+        if changes.is_empty() {
+            return Ok(changes);
+        }
+        let id = old.id.any();
+        self.update(id, &changed(review::FIELDS, new, &changes))?;
+        if let Some(r) = new.referral {
+            self.follow_reviews(r, Some((&format!("{id} amended: {reason}"), at)))?;
+        }
+        for change in &changes {
+            self.insert_amendment(id, change, reason, at)?;
+        }
+        Ok(changes)
     }
 }
 
-/// Marks a record as entered in error: it stays, with when and why.
-pub fn void(conn: &Connection, id: RecordId, at: &str, reason: &str) -> Result<()> {
-    conn.prepare_cached(&format!(
-        "UPDATE {} SET voided_at = ?2, void_reason = ?3 WHERE id = ?1",
-        table(id.kind)
-    ))?
-    .execute(rusqlite::params![id.number, at, reason])?;
-    Ok(())
-}
-
-/// The number of the record of this kind with this UUID, if there is one.
-pub fn id_by_uuid(conn: &Connection, kind: RecordKind, uuid: &str) -> Result<Option<i64>> {
-    let mut stmt =
-        conn.prepare_cached(&format!("SELECT id FROM {} WHERE uuid = ?1", table(kind)))?;
-    let mut rows = stmt.query_map([uuid], |r| r.get(0))?;
-    Ok(rows.next().transpose()?)
-}
-
-/// Whether the record exists (voided or not).
-pub fn exists(conn: &Connection, id: RecordId) -> Result<bool> {
-    Ok(conn
-        .prepare_cached(&format!("SELECT 1 FROM {} WHERE id = ?1", table(id.kind)))?
-        .exists([id.number])?)
-}
-
-/// "id, uuid" → "r.id, r.uuid".
-pub(crate) fn prefixed(columns: &str, table: &str) -> String {
-    columns
-        .split(',')
-        .map(|c| format!("{table}.{}", c.trim()))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// Reads the `voided_at` and `void_reason` columns, at `at` and the one after it.
-pub(crate) fn voided(
-    row: &rusqlite::Row,
-    at: usize,
-) -> rusqlite::Result<Option<crate::domain::consultation::Voided>> {
-    let voided_at: Option<String> = row.get(at)?;
-    voided_at
-        .map(|when| {
-            Ok(crate::domain::consultation::Voided {
-                at: when,
-                reason: row.get::<_, Option<String>>(at + 1)?.unwrap_or_default(),
-            })
+/// Saves a new record through its field table.
+fn add<W, R, D>(w: &mut W, record: &R, wanted: i64) -> Result<i64>
+where
+    W: Writer + ?Sized,
+    R: Load + Tabled<D>,
+    D: 'static,
+{
+    let kind = R::KIND;
+    w.insert(kind, wanted, &columns(R::table(), record))?
+        .ok_or_else(|| {
+            Error::failure(format!(
+                "a {} with the same UUID is already saved",
+                kind.noun()
+            ))
         })
-        .transpose()
 }
 
-/// The number of a record just saved with a new UUID.
-pub(crate) fn saved(kind: &str, number: Option<i64>) -> Result<i64> {
-    number.ok_or_else(|| Error::failure(format!("a {kind} with the same UUID is already saved")))
+/// Every column of a new record: its fields but its ID, which `insert` is given apart.
+pub fn columns<R: 'static, D: 'static>(table: &'static [Field<R, D>], record: &R) -> Columns {
+    table
+        .iter()
+        .filter(|f| f.name != "id")
+        .map(|f| (f.name, (f.value)(record)))
+        .collect()
 }
 
-fn is_primary_key_conflict(e: &rusqlite::Error) -> bool {
-    matches!(e, rusqlite::Error::SqliteFailure(f, _)
-        if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY)
+/// The columns of the fields that changed.
+fn changed<R: 'static, D: 'static>(
+    table: &'static [Field<R, D>],
+    record: &R,
+    changes: &[Change],
+) -> Columns {
+    table
+        .iter()
+        .filter(|f| !matches!(f.class, Class::Stamp | Class::Link))
+        .filter(|f| changes.iter().any(|c| c.field == f.name))
+        .map(|f| (f.name, (f.value)(record)))
+        .collect()
 }
 
-/// Puts the logbook in WAL mode (a no-op once it is). Switching a new logbook takes a lock that
-/// SQLite does not wait for, so when another caselog is switching it at the same moment this
-/// waits and tries again, within the busy timeout.
-fn wal_mode(conn: &Connection) -> rusqlite::Result<String> {
-    let started = std::time::Instant::now();
-    loop {
-        match conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0)) {
-            Ok(mode) => return Ok(mode),
-            Err(e)
-                if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy)
-                    && started.elapsed().as_millis() < u128::from(BUSY_TIMEOUT_MS) =>
-            {
-                std::thread::sleep(std::time::Duration::from_millis(10));
-            }
-            Err(e) => return Err(e),
-        }
+fn amend<W: Writer + ?Sized, R: 'static, D: 'static>(
+    w: &mut W,
+    table: &'static [Field<R, D>],
+    id: RecordId,
+    old: &R,
+    new: &R,
+    reason: &str,
+    at: &Timestamp,
+) -> Result<Vec<Change>> {
+    let changes = amendment::changes(table, old, new);
+    if changes.is_empty() {
+        return Ok(changes);
+    }
+    for change in &changes {
+        w.insert_amendment(id, change, reason, at)?;
+    }
+    w.update(id, &changed(table, new, &changes))?;
+    Ok(changes)
+}
+
+/// A kind of record and its field table.
+pub trait Tabled<D: 'static>: Sized + 'static {
+    const KIND: RecordKind;
+    fn table() -> &'static [Field<Self, D>];
+}
+
+impl Tabled<consultation::Draft> for Consultation {
+    const KIND: RecordKind = RecordKind::Consultation;
+    fn table() -> &'static [Field<Self, consultation::Draft>] {
+        consultation::FIELDS
     }
 }
 
-/// The refusal for a path with no logbook at it: nothing there, or an empty file.
-fn no_logbook_yet(path: &Path) -> Error {
-    let shown = path.display();
-    let message = if path.exists() {
-        format!("there is no logbook in {shown} yet: the file is empty")
-    } else {
-        format!("there is no logbook at {shown} yet")
-    };
-    Error::failure(message)
-        .hint("record a consultation to create it, or point --db or CASELOG_DB at your logbook")
-}
-
-/// What a file that is neither a regular file nor a directory is, in words.
-fn special_kind(kind: &std::fs::FileType) -> &'static str {
-    use std::os::unix::fs::FileTypeExt;
-    if kind.is_char_device() || kind.is_block_device() {
-        "a device"
-    } else if kind.is_fifo() {
-        "a pipe (FIFO)"
-    } else if kind.is_socket() {
-        "a socket"
-    } else {
-        "not a regular file"
+impl Tabled<referral::Draft> for Referral {
+    const KIND: RecordKind = RecordKind::Referral;
+    fn table() -> &'static [Field<Self, referral::Draft>] {
+        referral::FIELDS
     }
 }
 
-/// The folder a file is in, as it is shown: the path's own folder, or the current one.
-fn folder_of(path: &Path) -> std::path::PathBuf {
-    match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
-        _ => std::env::current_dir().unwrap_or_else(|_| ".".into()),
-    }
-}
-
-/// Whether a file can be made in `dir` (a file that is removed again at once).
-fn writable(dir: &Path) -> bool {
-    tempfile::tempfile_in(dir).is_ok()
-}
-
-/// Whether the file starts as a SQLite database or a caselog logbook does (the magic string,
-/// or the application ID at byte 68), so that one SQLite cannot read is called damaged rather
-/// than something else.
-fn looks_like_a_logbook(path: &Path) -> bool {
-    use std::io::Read;
-    let mut head = [0u8; 72];
-    let read = std::fs::File::open(path).and_then(|mut f| f.read_exact(&mut head));
-    read.is_ok()
-        && (head.starts_with(b"SQLite format 3\0")
-            || head[68..72] == (schema::APPLICATION_ID as u32).to_be_bytes())
-}
-
-/// Why SQLite could not open or read the logbook at `path`, in plain words.
-fn unreadable(path: &Path, e: rusqlite::Error) -> Error {
-    let shown = path.display();
-    if e.sqlite_error().map(|f| f.extended_code) == Some(rusqlite::ffi::SQLITE_READONLY_DIRECTORY) {
-        return Error::folder_not_writable(folder_of(path).display());
-    }
-    if crate::error::is_disk_full(&e) {
-        return Error::disk_full();
-    }
-    match e.sqlite_error_code() {
-        Some(rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt) => {
-            if looks_like_a_logbook(path) {
-                Error::damaged(format_args!("the logbook {shown}"))
-            } else {
-                Error::failure(format!(
-                    "logbook {shown}: not a caselog logbook (it is not a SQLite database)"
-                ))
-                .hint("check the path given by --db, CASELOG_DB or the config file")
-            }
-        }
-        Some(rusqlite::ErrorCode::CannotOpen) => {
-            if let Err(io) = std::fs::File::open(path) {
-                Error::failure(format!(
-                    "cannot open logbook {shown}: {}",
-                    crate::error::plain(&io)
-                ))
-            } else if !writable(&folder_of(path)) {
-                Error::folder_not_writable(folder_of(path).display())
-            } else {
-                Error::failure(format!("cannot open logbook {shown}"))
-            }
-        }
-        _ => Error::from(e).context(format_args!("logbook {shown}")),
-    }
-}
-
-/// Creates an empty logbook file readable by its owner alone (SQLite gives its -wal and -shm
-/// files the same permissions).
-/// Returns whether this call created it (false when another caselog did a moment before).
-fn create_private(path: &Path, make_dir: bool) -> Result<bool> {
-    let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
-    if let Some(dir) = parent
-        && !dir.is_dir()
-    {
-        if !make_dir {
-            return Err(Error::failure(format!(
-                "cannot create logbook {}: the directory {} does not exist",
-                path.display(),
-                dir.display()
-            )));
-        }
-        DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(dir)
-            .map_err(|e| {
-                Error::failure(format!(
-                    "cannot create directory {}: {}",
-                    dir.display(),
-                    crate::error::plain(&e)
-                ))
-            })?;
-    }
-    match OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)
-    {
-        // Another caselog created it a moment ago: use that one.
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
-        Err(e)
-            if matches!(
-                e.kind(),
-                std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem
-            ) =>
-        {
-            Err(Error::folder_not_writable(folder_of(path).display())
-                .context(format_args!("cannot create logbook {}", path.display())))
-        }
-        Err(e) => Err(Error::failure(format!(
-            "cannot create logbook {}: {}",
-            path.display(),
-            crate::error::plain(&e)
-        ))),
-        Ok(_) => Ok(true),
+impl Tabled<review::Draft> for Review {
+    const KIND: RecordKind = RecordKind::Review;
+    fn table() -> &'static [Field<Self, review::Draft>] {
+        review::FIELDS
     }
 }

@@ -135,9 +135,10 @@ fn every_writing_flag_refuses_bad_values_and_writes_nothing() {
         ("--setting", bell, "control character"),
         ("--family", long_short.as_str(), "the limit is 200"),
         ("--reason", "", "--reason"),
-        ("--date", "", "--date cannot be empty"),
-        ("--mode", " ", "--mode cannot be empty"),
-        ("--children", "", "--children cannot be empty"),
+        // An empty value is not a way to clear a field (`--clear FIELD` is): it is refused.
+        ("--date", "", "--date is empty"),
+        ("--mode", " ", "missing --mode"),
+        ("--children", "", "--children is empty"),
     ] {
         cases.push((amend, flag, bad, says));
     }

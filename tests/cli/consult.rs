@@ -57,7 +57,7 @@ fn a_consultation_recorded_by_flags_comes_back_field_for_field() {
     let expected = serde_json::json!({
         "id": "C-1", "uuid": saved["uuid"], "date": "2026-03-12", "advisor": "Sam Advisor",
         "setting": "Oakwood Primary surgery", "mode": "phone", "agency": "3B",
-        "role": "health visitor", "family": "HV-204", "children": 2,
+        "role": "health visitor", "organisation": null, "family": "HV-204", "children": 2,
         "factors": ["3B", "4B", "16A"], "indicators": ["C2.2", "P3.3"], "consultee_level": 4,
         "level": 3, "suggested_level": 3, "rationale": null, "confidence_before": 2,
         "confidence_after": 4, "consent": "given", "outcome": "early-help",

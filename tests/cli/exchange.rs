@@ -65,6 +65,7 @@ fn the_csv_has_the_documented_columns_codes_and_inert_formulas() {
             "mode",
             "agency",
             "role",
+            "organisation",
             "family",
             "children",
             "factors",
@@ -88,7 +89,7 @@ fn the_csv_has_the_documented_columns_codes_and_inert_formulas() {
     );
     let c5 = &rows[4];
     assert_eq!(&c5[6], "3B", "agency as a code");
-    assert_eq!(&c5[10], "3B;4B", "factors joined with ;");
+    assert_eq!(&c5[11], "3B;4B", "factors joined with ;");
     assert_eq!(
         &rows[5][4], "'=HYPERLINK(\"http://x\")",
         "formula made inert"
@@ -100,8 +101,8 @@ fn the_csv_has_the_documented_columns_codes_and_inert_formulas() {
     );
 
     let (header, rows) = read(&export(&env, "consultations", &["--include-notes"]));
-    assert_eq!(&header[21..], ["rationale", "worry", "strengths", "advice"]);
-    assert_eq!(&rows[2][22], "Late most days");
+    assert_eq!(&header[22..], ["rationale", "worry", "strengths", "advice"]);
+    assert_eq!(&rows[2][23], "Late most days");
 
     let (header, rows) = read(&export(&env, "referrals", &[]));
     assert_eq!(

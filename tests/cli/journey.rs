@@ -516,8 +516,15 @@ fn amending_a_consultation_revalidates_and_keeps_history() {
         env.sql("SELECT level, rationale, role FROM consultation"),
         [["2", "Gran is caring well", "DSL"]]
     );
-    // An empty value clears an optional field.
-    env.ok(&["amend", "C-1", "--role", "", "--reason", "role unknown"]);
+    // --clear empties an optional field.
+    env.ok(&[
+        "amend",
+        "C-1",
+        "--clear",
+        "role",
+        "--reason",
+        "role unknown",
+    ]);
     assert_eq!(env.sql("SELECT role IS NULL FROM consultation"), [["1"]]);
 
     let shown = json(&env.ok(&["show", "C-1", "--format", "json"]));
@@ -575,7 +582,11 @@ fn amending_with_an_invalid_value_changes_nothing() {
         ),
         (
             &["amend", "C-1", "--setting", "", "--reason", "r"],
-            "--setting cannot be empty",
+            "--setting is empty",
+        ),
+        (
+            &["amend", "C-1", "--clear", "setting", "--reason", "r"],
+            "every consultation has a setting, so it cannot be cleared",
         ),
         (
             &["amend", "C-1", "--status", "ongoing", "--reason", "r"],

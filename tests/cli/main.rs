@@ -13,6 +13,7 @@ mod monthly;
 mod reliability;
 mod reports;
 mod settings;
+mod snapshots;
 mod storage;
 mod support;
 mod typed_values;

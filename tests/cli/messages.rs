@@ -207,13 +207,16 @@ fn new_indicators_against_a_stored_level_name_the_stored_level() {
 fn a_rationale_cannot_be_cleared_while_the_stored_levels_differ() {
     let env = TestEnv::new();
     env.consult(&["--level", "3", "--rationale", "Gran cannot cope"]); // C2.1 suggests 2
-    let err = refused(&env, &["amend", "C-1", "--rationale", "", "--reason", "r"]);
+    let err = refused(
+        &env,
+        &["amend", "C-1", "--clear", "rationale", "--reason", "r"],
+    );
     assert_eq!(
         err,
         "error: C-1's level 3 (stored) differs from C-1's suggested level 2 (from its stored \
          indicators), so its rationale cannot be cleared\n\
-         hint: keep the rationale (leave out --rationale), give a new one with --rationale TEXT, \
-         or give --level 2 to follow the checklist\n"
+         hint: keep the rationale (leave out --clear rationale), give a new one with --rationale \
+         TEXT, or give --level 2 to follow the checklist\n"
     );
 }
 
@@ -229,8 +232,8 @@ fn a_new_date_after_the_stored_follow_up_names_it() {
         err,
         "error: C-1's follow-up 2026-03-05 (stored) is before the new date 2026-03-10; change it \
          with --follow-up or clear it\n\
-         hint: --follow-up takes a date, or +3d / +2w after the new date; --follow-up \"\" clears \
-         it\n"
+         hint: --follow-up takes a date, or +3d / +2w after the new date; --clear follow-up \
+         clears it\n"
     );
     // Giving both is accepted.
     env.ok(&[
@@ -238,8 +241,8 @@ fn a_new_date_after_the_stored_follow_up_names_it() {
         "C-1",
         "--date",
         "2026-03-10",
-        "--follow-up",
-        "",
+        "--clear",
+        "follow-up",
         "--reason",
         "r",
     ]);
@@ -281,16 +284,16 @@ fn amending_a_review_names_its_stored_follow_up_and_status() {
     assert_eq!(
         err,
         "error: V-1 has a follow-up 2026-03-06 (stored), and --status resolved ends follow-up\n\
-         hint: clear the follow-up in the same amendment with --follow-up \"\", or choose another \
-         --status\n"
+         hint: clear the follow-up in the same amendment with --clear follow-up, or choose \
+         another --status\n"
     );
     env.ok(&[
         "amend",
         "V-1",
         "--status",
         "resolved",
-        "--follow-up",
-        "",
+        "--clear",
+        "follow-up",
         "--reason",
         "r",
     ]);

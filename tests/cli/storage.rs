@@ -48,7 +48,7 @@ fn reading_commands_do_not_create_a_logbook() {
 fn the_schema_is_versioned_and_named_in_the_domains_words() {
     let env = TestEnv::new();
     env.consult(&[]);
-    assert_eq!(env.sql("PRAGMA user_version"), [["1"]]);
+    assert_eq!(env.sql("PRAGMA user_version"), [["2"]]);
     assert_eq!(env.sql("PRAGMA journal_mode"), [["wal"]]);
     let tables: Vec<String> = env
         .sql("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
@@ -72,7 +72,7 @@ fn a_logbook_from_a_newer_caselog_is_refused_untouched() {
         let err = env.fails(args, 1);
         assert!(
             err.contains(
-                "written by a newer caselog (schema version 99; this caselog knows up to 1)"
+                "written by a newer caselog (schema version 99; this caselog knows up to 2)"
             ),
             "{err}"
         );

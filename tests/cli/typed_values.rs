@@ -104,7 +104,7 @@ fn an_empty_date_is_refused_for_every_date_flag() {
         ),
         (
             vec!["amend", "C-1", "--reason", "typo", "--date", ""],
-            &["--date cannot be empty"],
+            &["--date is empty", "--clear FIELD empties an optional one"],
         ),
         (vec!["report", "--month", ""], &["--month is empty"]),
         (
@@ -122,14 +122,14 @@ fn an_empty_date_is_refused_for_every_date_flag() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     assert_eq!(snapshot(&env), before, "nothing was written");
 
-    // An empty value still clears an optional field when amending.
+    // When amending, --clear empties an optional field.
     env.ok(&[
         "amend",
         "C-1",
         "--reason",
         "no longer needed",
-        "--follow-up",
-        "",
+        "--clear",
+        "follow-up",
     ]);
     assert_eq!(
         env.sql("SELECT follow_up IS NULL FROM consultation WHERE id = 1"),

@@ -102,8 +102,11 @@ CREATE TABLE amendment (
 CREATE INDEX amendment_by_record ON amendment (record, record_id);
 "#;
 
+/// Version 2: the consultee's organisation.
+const V2: &str = "ALTER TABLE consultation ADD COLUMN organisation TEXT;";
+
 /// Every migration in order; the schema version is the number applied.
-const STEPS: &[&str] = &[V1];
+const STEPS: &[&str] = &[V1, V2];
 
 /// The schema version this caselog writes.
 pub const LATEST_VERSION: i64 = STEPS.len() as i64;

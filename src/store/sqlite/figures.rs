@@ -41,35 +41,40 @@ pub fn tallies(
     let params = named_params! { ":from": period.from, ":to": period.to };
 
     let mut stmt = conn.prepare(&format!(
-        "SELECT {consultation_key}, count(*), count(DISTINCT c.family COLLATE NOCASE),
-           total(c.consultee_level IS NOT NULL),
-           total(c.consultee_level = c.level),
-           total(c.consultee_level > c.level),
-           total(c.consultee_level < c.level),
-           total(c.confidence_before IS NOT NULL AND c.confidence_after IS NOT NULL),
-           total(CASE WHEN c.confidence_after IS NOT NULL THEN c.confidence_before END),
-           total(CASE WHEN c.confidence_before IS NOT NULL THEN c.confidence_after END),
+        "SELECT {consultation_key} AS grp, count(*) AS consultations,
+           count(DISTINCT c.family COLLATE NOCASE) AS families,
+           total(c.consultee_level IS NOT NULL) AS compared,
+           total(c.consultee_level = c.level) AS agree,
+           total(c.consultee_level > c.level) AS over,
+           total(c.consultee_level < c.level) AS under,
+           total(c.confidence_before IS NOT NULL AND c.confidence_after IS NOT NULL)
+             AS confidence_compared,
+           total(CASE WHEN c.confidence_after IS NOT NULL THEN c.confidence_before END)
+             AS before_sum,
+           total(CASE WHEN c.confidence_before IS NOT NULL THEN c.confidence_after END)
+             AS after_sum,
            total(EXISTS (SELECT 1 FROM consultation p
                          WHERE p.family = c.family AND p.voided_at IS NULL
                            AND p.date >= date(c.date, '-365 days') AND p.date < c.date))
+             AS repeats
          FROM consultation c
          WHERE c.voided_at IS NULL AND c.date BETWEEN :from AND :to
          GROUP BY 1"
     ))?;
     let mut rows = stmt.query(params)?;
     while let Some(row) = rows.next()? {
-        let t = groups.entry(row.get(0)?).or_default();
-        let n = |i: usize| count(row, i);
-        t.consultations = n(1)?;
-        t.families = n(2)?;
-        t.threshold_compared = n(3)?;
-        t.threshold_agree = n(4)?;
-        t.threshold_over = n(5)?;
-        t.threshold_under = n(6)?;
-        t.confidence_compared = n(7)?;
-        t.confidence_before_sum = n(8)?;
-        t.confidence_after_sum = n(9)?;
-        t.repeats = n(10)?;
+        let t = groups.entry(row.get("grp")?).or_default();
+        let n = |name: &str| count(row, name);
+        t.consultations = n("consultations")?;
+        t.families = n("families")?;
+        t.threshold_compared = n("compared")?;
+        t.threshold_agree = n("agree")?;
+        t.threshold_over = n("over")?;
+        t.threshold_under = n("under")?;
+        t.confidence_compared = n("confidence_compared")?;
+        t.confidence_before_sum = n("before_sum")?;
+        t.confidence_after_sum = n("after_sum")?;
+        t.repeats = n("repeats")?;
     }
 
     let code_counts = |sql: String,
@@ -79,15 +84,16 @@ pub fn tallies(
         let mut stmt = conn.prepare(&sql)?;
         let mut rows = stmt.query(params)?;
         while let Some(row) = rows.next()? {
-            let t = groups.entry(row.get(0)?).or_default();
-            field(t).insert(row.get(1)?, count(row, 2)?);
+            let t = groups.entry(row.get("grp")?).or_default();
+            field(t).insert(row.get("code")?, count(row, "n")?);
         }
         Ok(())
     };
     let in_period = "c.voided_at IS NULL AND c.date BETWEEN :from AND :to";
     code_counts(
         format!(
-            "SELECT {consultation_key}, c.outcome, count(*) FROM consultation c \
+            "SELECT {consultation_key} AS grp, c.outcome AS code, count(*) AS n \
+             FROM consultation c \
              WHERE {in_period} GROUP BY 1, 2"
         ),
         &mut groups,
@@ -95,7 +101,8 @@ pub fn tallies(
     )?;
     code_counts(
         format!(
-            "SELECT {consultation_key}, c.agency, count(*) FROM consultation c \
+            "SELECT {consultation_key} AS grp, c.agency AS code, count(*) AS n \
+             FROM consultation c \
              WHERE {in_period} GROUP BY 1, 2"
         ),
         &mut groups,
@@ -103,7 +110,8 @@ pub fn tallies(
     )?;
     code_counts(
         format!(
-            "SELECT {consultation_key}, c.outcome, count(*) FROM consultation c \
+            "SELECT {consultation_key} AS grp, c.outcome AS code, count(*) AS n \
+             FROM consultation c \
              WHERE {in_period} AND c.consultee_level = 4 GROUP BY 1, 2"
         ),
         &mut groups,
@@ -111,7 +119,7 @@ pub fn tallies(
     )?;
     code_counts(
         format!(
-            "SELECT {referral_key}, r.result, count(*) FROM referral r \
+            "SELECT {referral_key} AS grp, r.result AS code, count(*) AS n FROM referral r \
              JOIN consultation c ON c.id = r.consultation_id \
              WHERE r.voided_at IS NULL AND c.voided_at IS NULL \
                AND r.date BETWEEN :from AND :to GROUP BY 1, 2"
@@ -121,11 +129,11 @@ pub fn tallies(
     )?;
 
     let mut stmt = conn.prepare(&format!(
-        "SELECT {follow_up_key}, count(*),
+        "SELECT {follow_up_key} AS grp, count(*) AS due,
            total(EXISTS (SELECT 1 FROM review v WHERE v.consultation_id = c.id
-                         AND v.voided_at IS NULL AND v.date <= c.follow_up)),
+                         AND v.voided_at IS NULL AND v.date <= c.follow_up)) AS done,
            total(c.follow_up < :today AND NOT EXISTS (SELECT 1 FROM review v
-                         WHERE v.consultation_id = c.id AND v.voided_at IS NULL))
+                         WHERE v.consultation_id = c.id AND v.voided_at IS NULL)) AS overdue
          FROM consultation c
          WHERE c.voided_at IS NULL AND c.follow_up BETWEEN :from AND :to
          GROUP BY 1"
@@ -134,15 +142,15 @@ pub fn tallies(
         ":from": period.from, ":to": period.to, ":today": today,
     })?;
     while let Some(row) = rows.next()? {
-        let t = groups.entry(row.get(0)?).or_default();
-        t.follow_ups_due = count(row, 1)?;
-        t.follow_ups_done = count(row, 2)?;
-        t.follow_ups_overdue = count(row, 3)?;
+        let t = groups.entry(row.get("grp")?).or_default();
+        t.follow_ups_due = count(row, "due")?;
+        t.follow_ups_done = count(row, "done")?;
+        t.follow_ups_overdue = count(row, "overdue")?;
     }
     Ok(groups)
 }
 
 /// A count or `total()` from a row (SQLite gives `total()` as a real number).
-fn count(row: &rusqlite::Row, i: usize) -> rusqlite::Result<u64> {
-    Ok(row.get::<_, f64>(i)? as u64)
+fn count(row: &rusqlite::Row, name: &str) -> rusqlite::Result<u64> {
+    Ok(row.get::<_, f64>(name)? as u64)
 }

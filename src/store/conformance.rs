@@ -1,0 +1,524 @@
+//! The storage conformance suite: what every engine must do, checked through the `Storage`
+//! traits alone, so that the same checks run against SQLite and any engine added later. Each
+//! check is given a fresh, empty logbook and panics with a message saying what it found.
+//! `CHECKS` lists them; an engine's tests run them all (see the tests at the end for SQLite).
+
+use chrono::NaiveDate;
+
+use super::{Exported, Filter, Storage, Writer};
+use crate::domain::checklist::Checklist;
+use crate::domain::codes::ReferralResult;
+use crate::domain::consultation::{self, Consultation, Rules};
+use crate::domain::ids::{ConsultationId, RecordId, RecordKind, ReferralId, ReviewId};
+use crate::domain::period::Period;
+use crate::domain::record::{Stamp, Timestamp};
+use crate::domain::referral::{self, Referral};
+use crate::domain::review::{self, Of, Review};
+
+/// A check, by name.
+pub type Check = (&'static str, fn(&mut dyn Storage));
+
+/// Every check of the suite.
+pub const CHECKS: &[Check] = &[
+    ("records come back as they were saved", records_round_trip),
+    (
+        "an ID is kept when free, the next one used otherwise",
+        ids_are_kept_when_free,
+    ),
+    ("a UUID already saved is skipped", a_uuid_is_saved_once),
+    (
+        "a write not committed leaves nothing",
+        uncommitted_writes_leave_nothing,
+    ),
+    (
+        "a referral's result follows its latest review",
+        results_follow_the_latest_review,
+    ),
+    (
+        "a record is not voided while records made from it stand",
+        voiding_waits_for_what_stands,
+    ),
+    (
+        "a correction keeps what it replaced",
+        corrections_keep_old_values,
+    ),
+    (
+        "a family's records are found by its reference",
+        families_are_found,
+    ),
+    (
+        "the year before a consultation is the family's last 365 days",
+        the_year_before,
+    ),
+    (
+        "the weekly list's candidates and pending referrals",
+        what_may_be_due,
+    ),
+    (
+        "a period's records, with the UUIDs they hang from",
+        records_in_a_period,
+    ),
+    ("lists filter consultations", lists_filter),
+];
+
+/// Today, for every check.
+pub fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 3, 15).expect("a date")
+}
+
+fn now() -> Timestamp {
+    "2026-03-15T10:00:00Z".parse().expect("a timestamp")
+}
+
+fn day(text: &str) -> NaiveDate {
+    text.parse().expect("a date")
+}
+
+/// A consultation about `family` on `date`, with notes and lists, not yet saved.
+pub fn consultation(family: &str, date: &str, follow_up: Option<&str>) -> Consultation {
+    let checklist = Checklist::bundled();
+    let draft = consultation::Draft {
+        date: Some(date.parse().expect("a date")),
+        advisor: Some("Sam Patel".parse().expect("text")),
+        setting: Some("Oakwood Primary surgery".parse().expect("text")),
+        agency: Some("school".parse().expect("a code")),
+        role: Some("DSL".parse().expect("text")),
+        family: Some(family.parse().expect("text")),
+        factors: vec![
+            "3B".parse().expect("a code"),
+            "16A".parse().expect("a code"),
+        ],
+        indicators: vec![
+            "C2.1".parse().expect("an ID"),
+            "P3.2".parse().expect("an ID"),
+        ],
+        consultee_level: "4".parse().ok(),
+        outcome: Some("early-help".parse().expect("a code")),
+        worry: Some("Often late,\nand hungry".parse().expect("a note")),
+        follow_up: follow_up.map(|f| f.parse().expect("a date")),
+        ..consultation::Draft::default()
+    };
+    let rules = Rules {
+        checklist: &checklist,
+        today: today(),
+    };
+    draft
+        .consultation(rules, Stamp::fresh(ConsultationId(0), &now()))
+        .expect("a valid consultation")
+}
+
+/// A referral to `to` made from `c` on `date`, not yet saved.
+pub fn referral(c: &Consultation, to: &str, date: &str) -> Referral {
+    let draft = referral::Draft {
+        date: Some(date.parse().expect("a date")),
+        to: Some(to.parse().expect("a code")),
+        reason: Some("Disclosure".parse().expect("text")),
+        ..referral::Draft::default()
+    };
+    let from = referral::From {
+        id: c.id,
+        date: c.date,
+    };
+    draft
+        .referral(from, today(), Stamp::fresh(ReferralId(0), &now()))
+        .expect("a valid referral")
+}
+
+/// The front door's decision on `r`, not yet saved.
+pub fn decision(r: &Referral, result: &str, date: &str) -> Review {
+    let draft = review::Draft {
+        date: Some(date.parse().expect("a date")),
+        result: Some(result.parse().expect("a code")),
+        ..review::Draft::default()
+    };
+    draft
+        .review(
+            Of::Referral(r.id, r.date),
+            today(),
+            Stamp::fresh(ReviewId(0), &now()),
+        )
+        .expect("a valid decision")
+}
+
+/// A follow-up on `c`, not yet saved.
+pub fn follow_up(c: &Consultation, date: &str, next: Option<&str>) -> Review {
+    let draft = review::Draft {
+        date: Some(date.parse().expect("a date")),
+        status: Some("ongoing".parse().expect("a code")),
+        note: Some("Spoke to the DSL".parse().expect("a note")),
+        follow_up: next.map(|n| n.parse().expect("a date")),
+        ..review::Draft::default()
+    };
+    draft
+        .review(
+            Of::Consultation(c.id, c.date),
+            today(),
+            Stamp::fresh(ReviewId(0), &now()),
+        )
+        .expect("a valid follow-up")
+}
+
+/// Saves records in one committed transaction.
+fn write(storage: &mut dyn Storage, f: impl FnOnce(&mut dyn Writer)) {
+    let mut tx = storage.write().expect("a write transaction");
+    f(tx.as_mut());
+    tx.commit().expect("committed");
+}
+
+fn add_consultation(storage: &mut dyn Storage, mut c: Consultation) -> Consultation {
+    write(storage, |tx| c.id = tx.add_consultation(&c).expect("saved"));
+    c
+}
+
+fn add_referral(storage: &mut dyn Storage, mut r: Referral) -> Referral {
+    write(storage, |tx| r.id = tx.add_referral(&r).expect("saved"));
+    r
+}
+
+fn add_review(storage: &mut dyn Storage, mut v: Review) -> Review {
+    write(storage, |tx| v.id = tx.add_review(&v).expect("saved"));
+    v
+}
+
+fn records_round_trip(storage: &mut dyn Storage) {
+    let c = add_consultation(
+        storage,
+        consultation("OAK-1", "2026-03-01", Some("2026-03-10")),
+    );
+    let r = add_referral(storage, referral(&c, "csc", "2026-03-02"));
+    let v = add_review(storage, follow_up(&c, "2026-03-05", Some("2026-03-20")));
+    let tx = storage.read().expect("a read transaction");
+    assert_eq!(tx.consultation(c.id).expect("read"), Some(c.clone()));
+    let mut pending = r.clone();
+    pending.result = ReferralResult::Pending;
+    assert_eq!(tx.referral(r.id).expect("read"), Some(pending));
+    assert_eq!(tx.review(v.id).expect("read"), Some(v.clone()));
+    assert_eq!(tx.consultation(ConsultationId(99)).expect("read"), None);
+    assert!(tx.exists(c.id.any()).expect("read"));
+    assert!(
+        !tx.exists(RecordId::new(RecordKind::Review, 99))
+            .expect("read")
+    );
+    assert_eq!(
+        tx.find_uuid(RecordKind::Referral, r.uuid).expect("read"),
+        Some(r.id.0)
+    );
+}
+
+fn ids_are_kept_when_free(storage: &mut dyn Storage) {
+    let mut c = consultation("OAK-2", "2026-03-01", None);
+    c.id = ConsultationId(5);
+    write(storage, |tx| {
+        assert_eq!(tx.add_consultation(&c).expect("saved"), ConsultationId(5));
+        let mut again = consultation("OAK-2", "2026-03-01", None);
+        again.id = ConsultationId(5);
+        assert_eq!(
+            tx.add_consultation(&again).expect("saved"),
+            ConsultationId(6)
+        );
+        let next = consultation("OAK-2", "2026-03-01", None);
+        assert_eq!(
+            tx.add_consultation(&next).expect("saved"),
+            ConsultationId(7)
+        );
+    });
+}
+
+fn a_uuid_is_saved_once(storage: &mut dyn Storage) {
+    let c = add_consultation(storage, consultation("OAK-3", "2026-03-01", None));
+    let mut tx = storage.write().expect("a write transaction");
+    let columns = super::columns(consultation::FIELDS, &c);
+    assert_eq!(
+        tx.insert(RecordKind::Consultation, 0, &columns)
+            .expect("insert"),
+        None,
+        "a record whose UUID is already saved is skipped"
+    );
+    assert!(
+        tx.add_consultation(&c).is_err(),
+        "add refuses a UUID already saved"
+    );
+}
+
+fn uncommitted_writes_leave_nothing(storage: &mut dyn Storage) {
+    {
+        let mut tx = storage.write().expect("a write transaction");
+        tx.add_consultation(&consultation("OAK-4", "2026-03-01", None))
+            .expect("saved");
+    }
+    let tx = storage.read().expect("a read transaction");
+    assert_eq!(tx.consultation(ConsultationId(1)).expect("read"), None);
+}
+
+fn results_follow_the_latest_review(storage: &mut dyn Storage) {
+    let c = add_consultation(storage, consultation("OAK-5", "2026-03-01", None));
+    let r = add_referral(storage, referral(&c, "csc", "2026-03-02"));
+    let result = |storage: &mut dyn Storage| {
+        let r = storage
+            .read()
+            .expect("read")
+            .referral(r.id)
+            .expect("read")
+            .expect("there");
+        (r.result, r.result_date)
+    };
+    let first = add_review(storage, decision(&r, "nfa", "2026-03-05"));
+    assert_eq!(
+        result(storage),
+        (ReferralResult::Nfa, Some(day("2026-03-05")))
+    );
+    // A review dated earlier does not displace the latest.
+    add_review(storage, decision(&r, "advice", "2026-03-04"));
+    assert_eq!(
+        result(storage),
+        (ReferralResult::Nfa, Some(day("2026-03-05")))
+    );
+    // On the same date, the higher ID is the later.
+    let tied = add_review(storage, decision(&r, "s47", "2026-03-05"));
+    assert_eq!(
+        result(storage),
+        (ReferralResult::S47, Some(day("2026-03-05")))
+    );
+    // Voiding the latest puts the result back to what the others say, and keeps why.
+    write(storage, |tx| {
+        tx.void(
+            tied.id.any(),
+            &"entered twice".parse().expect("text"),
+            &now(),
+        )
+        .expect("voided")
+    });
+    assert_eq!(
+        result(storage),
+        (ReferralResult::Nfa, Some(day("2026-03-05")))
+    );
+    let amendments = storage
+        .read()
+        .expect("read")
+        .amendments(r.id.any())
+        .expect("read");
+    assert!(
+        amendments
+            .iter()
+            .any(|a| a.field == "result" && a.old_value.as_deref() == Some("s47")),
+        "the referral's change of result is kept: {amendments:?}"
+    );
+    write(storage, |tx| {
+        tx.void(first.id.any(), &"wrong".parse().expect("text"), &now())
+            .expect("voided")
+    });
+    assert_eq!(
+        result(storage),
+        (ReferralResult::Advice, Some(day("2026-03-04")))
+    );
+}
+
+fn voiding_waits_for_what_stands(storage: &mut dyn Storage) {
+    let c = add_consultation(storage, consultation("OAK-6", "2026-03-01", None));
+    let r = add_referral(storage, referral(&c, "police", "2026-03-02"));
+    let why = "entered in error".parse().expect("text");
+    let mut tx = storage.write().expect("a write transaction");
+    let refused = tx.void(c.id.any(), &why, &now()).expect_err("refused");
+    assert!(
+        refused.message.contains(&r.id.to_string()),
+        "{}",
+        refused.message
+    );
+    tx.void(r.id.any(), &why, &now())
+        .expect("the referral first");
+    tx.void(c.id.any(), &why, &now())
+        .expect("then the consultation");
+    assert!(
+        tx.consultation(c.id)
+            .expect("read")
+            .expect("kept")
+            .voided
+            .is_some()
+    );
+    tx.commit().expect("committed");
+}
+
+fn corrections_keep_old_values(storage: &mut dyn Storage) {
+    let old = add_consultation(storage, consultation("OAK-7", "2026-03-01", None));
+    let mut new = old.clone();
+    new.role = None;
+    new.setting = "Elm surgery".parse().expect("text");
+    write(storage, |tx| {
+        let changes = tx
+            .amend_consultation(&old, &new, "typed in error", &now())
+            .expect("amended");
+        let fields: Vec<&str> = changes.iter().map(|c| c.field).collect();
+        assert_eq!(fields, ["setting", "role"]);
+    });
+    let tx = storage.read().expect("read");
+    assert_eq!(tx.consultation(old.id).expect("read"), Some(new));
+    let amendments = tx.amendments(old.id.any()).expect("read");
+    assert_eq!(amendments.len(), 2);
+    assert_eq!(amendments[1].field, "role");
+    assert_eq!(amendments[1].old_value.as_deref(), Some("DSL"));
+    assert_eq!(amendments[1].new_value, None);
+    assert_eq!(amendments[1].reason, "typed in error");
+}
+
+fn families_are_found(storage: &mut dyn Storage) {
+    let a = add_consultation(storage, consultation("OAK-8", "2026-03-01", None));
+    add_consultation(storage, consultation("ELM-1", "2026-03-01", None));
+    let b = add_consultation(storage, consultation("OAK-8", "2026-03-03", None));
+    let r = add_referral(storage, referral(&b, "csc", "2026-03-04"));
+    let d = add_review(storage, decision(&r, "assessment", "2026-03-05"));
+    let f = add_review(storage, follow_up(&a, "2026-03-06", None));
+    let family = storage
+        .read()
+        .expect("read")
+        .family(&"OAK-8".parse().expect("text"))
+        .expect("read");
+    let ids = |ids: Vec<RecordId>| ids.into_iter().map(|i| i.to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        ids(family.consultations.iter().map(|c| c.id.any()).collect()),
+        ids(vec![a.id.any(), b.id.any()])
+    );
+    assert_eq!(family.referrals.len(), 1);
+    assert_eq!(
+        ids(family.reviews.iter().map(|v| v.id.any()).collect()),
+        ids(vec![d.id.any(), f.id.any()])
+    );
+}
+
+fn the_year_before(storage: &mut dyn Storage) {
+    let old = add_consultation(storage, consultation("OAK-9", "2025-03-14", None));
+    let inside = add_consultation(storage, consultation("OAK-9", "2025-03-15", None));
+    let same_day = add_consultation(storage, consultation("OAK-9", "2026-03-15", None));
+    let earlier = storage
+        .read()
+        .expect("read")
+        .family_year_before(&"OAK-9".parse().expect("text"), same_day.date)
+        .expect("read");
+    let ids: Vec<ConsultationId> = earlier.iter().map(|e| e.id).collect();
+    assert_eq!(
+        ids,
+        [inside.id],
+        "365 days before, not 366, and not the day itself"
+    );
+    assert_ne!(old.id, inside.id);
+}
+
+fn what_may_be_due(storage: &mut dyn Storage) {
+    let due = add_consultation(
+        storage,
+        consultation("OAK-10", "2026-03-01", Some("2026-03-10")),
+    );
+    let later = add_consultation(
+        storage,
+        consultation("OAK-11", "2026-03-01", Some("2026-04-30")),
+    );
+    let set_by_review = add_consultation(storage, consultation("OAK-12", "2026-03-01", None));
+    add_review(
+        storage,
+        follow_up(&set_by_review, "2026-03-02", Some("2026-03-18")),
+    );
+    let pending = add_consultation(storage, consultation("OAK-13", "2026-03-01", None));
+    let r = add_referral(storage, referral(&pending, "csc", "2026-03-02"));
+    let tx = storage.read().expect("read");
+    let mut seen = Vec::new();
+    tx.may_be_due(day("2026-03-22"), &mut |c, reviews| {
+        seen.push((c.id, reviews.len()));
+        Ok(())
+    })
+    .expect("read");
+    assert_eq!(
+        seen,
+        [(due.id, 0), (set_by_review.id, 1), (pending.id, 0)],
+        "{later:?} is not due by the horizon"
+    );
+    let pending: Vec<ReferralId> = tx
+        .pending_referrals()
+        .expect("read")
+        .iter()
+        .map(|r| r.id)
+        .collect();
+    assert_eq!(pending, [r.id]);
+}
+
+fn records_in_a_period(storage: &mut dyn Storage) {
+    let c = add_consultation(storage, consultation("OAK-14", "2026-02-10", None));
+    let gone = add_consultation(storage, consultation("OAK-15", "2026-02-11", None));
+    add_consultation(storage, consultation("OAK-16", "2026-03-01", None));
+    let r = add_referral(storage, referral(&c, "csc", "2026-02-12"));
+    let v = add_review(storage, decision(&r, "nfa", "2026-02-13"));
+    write(storage, |tx| {
+        tx.void(
+            gone.id.any(),
+            &"wrong family".parse().expect("text"),
+            &now(),
+        )
+        .expect("voided")
+    });
+    let february = Period {
+        from: day("2026-02-01"),
+        to: day("2026-02-28"),
+    };
+    let tx = storage.read().expect("read");
+    let mut found = Vec::new();
+    for kind in [
+        RecordKind::Consultation,
+        RecordKind::Referral,
+        RecordKind::Review,
+    ] {
+        assert_eq!(
+            tx.count_in_period(kind, february).expect("read"),
+            1,
+            "{kind:?}"
+        );
+        tx.each_in_period(kind, february, &mut |record| {
+            found.push(match record {
+                Exported::Consultation(x) => (x.id.any(), None, None),
+                Exported::Referral(x, of) => (x.id.any(), Some(of), None),
+                Exported::Review(x, of, decided) => (x.id.any(), of, decided),
+            });
+            Ok(())
+        })
+        .expect("read");
+    }
+    assert_eq!(
+        found,
+        [
+            (c.id.any(), None, None),
+            (r.id.any(), Some(c.uuid), None),
+            (v.id.any(), None, Some(r.uuid)),
+        ]
+    );
+}
+
+fn lists_filter(storage: &mut dyn Storage) {
+    let a = add_consultation(storage, consultation("OAK-17", "2026-02-10", None));
+    add_consultation(storage, consultation("OAK-18", "2026-03-01", None));
+    let tx = storage.read().expect("read");
+    let mut found = Vec::new();
+    let filter = Filter {
+        to: Some(day("2026-02-28")),
+        agency: Some("school".parse().expect("a code")),
+        ..Filter::default()
+    };
+    tx.consultations(&filter, &mut |c| {
+        found.push(c.id);
+        Ok(())
+    })
+    .expect("read");
+    assert_eq!(found, [a.id]);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::SqliteLogbook;
+
+    #[test]
+    fn sqlite_passes_every_check() {
+        for (name, check) in CHECKS {
+            let mut logbook = SqliteLogbook::in_memory().expect("an empty logbook");
+            let ran =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check(&mut logbook)));
+            assert!(ran.is_ok(), "SQLite fails the check: {name}");
+        }
+    }
+}

@@ -1,0 +1,584 @@
+//! The SQLite engine: a logbook in one local file. The file is created owner-only on first
+//! write, pragmas are set on every open, the schema is brought up to date, and files that are
+//! not caselog logbooks — or come from a newer caselog — are refused untouched. Backups use
+//! SQLite's online backup API; `check` its integrity checks.
+
+mod figures;
+mod records;
+pub mod schema;
+mod txn;
+
+use std::fs::{DirBuilder, OpenOptions};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::path::Path;
+
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+
+use crate::error::{Error, Result};
+use crate::store::{Count, Health, Reader, Storage, Writer};
+use txn::SqliteTxn;
+
+/// How long a writer waits for another to finish before giving up, in milliseconds.
+const BUSY_TIMEOUT_MS: u64 = 30_000;
+
+/// Whether a command may create the logbook.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// The logbook must already exist (reading commands).
+    Existing,
+    /// Create the logbook if it does not exist; `make_dir` also creates its directory (only
+    /// for the default location — a directory given by the user must exist).
+    Create { make_dir: bool },
+}
+
+/// An open SQLite logbook.
+pub struct SqliteLogbook {
+    pub conn: Connection,
+    path: std::path::PathBuf,
+    /// Whether this open created the file.
+    pub created: bool,
+}
+
+impl SqliteLogbook {
+    pub fn open(path: &Path, access: Access) -> Result<SqliteLogbook> {
+        SqliteLogbook::open_if_any(path, access)?.ok_or_else(|| no_logbook_yet(path))
+    }
+
+    /// Opens the logbook, or gives none when there is no logbook there yet — no file, or (for
+    /// `Access::Existing`) a file with nothing in it, which is then left as it is.
+    pub fn open_if_any(path: &Path, access: Access) -> Result<Option<SqliteLogbook>> {
+        let shown = path.display();
+        let mut created = false;
+        // What is at the path, following symbolic links.
+        match std::fs::metadata(path) {
+            Ok(m) if m.is_dir() => {
+                return Err(Error::failure(format!(
+                    "{shown} is a directory, not a logbook file"
+                )));
+            }
+            Ok(m) if !m.is_file() => {
+                return Err(Error::failure(format!(
+                    "{shown} is not a logbook file: it is {}",
+                    special_kind(&m.file_type())
+                ))
+                .hint(
+                    "point --db, CASELOG_DB or the config file's `database` at your logbook file",
+                ));
+            }
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                if let Ok(to) = std::fs::read_link(path) {
+                    return Err(Error::failure(format!(
+                        "{shown} is a link to {}, which does not exist",
+                        to.display()
+                    ))
+                    .hint("point the link at your logbook, or --db, CASELOG_DB or the config file's `database` at the logbook itself"));
+                }
+                match access {
+                    Access::Existing => return Ok(None),
+                    Access::Create { make_dir } => created = create_private(path, make_dir)?,
+                }
+            }
+            Err(e) => {
+                return Err(Error::failure(format!(
+                    "cannot open logbook {shown}: {}",
+                    crate::error::plain(&e)
+                )));
+            }
+        }
+        let read_only = std::fs::metadata(path)
+            .map(|m| m.permissions().readonly())
+            .unwrap_or(false);
+        if read_only && matches!(access, Access::Create { .. }) {
+            return Err(Error::failure(format!("the logbook {shown} is read-only"))
+                .hint("caselog can read it but will not change it; make it writable (chmod u+w) to record"));
+        }
+        let flags = if read_only {
+            OpenFlags::SQLITE_OPEN_READ_ONLY
+        } else {
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+        };
+        let conn = Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+            .map_err(|e| unreadable(path, e))?;
+        let mut logbook = SqliteLogbook {
+            conn,
+            path: path.to_path_buf(),
+            created,
+        };
+        match logbook.prepare(read_only, access) {
+            Ok(any) => Ok(any.then_some(logbook)),
+            Err(e) => {
+                if created {
+                    // Best effort: the error is what is reported.
+                    drop(logbook);
+                    let _ = SqliteLogbook::discard_if_empty(path);
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// A logbook held in memory, with the same schema and checks as a file: for a dry run where
+    /// there is no logbook yet, and for fuzzing and property tests, which open thousands of
+    /// logbooks and need none of them on disk.
+    pub fn in_memory() -> Result<SqliteLogbook> {
+        let mut conn = Connection::open_in_memory()?;
+        conn.pragma_update(None, "foreign_keys", true)?;
+        schema::migrations()
+            .to_latest(&mut conn)
+            .map_err(|e| Error::failure(format!("cannot create its schema: {e}")))?;
+        Ok(SqliteLogbook {
+            conn,
+            path: ":memory:".into(),
+            created: true,
+        })
+    }
+
+    /// A copy of this logbook held in memory, to try changes on without writing to the file
+    /// (which may be read-only).
+    pub fn copy_in_memory(&self) -> Result<SqliteLogbook> {
+        let mut conn = Connection::open_in_memory()?;
+        rusqlite::backup::Backup::new(&self.conn, &mut conn)?.run_to_completion(
+            1024,
+            std::time::Duration::ZERO,
+            None,
+        )?;
+        conn.pragma_update(None, "foreign_keys", true)?;
+        Ok(SqliteLogbook {
+            conn,
+            path: self.path.clone(),
+            created: false,
+        })
+    }
+
+    /// Whether the logbook was opened read-only (its file is not writable).
+    pub fn read_only(&self) -> bool {
+        self.conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(true)
+    }
+
+    /// Sets the pragmas and checks the schema; a read-only logbook is only checked. A file with
+    /// no schema yet is given one only when the command may create the logbook; otherwise this
+    /// returns false, having written nothing.
+    fn prepare(&mut self, read_only: bool, access: Access) -> Result<bool> {
+        let path = self.path.clone();
+        let shown = path.display();
+        let conn = &mut self.conn;
+        conn.busy_timeout(std::time::Duration::from_millis(BUSY_TIMEOUT_MS))?;
+        // One statement, so one snapshot: another caselog may be creating this logbook now.
+        let (version, application_id, tables): (i64, i64, i64) = conn
+            .query_row(
+                "SELECT (SELECT user_version FROM pragma_user_version) AS version, \
+                        (SELECT application_id FROM pragma_application_id) AS application_id, \
+                        (SELECT count(*) FROM sqlite_schema) AS tables",
+                [],
+                |r| {
+                    Ok((
+                        r.get("version")?,
+                        r.get("application_id")?,
+                        r.get("tables")?,
+                    ))
+                },
+            )
+            .map_err(|e| unreadable(&path, e))?;
+        if application_id != schema::APPLICATION_ID && (application_id != 0 || tables > 0) {
+            return Err(Error::failure(format!(
+                "logbook {shown}: not a caselog logbook (it is some other SQLite database)"
+            ))
+            .hint("check the path given by --db, CASELOG_DB or the config file"));
+        }
+        if version == 0 && tables == 0 && access == Access::Existing {
+            // Reading it is all this command may do: making the schema would be writing.
+            return Ok(false);
+        }
+        if version > schema::LATEST_VERSION {
+            return Err(Error::failure(format!(
+                "logbook {shown}: written by a newer caselog (schema version {version}; this caselog knows up to {})",
+                schema::LATEST_VERSION
+            ))
+            .hint("upgrade caselog to open it; the file has not been changed"));
+        }
+        if read_only {
+            if version < schema::LATEST_VERSION {
+                return Err(Error::failure(format!(
+                    "logbook {shown}: it is read-only and its schema (version {version}) needs updating first"
+                ))
+                .hint("make it writable (chmod u+w) and run caselog once to update it"));
+            }
+            return Ok(true);
+        }
+        let mode = wal_mode(conn).map_err(|e| unreadable(&path, e))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(Error::failure(format!(
+                "logbook {shown}: cannot switch it to WAL mode (still {mode})"
+            )));
+        }
+        conn.pragma_update(None, "foreign_keys", true)?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        if version < schema::LATEST_VERSION
+            && let Err(e) = schema::migrations().to_latest(conn)
+        {
+            // Another caselog may have updated a new logbook at the same moment: then the
+            // schema is what this one wanted, and its own attempt was rolled back.
+            let now: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get("user_version"))?;
+            if now != schema::LATEST_VERSION {
+                if let rusqlite_migration::Error::RusqliteError { err, .. } = e {
+                    return Err(unreadable(&path, err));
+                }
+                let first_line = e.to_string().lines().next().unwrap_or_default().to_string();
+                return Err(Error::failure(format!(
+                    "logbook {shown}: cannot update its schema to version {}: {first_line}",
+                    schema::LATEST_VERSION
+                )));
+            }
+        }
+        Ok(true)
+    }
+
+    /// Removes a logbook that this command created but could not fill — it failed — so that a
+    /// failed command leaves nothing behind. A logbook holding any record is kept: another
+    /// caselog may have written to it meanwhile.
+    pub fn discard_if_empty(path: &Path) -> Result<()> {
+        {
+            let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
+            conn.busy_timeout(std::time::Duration::from_millis(BUSY_TIMEOUT_MS))?;
+            // No schema yet (the command failed before making it) counts as empty; a logbook
+            // that cannot be read is kept.
+            let has_schema: bool = conn.query_row(
+                "SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE name = 'consultation') AS found",
+                [],
+                |r| r.get("found"),
+            )?;
+            let records: i64 = if has_schema {
+                conn.query_row(
+                    "SELECT (SELECT count(*) FROM consultation) + (SELECT count(*) FROM referral) \
+                     + (SELECT count(*) FROM review) + (SELECT count(*) FROM amendment) AS n",
+                    [],
+                    |r| r.get("n"),
+                )?
+            } else {
+                0
+            };
+            if records > 0 {
+                return Ok(());
+            }
+        }
+        for suffix in ["-wal", "-shm", ""] {
+            let mut file = path.as_os_str().to_owned();
+            file.push(suffix);
+            match std::fs::remove_file(&file) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e.into()),
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// The logbook's file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl SqliteLogbook {
+    /// Copies the logbook to `target` through SQLite's online backup API, so the copy is
+    /// consistent even while others write. The copy is checked and left in rollback-journal
+    /// mode, a file complete in itself.
+    pub fn backup_to(&self, target: &Path) -> Result<()> {
+        let mut copy = Connection::open(target)?;
+        let backup = rusqlite::backup::Backup::new(&self.conn, &mut copy)?;
+        backup.run_to_completion(256, std::time::Duration::from_millis(10), None)?;
+        drop(backup);
+        let check: String = copy.query_row("PRAGMA quick_check", [], |r| r.get("quick_check"))?;
+        if check != "ok" {
+            return Err(Error::failure(format!(
+                "the copy failed its check: {check}"
+            )));
+        }
+        copy.pragma_update(None, "journal_mode", "DELETE")?;
+        Ok(())
+    }
+}
+
+/// What a check that could not be run at all says.
+const UNREADABLE: &str = "damaged: SQLite cannot read all of it";
+
+/// The lines a pragma that checks the logbook gives.
+fn check_lines(
+    conn: &Connection,
+    sql: &str,
+    line: fn(&rusqlite::Row) -> rusqlite::Result<String>,
+) -> Vec<String> {
+    // A damaged file can make the check itself fail: that is reported rather than stopping.
+    conn.prepare(sql)
+        .and_then(|mut stmt| stmt.query_map([], line)?.collect())
+        .unwrap_or_else(|_: rusqlite::Error| vec![UNREADABLE.to_string()])
+}
+
+impl Storage for SqliteLogbook {
+    fn check(&mut self) -> Result<Health> {
+        let path = self.path.display().to_string();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Deferred)?;
+        let integrity = check_lines(&tx, "PRAGMA integrity_check", |r| r.get("integrity_check"));
+        let foreign_keys = check_lines(&tx, "PRAGMA foreign_key_check", |r| {
+            Ok(format!(
+                "{} row {} refers to a missing {}",
+                r.get::<_, String>("table")?,
+                r.get::<_, i64>("rowid")?,
+                r.get::<_, String>("parent")?
+            ))
+        });
+        let mut records = Vec::new();
+        let mut counted = true;
+        for table in ["consultation", "referral", "review", "amendment"] {
+            let voided = if table == "amendment" {
+                "0"
+            } else {
+                "count(voided_at)"
+            };
+            let sql = format!("SELECT count(*) AS total, {voided} AS voided FROM {table}");
+            match tx.query_row(&sql, [], |r| Ok((r.get("total")?, r.get("voided")?))) {
+                Ok((total, voided)) => records.push(Count {
+                    table,
+                    total,
+                    voided,
+                }),
+                Err(_) => counted = false,
+            }
+        }
+        let schema_version = tx.query_row("PRAGMA user_version", [], |r| r.get("user_version"))?;
+        Ok(Health {
+            logbook: path,
+            schema_version,
+            latest_version: schema::LATEST_VERSION,
+            ok: integrity == ["ok"] && foreign_keys.is_empty() && counted,
+            integrity,
+            foreign_keys,
+            records,
+        })
+    }
+
+    fn write(&mut self) -> Result<Box<dyn Writer + '_>> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        Ok(Box::new(SqliteTxn { tx, bulk: None }))
+    }
+
+    fn read(&mut self) -> Result<Box<dyn Reader + '_>> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Deferred)?;
+        Ok(Box::new(SqliteTxn { tx, bulk: None }))
+    }
+}
+
+/// A table being filled from empty by an import: its indexes are dropped while the rows go in
+/// and built again, sorted, at the end — far faster than keeping them up to date row by row.
+/// Everything happens inside the import's transaction, so a failure or a crash leaves the
+/// indexes as they were. Only an empty table is bulk-loaded: rows already there might share a
+/// UUID with a new one, which only the UUID index can tell.
+pub struct BulkLoad {
+    /// The table being filled.
+    table: &'static str,
+    indexes: Vec<String>,
+}
+
+impl BulkLoad {
+    /// Starts a bulk load of `table` when it is empty; otherwise there is nothing to do.
+    pub fn begin(conn: &Connection, table: &'static str) -> Result<Option<BulkLoad>> {
+        let empty: bool = conn.query_row(
+            &format!("SELECT NOT EXISTS (SELECT 1 FROM {table}) AS empty"),
+            [],
+            |r| r.get("empty"),
+        )?;
+        if !empty {
+            return Ok(None);
+        }
+        let mut stmt = conn.prepare(
+            "SELECT name, sql FROM sqlite_schema \
+             WHERE type = 'index' AND tbl_name = ?1 AND sql IS NOT NULL",
+        )?;
+        let indexes: Vec<(String, String)> = stmt
+            .query_map([table], |r| Ok((r.get("name")?, r.get("sql")?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        for (name, _) in &indexes {
+            conn.execute_batch(&format!("DROP INDEX {name}"))?;
+        }
+        Ok(Some(BulkLoad {
+            table,
+            indexes: indexes.into_iter().map(|(_, sql)| sql).collect(),
+        }))
+    }
+
+    /// Builds the indexes again.
+    pub fn finish(self, conn: &Connection) -> Result<()> {
+        conn.flush_prepared_statement_cache();
+        for sql in &self.indexes {
+            conn.execute_batch(sql)?;
+        }
+        Ok(())
+    }
+}
+
+/// Puts the logbook in WAL mode (a no-op once it is). Switching a new logbook takes a lock that
+/// SQLite does not wait for, so when another caselog is switching it at the same moment this
+/// waits and tries again, within the busy timeout.
+fn wal_mode(conn: &Connection) -> rusqlite::Result<String> {
+    let started = std::time::Instant::now();
+    loop {
+        match conn.query_row("PRAGMA journal_mode = WAL", [], |r| {
+            r.get::<_, String>("journal_mode")
+        }) {
+            Ok(mode) => return Ok(mode),
+            Err(e)
+                if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy)
+                    && started.elapsed().as_millis() < u128::from(BUSY_TIMEOUT_MS) =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// The refusal for a path with no logbook at it: nothing there, or an empty file.
+fn no_logbook_yet(path: &Path) -> Error {
+    let shown = path.display();
+    let message = if path.exists() {
+        format!("there is no logbook in {shown} yet: the file is empty")
+    } else {
+        format!("there is no logbook at {shown} yet")
+    };
+    Error::failure(message)
+        .hint("record a consultation to create it, or point --db or CASELOG_DB at your logbook")
+}
+
+/// What a file that is neither a regular file nor a directory is, in words.
+fn special_kind(kind: &std::fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    if kind.is_char_device() || kind.is_block_device() {
+        "a device"
+    } else if kind.is_fifo() {
+        "a pipe (FIFO)"
+    } else if kind.is_socket() {
+        "a socket"
+    } else {
+        "not a regular file"
+    }
+}
+
+/// The folder a file is in, as it is shown: the path's own folder, or the current one.
+fn folder_of(path: &Path) -> std::path::PathBuf {
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+        _ => std::env::current_dir().unwrap_or_else(|_| ".".into()),
+    }
+}
+
+/// Whether a file can be made in `dir` (a file that is removed again at once).
+fn writable(dir: &Path) -> bool {
+    tempfile::tempfile_in(dir).is_ok()
+}
+
+/// Whether the file starts as a SQLite database or a caselog logbook does (the magic string,
+/// or the application ID at byte 68), so that one SQLite cannot read is called damaged rather
+/// than something else.
+fn looks_like_a_logbook(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 72];
+    let read = std::fs::File::open(path).and_then(|mut f| f.read_exact(&mut head));
+    read.is_ok()
+        && (head.starts_with(b"SQLite format 3\0")
+            || head[68..72] == (schema::APPLICATION_ID as u32).to_be_bytes())
+}
+
+/// Why SQLite could not open or read the logbook at `path`, in plain words.
+fn unreadable(path: &Path, e: rusqlite::Error) -> Error {
+    let shown = path.display();
+    if e.sqlite_error().map(|f| f.extended_code) == Some(rusqlite::ffi::SQLITE_READONLY_DIRECTORY) {
+        return Error::folder_not_writable(folder_of(path).display());
+    }
+    if crate::error::is_disk_full(&e) {
+        return Error::disk_full();
+    }
+    match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt) => {
+            if looks_like_a_logbook(path) {
+                Error::damaged(format_args!("the logbook {shown}"))
+            } else {
+                Error::failure(format!(
+                    "logbook {shown}: not a caselog logbook (it is not a SQLite database)"
+                ))
+                .hint("check the path given by --db, CASELOG_DB or the config file")
+            }
+        }
+        Some(rusqlite::ErrorCode::CannotOpen) => {
+            if let Err(io) = std::fs::File::open(path) {
+                Error::failure(format!(
+                    "cannot open logbook {shown}: {}",
+                    crate::error::plain(&io)
+                ))
+            } else if !writable(&folder_of(path)) {
+                Error::folder_not_writable(folder_of(path).display())
+            } else {
+                Error::failure(format!("cannot open logbook {shown}"))
+            }
+        }
+        _ => Error::from(e).context(format_args!("logbook {shown}")),
+    }
+}
+
+/// Creates an empty logbook file readable by its owner alone (SQLite gives its -wal and -shm
+/// files the same permissions).
+/// Returns whether this call created it (false when another caselog did a moment before).
+fn create_private(path: &Path, make_dir: bool) -> Result<bool> {
+    let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
+    if let Some(dir) = parent
+        && !dir.is_dir()
+    {
+        if !make_dir {
+            return Err(Error::failure(format!(
+                "cannot create logbook {}: the directory {} does not exist",
+                path.display(),
+                dir.display()
+            )));
+        }
+        DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+            .map_err(|e| {
+                Error::failure(format!(
+                    "cannot create directory {}: {}",
+                    dir.display(),
+                    crate::error::plain(&e)
+                ))
+            })?;
+    }
+    match OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+    {
+        // Another caselog created it a moment ago: use that one.
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+        Err(e)
+            if matches!(
+                e.kind(),
+                std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem
+            ) =>
+        {
+            Err(Error::folder_not_writable(folder_of(path).display())
+                .context(format_args!("cannot create logbook {}", path.display())))
+        }
+        Err(e) => Err(Error::failure(format!(
+            "cannot create logbook {}: {}",
+            path.display(),
+            crate::error::plain(&e)
+        ))),
+        Ok(_) => Ok(true),
+    }
+}

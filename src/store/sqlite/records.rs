@@ -1,0 +1,274 @@
+//! The SQLite engine's reading and writing of records: every statement is built from the field
+//! tables, so a record's columns are listed once, and rows are read back by column name.
+
+use std::cell::Cell as Hint;
+
+use chrono::NaiveDate;
+use rusqlite::types::{ToSqlOutput, ValueRef};
+use rusqlite::{Connection, Row, Statement, ToSql};
+
+use crate::domain::fields::{BadValue, Columns as ColumnValues, Field, Load, Value};
+use crate::domain::ids::{RecordId, RecordKind};
+use crate::domain::invalid::FieldName;
+use crate::domain::record::Voided;
+use crate::error::Result;
+use crate::store::Columns;
+
+/// The table holding a kind of record.
+pub fn table(kind: RecordKind) -> &'static str {
+    kind.noun()
+}
+
+/// The column holding a field. A field's name is its column, but for the two that are SQL
+/// words and the links, kept as the linked record's number.
+pub fn column(name: FieldName) -> &'static str {
+    match name {
+        "to" => "referred_to",
+        "by" => "referred_by",
+        "consultation" => "consultation_id",
+        "referral" => "referral_id",
+        other => other,
+    }
+}
+
+/// The column list of a record kind, in table order, with the voiding last:
+/// `c.id, c.uuid, …, c.voided_at, c.void_reason` for `alias` "c".
+pub fn select_list<R, D>(table: &'static [Field<R, D>], alias: &str) -> String {
+    table
+        .iter()
+        .map(|f| column(f.name))
+        .chain([Voided::AT, Voided::REASON])
+        .map(|c| format!("{alias}.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Where each column of a statement is, found once per statement.
+pub struct Positions {
+    names: Vec<String>,
+    /// Where the last lookup ended: records are read in table order, so the next column is
+    /// almost always the one after.
+    next: Hint<usize>,
+}
+
+impl Positions {
+    pub fn of(stmt: &Statement) -> Positions {
+        Positions {
+            names: stmt.column_names().iter().map(|n| n.to_string()).collect(),
+            next: Hint::new(0),
+        }
+    }
+
+    fn find(&self, name: &str) -> Option<usize> {
+        let start = self.next.get();
+        let found = (start..self.names.len())
+            .chain(0..start)
+            .find(|&i| self.names[i] == name)?;
+        self.next.set(found + 1);
+        Some(found)
+    }
+}
+
+/// A row read by column name.
+pub struct NamedRow<'r, 's> {
+    pub row: &'r Row<'s>,
+    pub positions: &'r Positions,
+}
+
+impl ColumnValues for NamedRow<'_, '_> {
+    fn value(&self, name: FieldName) -> std::result::Result<Value<'_>, BadValue> {
+        let bad = |found: String| BadValue {
+            column: name,
+            found,
+        };
+        let at = self
+            .positions
+            .find(column(name))
+            .ok_or_else(|| bad("no such column".into()))?;
+        match self.row.get_ref(at).map_err(|e| bad(e.to_string()))? {
+            ValueRef::Null => Ok(Value::Null),
+            ValueRef::Integer(n) => Ok(Value::Integer(n)),
+            ValueRef::Text(t) => std::str::from_utf8(t)
+                .map(|s| Value::Text(std::borrow::Cow::Borrowed(s)))
+                .map_err(|_| bad("text that is not UTF-8".into())),
+            ValueRef::Real(x) => Err(bad(format!("the number {x}"))),
+            ValueRef::Blob(_) => Err(bad("binary data".into())),
+        }
+    }
+}
+
+/// A field's value as an SQL parameter.
+pub struct Param<'a>(pub &'a Value<'a>);
+
+impl ToSql for Param<'_> {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(match self.0 {
+            Value::Null => ToSqlOutput::Owned(rusqlite::types::Value::Null),
+            Value::Integer(n) => ToSqlOutput::from(*n),
+            Value::Text(t) => ToSqlOutput::from(t.as_ref()),
+        })
+    }
+}
+
+/// Reads every row of a prepared statement as records, one at a time.
+pub fn each_record<R: Load>(
+    stmt: &mut Statement,
+    params: impl rusqlite::Params,
+    mut each: impl FnMut(R, &NamedRow) -> Result<()>,
+) -> Result<()> {
+    let positions = Positions::of(stmt);
+    let mut rows = stmt.query(params)?;
+    while let Some(row) = rows.next()? {
+        let named = NamedRow {
+            row,
+            positions: &positions,
+        };
+        positions.next.set(0);
+        let record = R::load(&named).map_err(damaged)?;
+        each(record, &named)?;
+    }
+    Ok(())
+}
+
+/// Every record a statement gives.
+pub fn records<R: Load>(stmt: &mut Statement, params: impl rusqlite::Params) -> Result<Vec<R>> {
+    let mut found = Vec::new();
+    each_record(stmt, params, |r, _| {
+        found.push(r);
+        Ok(())
+    })?;
+    Ok(found)
+}
+
+/// One record by its number, voided or not.
+pub fn get<R: Load, D>(
+    conn: &Connection,
+    kind: RecordKind,
+    fields: &'static [Field<R, D>],
+    number: i64,
+) -> Result<Option<R>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {} FROM {} r WHERE r.id = ?1",
+        select_list(fields, "r"),
+        table(kind)
+    ))?;
+    Ok(records(&mut stmt, [number])?.pop())
+}
+
+/// A value in a column that caselog cannot read: the logbook was changed outside caselog.
+fn damaged(e: BadValue) -> crate::error::Error {
+    crate::error::Error::failure(format!(
+        "the logbook holds a record caselog cannot read: {e}"
+    ))
+    .hint("`caselog check` reports on the logbook; restore your latest backup (docs/security.md)")
+}
+
+/// Saves a record: `INSERT` of its columns and its number (kept when above 0 and free, else
+/// the next). Unless the table is being bulk-loaded, a record whose UUID is already there is
+/// skipped (none).
+pub fn insert(
+    conn: &Connection,
+    kind: RecordKind,
+    wanted: i64,
+    columns: &Columns,
+    bulk: bool,
+) -> Result<Option<i64>> {
+    let names: Vec<&str> = std::iter::once("id")
+        .chain(columns.iter().map(|(name, _)| column(name)))
+        .collect();
+    let marks: Vec<String> = (1..=names.len()).map(|i| format!("?{i}")).collect();
+    let mut sql = format!(
+        "INSERT INTO {} ({}) VALUES ({})",
+        table(kind),
+        names.join(", "),
+        marks.join(", ")
+    );
+    if !bulk {
+        sql.push_str(" ON CONFLICT (uuid) DO NOTHING");
+    }
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let number = (wanted > 0).then_some(wanted);
+    let values: Vec<Param> = columns.iter().map(|(_, v)| Param(v)).collect();
+    let mut params: Vec<&dyn ToSql> = Vec::with_capacity(values.len() + 1);
+    params.push(&number);
+    params.extend(values.iter().map(|v| v as &dyn ToSql));
+    let changed = match stmt.execute(params.as_slice()) {
+        // The number is taken: use the next one.
+        Err(e) if number.is_some() && is_primary_key_conflict(&e) => {
+            params[0] = &None::<i64>;
+            stmt.execute(params.as_slice())?
+        }
+        other => other?,
+    };
+    Ok((changed == 1).then(|| conn.last_insert_rowid()))
+}
+
+fn is_primary_key_conflict(e: &rusqlite::Error) -> bool {
+    matches!(e, rusqlite::Error::SqliteFailure(f, _)
+        if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY)
+}
+
+/// Writes some of a record's columns back.
+pub fn update(conn: &Connection, id: RecordId, columns: &Columns) -> Result<()> {
+    if columns.is_empty() {
+        return Ok(());
+    }
+    let sets: Vec<String> = columns
+        .iter()
+        .enumerate()
+        .map(|(i, (name, _))| format!("{} = ?{}", column(name), i + 2))
+        .collect();
+    let mut stmt = conn.prepare_cached(&format!(
+        "UPDATE {} SET {} WHERE id = ?1",
+        table(id.kind),
+        sets.join(", ")
+    ))?;
+    let values: Vec<Param> = columns.iter().map(|(_, v)| Param(v)).collect();
+    let mut params: Vec<&dyn ToSql> = vec![&id.number];
+    params.extend(values.iter().map(|v| v as &dyn ToSql));
+    stmt.execute(params.as_slice())?;
+    Ok(())
+}
+
+/// Marks a record voided.
+pub fn set_voided(conn: &Connection, id: RecordId, voided: &Voided) -> Result<()> {
+    conn.prepare_cached(&format!(
+        "UPDATE {} SET {} = ?2, {} = ?3 WHERE id = ?1",
+        table(id.kind),
+        Voided::AT,
+        Voided::REASON
+    ))?
+    .execute(rusqlite::params![
+        id.number,
+        voided.at.to_string(),
+        voided.reason.as_str()
+    ])?;
+    Ok(())
+}
+
+/// The date condition for rows of `table` dated in a period, on `column` (such as `c.date`). A
+/// period covering most of the table's dates is read in ID order without the date index
+/// (`+column`), which saves sorting a whole table by ID; a narrower one uses the index.
+pub fn date_condition(
+    conn: &Connection,
+    table: &str,
+    column: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<String> {
+    let (first, last): (Option<NaiveDate>, Option<NaiveDate>) = conn.query_row(
+        &format!("SELECT min(date), max(date) FROM {table}"),
+        [],
+        |r| Ok((r.get("min(date)")?, r.get("max(date)")?)),
+    )?;
+    let wide = match (first, last) {
+        (Some(first), Some(last)) => {
+            let span = (last - first).num_days().max(1);
+            let covered = (to.min(last) - from.max(first)).num_days();
+            covered * 2 > span
+        }
+        _ => false,
+    };
+    let unindexed = if wide { "+" } else { "" };
+    Ok(format!("{unindexed}{column} BETWEEN ?1 AND ?2"))
+}

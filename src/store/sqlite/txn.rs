@@ -1,0 +1,452 @@
+//! A transaction on a SQLite logbook: every `Reader` and `Writer` primitive as SQL. Reading is
+//! one snapshot (a deferred transaction); writing takes the write lock at once (immediate), so
+//! concurrent writers queue within the busy timeout rather than fail half-way.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use rusqlite::{OptionalExtension, Transaction, named_params};
+
+use super::records::{self, NamedRow, Positions, select_list, table};
+use crate::domain::amendment::{Amendment, Change};
+use crate::domain::consultation::{self, Consultation};
+use crate::domain::fields::Load;
+use crate::domain::ids::{ConsultationId, RecordId, RecordKind, ReferralId, ReviewId};
+use crate::domain::period::Period;
+use crate::domain::record::{Timestamp, Voided};
+use crate::domain::referral::{self, Referral};
+use crate::domain::review::{self, Review};
+use crate::domain::text::Text;
+use crate::error::{Error, Result};
+use crate::report::figures::{Grouping, Tally};
+use crate::store::{Columns, Earlier, Exported, Family, Filter, Reader, Writer};
+
+/// A read or write transaction on a SQLite logbook.
+pub struct SqliteTxn<'a> {
+    pub(super) tx: Transaction<'a>,
+    /// The table being bulk-loaded, and its indexes to build again at the end.
+    pub(super) bulk: Option<super::BulkLoad>,
+}
+
+/// The consultations (not voided) that could be on the weekly list looking up to `?1`: a
+/// follow-up on or before it, set by the consultation or one of its reviews, or a referral
+/// still pending.
+const MAY_BE_DUE: &str = "SELECT c.id FROM consultation c WHERE c.voided_at IS NULL AND (\
+     c.follow_up <= ?1 \
+     OR EXISTS (SELECT 1 FROM review v WHERE v.consultation_id = c.id AND v.voided_at IS NULL \
+                AND v.follow_up <= ?1) \
+     OR EXISTS (SELECT 1 FROM referral r WHERE r.consultation_id = c.id AND r.voided_at IS NULL \
+                AND r.result = 'pending'))";
+
+impl SqliteTxn<'_> {
+    fn query<R: Load>(&self, sql: &str, params: impl rusqlite::Params) -> Result<Vec<R>> {
+        let mut stmt = self.tx.prepare_cached(sql)?;
+        records::records(&mut stmt, params)
+    }
+}
+
+impl Reader for SqliteTxn<'_> {
+    fn consultation(&self, id: ConsultationId) -> Result<Option<Consultation>> {
+        records::get(
+            &self.tx,
+            RecordKind::Consultation,
+            consultation::FIELDS,
+            id.0,
+        )
+    }
+
+    fn referral(&self, id: ReferralId) -> Result<Option<Referral>> {
+        records::get(&self.tx, RecordKind::Referral, referral::FIELDS, id.0)
+    }
+
+    fn review(&self, id: ReviewId) -> Result<Option<Review>> {
+        records::get(&self.tx, RecordKind::Review, review::FIELDS, id.0)
+    }
+
+    fn exists(&self, id: RecordId) -> Result<bool> {
+        Ok(self
+            .tx
+            .prepare_cached(&format!("SELECT 1 FROM {} WHERE id = ?1", table(id.kind)))?
+            .exists([id.number])?)
+    }
+
+    fn find_uuid(&self, kind: RecordKind, uuid: uuid::Uuid) -> Result<Option<i64>> {
+        Ok(self
+            .tx
+            .prepare_cached(&format!("SELECT id FROM {} WHERE uuid = ?1", table(kind)))?
+            .query_row([uuid.hyphenated().to_string()], |r| r.get("id"))
+            .optional()?)
+    }
+
+    fn amendments(&self, id: RecordId) -> Result<Vec<Amendment>> {
+        let mut stmt = self.tx.prepare_cached(
+            "SELECT field, old_value, new_value, reason, amended_at FROM amendment \
+             WHERE record = ?1 AND record_id = ?2 ORDER BY id",
+        )?;
+        let rows = stmt.query_map(rusqlite::params![id.kind.noun(), id.number], |r| {
+            Ok((
+                r.get("field")?,
+                r.get("old_value")?,
+                r.get("new_value")?,
+                r.get("reason")?,
+                r.get::<_, String>("amended_at")?,
+            ))
+        })?;
+        let mut found = Vec::new();
+        for row in rows {
+            let (field, old_value, new_value, reason, at) = row?;
+            found.push(Amendment {
+                field,
+                old_value,
+                new_value,
+                reason,
+                amended_at: at.parse().map_err(|_| {
+                    Error::failure(format!("an amendment of {id} has a bad timestamp '{at}'"))
+                })?,
+            });
+        }
+        Ok(found)
+    }
+
+    fn referrals_from(&self, id: ConsultationId) -> Result<Vec<Referral>> {
+        self.query(
+            &format!(
+                "SELECT {} FROM referral r WHERE r.consultation_id = ?1 ORDER BY r.id",
+                select_list(referral::FIELDS, "r")
+            ),
+            [id.0],
+        )
+    }
+
+    fn reviews_of(&self, id: RecordId) -> Result<Vec<Review>> {
+        let link = match id.kind {
+            RecordKind::Consultation => "consultation_id",
+            RecordKind::Referral => "referral_id",
+            _ => return Ok(Vec::new()),
+        };
+        self.query(
+            &format!(
+                "SELECT {} FROM review r WHERE r.{link} = ?1 ORDER BY r.date, r.id",
+                select_list(review::FIELDS, "r")
+            ),
+            [id.number],
+        )
+    }
+
+    fn family(&self, family: &Text) -> Result<Family> {
+        let of_family = "SELECT id FROM consultation WHERE family = ?1";
+        Ok(Family {
+            consultations: self.query(
+                &format!(
+                    "SELECT {} FROM consultation r WHERE r.family = ?1 ORDER BY r.id",
+                    select_list(consultation::FIELDS, "r")
+                ),
+                [family.as_str()],
+            )?,
+            referrals: self.query(
+                &format!(
+                    "SELECT {} FROM referral r WHERE r.consultation_id IN ({of_family}) \
+                     ORDER BY r.id",
+                    select_list(referral::FIELDS, "r")
+                ),
+                [family.as_str()],
+            )?,
+            reviews: self.query(
+                &format!(
+                    "SELECT {} FROM review r WHERE r.consultation_id IN ({of_family}) \
+                     OR r.referral_id IN (SELECT id FROM referral \
+                                          WHERE consultation_id IN ({of_family})) \
+                     ORDER BY r.id",
+                    select_list(review::FIELDS, "r")
+                ),
+                [family.as_str()],
+            )?,
+        })
+    }
+
+    fn family_year_before(&self, family: &Text, date: NaiveDate) -> Result<Vec<Earlier>> {
+        let since = date - chrono::Days::new(365);
+        let mut stmt = self.tx.prepare_cached(
+            "SELECT id, date, level, outcome FROM consultation \
+             WHERE family = ?1 AND voided_at IS NULL AND date >= ?2 AND date < ?3 \
+             ORDER BY date, id",
+        )?;
+        let mut found = Vec::new();
+        let mut rows = stmt.query(rusqlite::params![family.as_str(), since, date])?;
+        let positions = Positions::of(rows.as_ref().expect("a statement"));
+        while let Some(row) = rows.next()? {
+            let named = NamedRow {
+                row,
+                positions: &positions,
+            };
+            use crate::domain::fields::Columns as _;
+            found.push(Earlier {
+                id: named.get("id").map_err(bad)?,
+                date: named.get("date").map_err(bad)?,
+                level: named.get("level").map_err(bad)?,
+                outcome: named.get("outcome").map_err(bad)?,
+            });
+        }
+        Ok(found)
+    }
+
+    fn consultations(
+        &self,
+        filter: &Filter,
+        each: &mut dyn FnMut(Consultation) -> Result<()>,
+    ) -> Result<()> {
+        let mut stmt = self.tx.prepare_cached(&format!(
+            "SELECT {} FROM consultation r WHERE r.voided_at IS NULL \
+             AND (:from IS NULL OR r.date >= :from) AND (:to IS NULL OR r.date <= :to) \
+             AND (:family IS NULL OR r.family = :family) \
+             AND (:agency IS NULL OR r.agency = :agency) \
+             AND (:outcome IS NULL OR r.outcome = :outcome) ORDER BY r.id",
+            select_list(consultation::FIELDS, "r")
+        ))?;
+        records::each_record(
+            &mut stmt,
+            named_params! {
+                ":from": filter.from,
+                ":to": filter.to,
+                ":family": filter.family.as_ref().map(Text::as_str),
+                ":agency": filter.agency.map(|a| a.to_string()),
+                ":outcome": filter.outcome.map(|o| o.to_string()),
+            },
+            |c, _| each(c),
+        )
+    }
+
+    fn count_in_period(&self, kind: RecordKind, period: Period) -> Result<u64> {
+        let sql = match kind {
+            RecordKind::Consultation => {
+                "SELECT count(*) AS n FROM consultation c WHERE c.voided_at IS NULL \
+                 AND c.date BETWEEN ?1 AND ?2"
+            }
+            RecordKind::Referral => {
+                "SELECT count(*) AS n FROM referral r JOIN consultation c ON c.id = r.consultation_id \
+                 WHERE r.voided_at IS NULL AND c.voided_at IS NULL AND r.date BETWEEN ?1 AND ?2"
+            }
+            RecordKind::Review => {
+                "SELECT count(*) AS n FROM review v \
+                 LEFT JOIN consultation c ON c.id = v.consultation_id \
+                 LEFT JOIN referral r ON r.id = v.referral_id \
+                 LEFT JOIN consultation rc ON rc.id = r.consultation_id \
+                 WHERE v.voided_at IS NULL AND c.voided_at IS NULL AND r.voided_at IS NULL \
+                   AND rc.voided_at IS NULL AND v.date BETWEEN ?1 AND ?2"
+            }
+            RecordKind::Audit => return Ok(0),
+        };
+        let n: i64 = self
+            .tx
+            .query_row(sql, rusqlite::params![period.from, period.to], |r| {
+                r.get("n")
+            })?;
+        Ok(n as u64)
+    }
+
+    fn each_in_period(
+        &self,
+        kind: RecordKind,
+        period: Period,
+        each: &mut dyn FnMut(Exported) -> Result<()>,
+    ) -> Result<()> {
+        let params = rusqlite::params![period.from, period.to];
+        match kind {
+            RecordKind::Consultation => {
+                let dated = records::date_condition(
+                    &self.tx,
+                    "consultation",
+                    "r.date",
+                    period.from,
+                    period.to,
+                )?;
+                let mut stmt = self.tx.prepare(&format!(
+                    "SELECT {} FROM consultation r WHERE r.voided_at IS NULL AND {dated} \
+                     ORDER BY r.id",
+                    select_list(consultation::FIELDS, "r")
+                ))?;
+                records::each_record(&mut stmt, params, |c: Consultation, _| {
+                    each(Exported::Consultation(c))
+                })
+            }
+            RecordKind::Referral => {
+                let dated = records::date_condition(
+                    &self.tx,
+                    "referral",
+                    "r.date",
+                    period.from,
+                    period.to,
+                )?;
+                let mut stmt = self.tx.prepare(&format!(
+                    "SELECT {}, c.uuid AS consultation_uuid FROM referral r \
+                     JOIN consultation c ON c.id = r.consultation_id \
+                     WHERE r.voided_at IS NULL AND c.voided_at IS NULL AND {dated} ORDER BY r.id",
+                    select_list(referral::FIELDS, "r")
+                ))?;
+                records::each_record(&mut stmt, params, |r: Referral, row| {
+                    let c = link(row, "consultation_uuid")?
+                        .ok_or_else(|| Error::failure(format!("{} has no consultation", r.id)))?;
+                    each(Exported::Referral(r, c))
+                })
+            }
+            RecordKind::Review => {
+                let dated =
+                    records::date_condition(&self.tx, "review", "v.date", period.from, period.to)?;
+                let mut stmt = self.tx.prepare(&format!(
+                    "SELECT {}, c.uuid AS consultation_uuid, r.uuid AS referral_uuid \
+                     FROM review v \
+                     LEFT JOIN consultation c ON c.id = v.consultation_id \
+                     LEFT JOIN referral r ON r.id = v.referral_id \
+                     LEFT JOIN consultation rc ON rc.id = r.consultation_id \
+                     WHERE v.voided_at IS NULL AND c.voided_at IS NULL AND r.voided_at IS NULL \
+                       AND rc.voided_at IS NULL AND {dated} ORDER BY v.id",
+                    select_list(review::FIELDS, "v")
+                ))?;
+                records::each_record(&mut stmt, params, |v: Review, row| {
+                    let c = link(row, "consultation_uuid")?;
+                    let r = link(row, "referral_uuid")?;
+                    each(Exported::Review(v, c, r))
+                })
+            }
+            RecordKind::Audit => Ok(()),
+        }
+    }
+
+    fn may_be_due(
+        &self,
+        horizon: NaiveDate,
+        each: &mut dyn FnMut(&Consultation, &[Review]) -> Result<()>,
+    ) -> Result<()> {
+        // Both statements go in consultation order: this consultation's reviews are taken off
+        // the front of the second, so no more than one consultation's reviews are held.
+        let mut reviews_stmt = self.tx.prepare(&format!(
+            "SELECT {} FROM review r WHERE r.voided_at IS NULL \
+             AND r.consultation_id IN ({MAY_BE_DUE}) ORDER BY r.consultation_id, r.date, r.id",
+            select_list(review::FIELDS, "r")
+        ))?;
+        let review_positions = Positions::of(&reviews_stmt);
+        let mut review_rows = reviews_stmt.query([horizon])?;
+        let mut next_review = || -> Result<Option<Review>> {
+            match review_rows.next()? {
+                None => Ok(None),
+                Some(row) => {
+                    let named = NamedRow {
+                        row,
+                        positions: &review_positions,
+                    };
+                    Ok(Some(Review::load(&named).map_err(bad)?))
+                }
+            }
+        };
+        let mut pending = next_review()?;
+        let mut stmt = self.tx.prepare(&format!(
+            "SELECT {} FROM consultation r WHERE r.id IN ({MAY_BE_DUE}) ORDER BY r.id",
+            select_list(consultation::FIELDS, "r")
+        ))?;
+        let mut own = Vec::new();
+        records::each_record(&mut stmt, [horizon], |c: Consultation, _| {
+            own.clear();
+            while let Some(v) = pending.take() {
+                match v.consultation {
+                    Some(of) if of > c.id => {
+                        pending = Some(v);
+                        break;
+                    }
+                    Some(of) if of == c.id => own.push(v),
+                    _ => {}
+                }
+                pending = next_review()?;
+            }
+            each(&c, &own)
+        })
+    }
+
+    fn pending_referrals(&self) -> Result<Vec<Referral>> {
+        self.query(
+            &format!(
+                "SELECT {} FROM referral r WHERE r.voided_at IS NULL AND r.result = 'pending' \
+                 ORDER BY r.date, r.id",
+                select_list(referral::FIELDS, "r")
+            ),
+            [],
+        )
+    }
+
+    fn tallies(
+        &self,
+        period: Period,
+        today: NaiveDate,
+        by: Option<Grouping>,
+    ) -> Result<BTreeMap<String, Tally>> {
+        super::figures::tallies(&self.tx, period, today, by)
+    }
+}
+
+/// A linked record's UUID from a joined column.
+fn link(row: &NamedRow, name: &'static str) -> Result<Option<uuid::Uuid>> {
+    use crate::domain::fields::Columns as _;
+    row.get(name).map_err(bad)
+}
+
+fn bad(e: crate::domain::fields::BadValue) -> Error {
+    Error::failure(format!(
+        "the logbook holds a record caselog cannot read: {e}"
+    ))
+    .hint("`caselog check` reports on the logbook; restore your latest backup (docs/security.md)")
+}
+
+impl Writer for SqliteTxn<'_> {
+    fn insert(&mut self, kind: RecordKind, wanted: i64, columns: &Columns) -> Result<Option<i64>> {
+        let bulk = self.bulk.as_ref().is_some_and(|b| b.table == table(kind));
+        records::insert(&self.tx, kind, wanted, columns, bulk)
+    }
+
+    fn update(&mut self, id: RecordId, columns: &Columns) -> Result<()> {
+        records::update(&self.tx, id, columns)
+    }
+
+    fn set_voided(&mut self, id: RecordId, voided: &Voided) -> Result<()> {
+        records::set_voided(&self.tx, id, voided)
+    }
+
+    fn insert_amendment(
+        &mut self,
+        id: RecordId,
+        change: &Change,
+        reason: &str,
+        at: &Timestamp,
+    ) -> Result<()> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO amendment (record, record_id, field, old_value, new_value, reason, \
+                 amended_at) VALUES (:record, :record_id, :field, :old, :new, :reason, :at)",
+            )?
+            .execute(named_params! {
+                ":record": id.kind.noun(),
+                ":record_id": id.number,
+                ":field": change.field,
+                ":old": change.old,
+                ":new": change.new,
+                ":reason": reason,
+                ":at": at.to_string(),
+            })?;
+        Ok(())
+    }
+
+    fn begin_bulk(&mut self, kind: RecordKind) -> Result<bool> {
+        self.bulk = super::BulkLoad::begin(&self.tx, table(kind))?;
+        Ok(self.bulk.is_some())
+    }
+
+    fn finish_bulk(&mut self) -> Result<()> {
+        if let Some(bulk) = self.bulk.take() {
+            bulk.finish(&self.tx)?;
+        }
+        Ok(())
+    }
+
+    fn commit(self: Box<Self>) -> Result<()> {
+        self.tx.commit()?;
+        Ok(())
+    }
+}
