@@ -7,7 +7,7 @@
 //! `created_at`.
 
 use std::borrow::BorrowMut;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashSet};
 use std::io::{Read, Write};
 use std::path::PathBuf;
 
@@ -254,8 +254,8 @@ const SAVE_AS_UTF8: &str = "save the file as CSV UTF-8 from the spreadsheet";
 
 /// Where each known column is in the file.
 struct Columns {
-    index: HashMap<String, usize>,
-    /// The column of each cell of a row, in the file's order.
+    /// The column of each cell of a row, in the file's order. A file has a few dozen columns at
+    /// most, so a column is found by looking along them, sooner than by hashing its name.
     names: Vec<String>,
 }
 
@@ -300,9 +300,8 @@ impl Columns {
                  list separator of the computer's region settings, so that must be a comma",
             ));
         }
-        let mut index = HashMap::new();
-        let mut names = Vec::new();
-        for (i, name) in header.iter().enumerate() {
+        let mut names: Vec<String> = Vec::new();
+        for name in header.iter() {
             let name = name_of(name);
             let Some(column) = known.iter().find(|k| **k == name).cloned() else {
                 return Err(Error::input(format!(
@@ -311,7 +310,7 @@ impl Columns {
                 ))
                 .hint(format!("the columns are: {}", known.join(", "))));
             };
-            if index.insert(column.clone(), i).is_some() {
+            if names.contains(&column) {
                 return Err(Error::input(format!(
                     "{shown}, line {line}: column '{name}' appears twice"
                 )));
@@ -320,7 +319,7 @@ impl Columns {
         }
         let missing: Vec<&str> = required(records)
             .iter()
-            .filter(|c| !index.contains_key(**c))
+            .filter(|c| !names.iter().any(|n| n == *c))
             .copied()
             .collect();
         if !missing.is_empty() {
@@ -335,7 +334,7 @@ impl Columns {
                 required(records).join(", ")
             )));
         }
-        Ok(Columns { index, names })
+        Ok(Columns { names })
     }
 
     /// A cell of a row named in messages: by its column, or by its place when the row has more
@@ -348,7 +347,11 @@ impl Columns {
     }
 
     fn has(&self, name: &str) -> bool {
-        self.index.contains_key(name)
+        self.position(name).is_some()
+    }
+
+    fn position(&self, name: &str) -> Option<usize> {
+        self.names.iter().position(|n| n == name)
     }
 }
 
@@ -358,13 +361,13 @@ struct Row<'a> {
     columns: &'a Columns,
 }
 
-impl Row<'_> {
+impl<'a> Row<'a> {
     /// The cell of a column, made plain again (`exchange::restore`); none when the column is
     /// absent or the cell blank.
-    fn get(&self, column: &str) -> Option<String> {
-        let i = *self.columns.index.get(column)?;
+    fn get(&self, column: &str) -> Option<&'a str> {
+        let i = self.columns.position(column)?;
         let cell = exchange::restore(self.record.get(i)?);
-        (!cell.trim().is_empty()).then(|| cell.to_string())
+        (!cell.trim().is_empty()).then_some(cell)
     }
 }
 
@@ -473,7 +476,7 @@ impl Import<'_, '_> {
         let mut draft = D::default();
         for field in table {
             if let (Some(read), Some(text)) = (field.read, row.get(field.name)) {
-                read(&mut draft, &text).map_err(|p| refused(Invalid::new(field.name, p)))?;
+                read(&mut draft, text).map_err(|p| refused(Invalid::new(field.name, p)))?;
             }
         }
         Ok((stamp, draft))

@@ -30,18 +30,20 @@ impl Timestamp {
 
 impl fmt::Display for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        use chrono::{Datelike, Timelike};
+        use super::fields::{push_digits, push_iso_date};
+        use chrono::Timelike;
         let t = self.0;
-        write!(
-            f,
-            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-            t.year(),
-            t.month(),
-            t.day(),
-            t.hour(),
-            t.minute(),
-            t.second()
-        )
+        let mut text = String::with_capacity(20);
+        push_iso_date(&mut text, t.date_naive());
+        text.push('T');
+        for (i, part) in [t.hour(), t.minute(), t.second()].into_iter().enumerate() {
+            if i > 0 {
+                text.push(':');
+            }
+            push_digits(&mut text, part, 2);
+        }
+        text.push('Z');
+        f.write_str(&text)
     }
 }
 

@@ -209,11 +209,10 @@ impl Day {
 /// Reads `YYYY-MM-DD` or `DD/MM/YYYY` strictly: chrono alone would also take "2026-1-5" and
 /// five-digit years, which are probably slips.
 fn strict_date(text: &str) -> Option<NaiveDate> {
-    let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
-    let dashed: Vec<&str> = text.split('-').collect();
-    if dashed.len() == 3 && digits(dashed[0], 4) && digits(dashed[1], 2) && digits(dashed[2], 2) {
-        return NaiveDate::parse_from_str(text, "%Y-%m-%d").ok();
+    if text.contains('-') {
+        return super::fields::iso_date(text);
     }
+    let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
     let slashed: Vec<&str> = text.split('/').collect();
     let short = |s: &str| (1..=2).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit());
     if slashed.len() == 3 && short(slashed[0]) && short(slashed[1]) && digits(slashed[2], 4) {
@@ -246,10 +245,13 @@ pub fn parse_date(input: &str) -> Result<NaiveDate, Problem> {
 impl FromStr for Day {
     type Err = Problem;
     fn from_str(input: &str) -> Result<Day, Problem> {
-        match input.trim().to_ascii_lowercase().as_str() {
-            "today" => Ok(Day::Today),
-            "yesterday" => Ok(Day::Yesterday),
-            _ => parse_date(input).map(Day::Date),
+        let word = input.trim();
+        if word.eq_ignore_ascii_case("today") {
+            Ok(Day::Today)
+        } else if word.eq_ignore_ascii_case("yesterday") {
+            Ok(Day::Yesterday)
+        } else {
+            parse_date(input).map(Day::Date)
         }
     }
 }

@@ -363,14 +363,14 @@ impl Storage for SqliteLogbook {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        Ok(Box::new(SqliteTxn { tx, bulk: None }))
+        Ok(Box::new(SqliteTxn::new(tx)))
     }
 
     fn read(&mut self) -> Result<Box<dyn Reader + '_>> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Deferred)?;
-        Ok(Box::new(SqliteTxn { tx, bulk: None }))
+        Ok(Box::new(SqliteTxn::new(tx)))
     }
 }
 

@@ -26,6 +26,8 @@ pub struct SqliteTxn<'a> {
     pub(super) tx: Transaction<'a>,
     /// The table being bulk-loaded, and its indexes to build again at the end.
     pub(super) bulk: Option<super::BulkLoad>,
+    /// The last `INSERT` made, to save the next record of the same kind with.
+    pub(super) insert_sql: records::InsertSql,
 }
 
 /// The consultations (not voided) that could be on the weekly list looking up to `?1`: a
@@ -38,7 +40,15 @@ const MAY_BE_DUE: &str = "SELECT c.id FROM consultation c WHERE c.voided_at IS N
      OR EXISTS (SELECT 1 FROM referral r WHERE r.consultation_id = c.id AND r.voided_at IS NULL \
                 AND r.result = 'pending'))";
 
-impl SqliteTxn<'_> {
+impl<'a> SqliteTxn<'a> {
+    pub(super) fn new(tx: Transaction<'a>) -> SqliteTxn<'a> {
+        SqliteTxn {
+            tx,
+            bulk: None,
+            insert_sql: records::InsertSql::default(),
+        }
+    }
+
     fn query<R: Load>(&self, sql: &str, params: impl rusqlite::Params) -> Result<Vec<R>> {
         let mut stmt = self.tx.prepare_cached(sql)?;
         records::records(&mut stmt, params)
@@ -398,7 +408,7 @@ fn bad(e: crate::domain::fields::BadValue) -> Error {
 impl Writer for SqliteTxn<'_> {
     fn insert(&mut self, kind: RecordKind, wanted: i64, columns: &Columns) -> Result<Option<i64>> {
         let bulk = self.bulk.as_ref().is_some_and(|b| b.table == table(kind));
-        records::insert(&self.tx, kind, wanted, columns, bulk)
+        records::insert(&self.tx, &mut self.insert_sql, kind, wanted, columns, bulk)
     }
 
     fn update(&mut self, id: RecordId, columns: &Columns) -> Result<()> {
