@@ -3,8 +3,6 @@
 
 use std::io::Write;
 
-use serde::Serialize;
-
 use crate::cli::flag;
 use crate::context::Context;
 use crate::domain::codes::{Agency, CodeList, Outcome};
@@ -15,7 +13,7 @@ use crate::domain::text::{Text, given};
 use crate::domain::values::Day;
 use crate::error::{Error, Result};
 use crate::exchange::{self, Records};
-use crate::output::{self, Output, View};
+use crate::output::{self, Output};
 use crate::store::{Filter, Storage};
 
 #[derive(Debug, clap::Args)]
@@ -69,22 +67,24 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
     };
     let mut logbook = ctx.open_existing()?;
     let tx = logbook.read()?;
-    let mut found = Vec::new();
-    tx.consultations(&filter, &mut |c| {
-        found.push(c);
-        Ok(())
-    })?;
-    args.output.print(&Listed(found), out)
+    args.output.print_rows(&mut Listed::default(), out, |each| {
+        tx.consultations(&filter, &mut |c| each(c))
+    })
 }
 
-/// Consultations, as `list` prints them.
-#[derive(Serialize)]
-#[serde(transparent)]
-struct Listed(Vec<Consultation>);
+/// Consultations, as `list` prints them: in JSON, each as `show` gives it.
+#[derive(Default)]
+struct Listed {
+    /// A cell's text while it is written, kept from row to row.
+    cell: String,
+}
 
-impl View for Listed {
-    fn table(&self, out: &mut dyn Write) -> Result<()> {
-        let mut table = output::table([
+impl output::Rows for Listed {
+    type Row = Consultation;
+    const NOUN: &'static str = "consultation";
+
+    fn headings(&self) -> &[&'static str] {
+        &[
             "ID",
             "Date",
             "Family",
@@ -93,34 +93,27 @@ impl View for Listed {
             "Outcome",
             "Follow-up",
             "Advisor",
-        ]);
-        for c in &self.0 {
-            table.add_row([
-                c.id.to_string(),
-                c.date.to_string(),
-                c.family.to_string(),
-                format!("{} {}", c.agency, c.agency.label()),
-                c.level.to_string(),
-                c.outcome.to_string(),
-                c.follow_up.map(|f| f.to_string()).unwrap_or_default(),
-                c.advisor.to_string(),
-            ]);
-        }
-        if !self.0.is_empty() {
-            writeln!(out, "{table}")?;
-        }
-        writeln!(out, "{}", output::count(self.0.len(), "consultation"))?;
-        Ok(())
+        ]
     }
 
-    fn csv(&self, out: &mut dyn Write) -> Result<()> {
-        let mut w = exchange::writer(out);
-        w.write_record(Records::Consultations.header(false))?;
-        let mut cell = String::new();
-        for c in &self.0 {
-            exchange::write_consultation(&mut w, c, false, &mut cell)?;
-        }
-        w.flush()?;
-        Ok(())
+    fn cells(&self, c: &Consultation) -> Vec<String> {
+        vec![
+            c.id.to_string(),
+            c.date.to_string(),
+            c.family.to_string(),
+            format!("{} {}", c.agency, c.agency.label()),
+            c.level.to_string(),
+            c.outcome.to_string(),
+            c.follow_up.map(|f| f.to_string()).unwrap_or_default(),
+            c.advisor.to_string(),
+        ]
+    }
+
+    fn csv_header(&self, w: &mut csv::Writer<&mut dyn Write>) -> Result<()> {
+        Ok(w.write_record(Records::Consultations.header(false))?)
+    }
+
+    fn csv_row(&mut self, w: &mut csv::Writer<&mut dyn Write>, c: &Consultation) -> Result<()> {
+        exchange::write_consultation(w, c, false, &mut self.cell)
     }
 }

@@ -8,6 +8,7 @@ mod files;
 mod import_checks;
 mod interactive;
 mod journey;
+mod long_lists;
 mod messages;
 mod monthly;
 mod reliability;
