@@ -4,6 +4,7 @@
 //! form each name a refused field their own way.
 
 pub mod amendment;
+pub mod audit;
 pub mod checklist;
 pub mod codes;
 pub mod consultation;
