@@ -17,5 +17,6 @@ pub mod period;
 pub mod record;
 pub mod referral;
 pub mod review;
+pub mod sample;
 pub mod text;
 pub mod values;
