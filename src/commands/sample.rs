@@ -288,10 +288,16 @@ impl Sample {
             let first = self.sample.iter().filter(|d| d.for_stratum).count();
             lines.push(if strata > self.size {
                 format!(
-                    "Spread by {}: {strata} {} have eligible consultations; {first} of them \
-                     drawn, one consultation from each",
+                    "Spread by {0}: --size {1} is less than the {strata} {2} with eligible \
+                     consultations: the draw chose {1} {3}, then one consultation of each",
                     by.singular(),
-                    by.plural()
+                    self.size,
+                    by.plural(),
+                    if self.size == 1 {
+                        by.singular()
+                    } else {
+                        by.plural()
+                    }
                 )
             } else {
                 format!(
