@@ -10,6 +10,7 @@ mod interactive;
 mod journey;
 mod messages;
 mod monthly;
+mod oversight;
 mod reliability;
 mod reports;
 mod settings;
