@@ -467,6 +467,21 @@ fn the_same_seed_draws_the_same_sample_and_another_seed_another() {
     assert_ne!(other, given);
     // The draw is the documented one (docs/oversight.md): seed 42 over C-1…C-24.
     assert_eq!(other, ["C-1", "C-2", "C-3", "C-13", "C-15", "C-22"]);
+    let sample = json(&env.ok(&[
+        "sample", "--month", "2026-02", "--size", "6", "--seed", "42", "--format", "json",
+    ]));
+    let mut in_order: Vec<(u64, String)> = sample["sample"]
+        .as_array()
+        .expect("the sample")
+        .iter()
+        .map(|d| (d["drawn"].as_u64().expect("a number"), d["id"].to_string()))
+        .collect();
+    in_order.sort();
+    let in_order: Vec<&str> = in_order
+        .iter()
+        .map(|(_, id)| id.trim_matches('"'))
+        .collect();
+    assert_eq!(in_order, ["C-2", "C-1", "C-3", "C-13", "C-22", "C-15"]);
     let csv = env.ok(&[
         "sample", "--month", "2026-02", "--size", "6", "--seed", "42", "--format", "csv",
     ]);
