@@ -33,6 +33,17 @@ use crate::store::{Reader, Storage};
 /// is missing is asked. `caselog audit --learning-summary --month YYYY-MM` lists the learning
 /// points of the latest audit of each of the period's consultations, by grade.
 #[derive(Debug, clap::Args)]
+#[command(
+    mut_arg("month", |a| a.help(
+        "Learning summary: the consultations of a calendar month, YYYY-MM [default: last month]"
+    )),
+    mut_arg("from", |a| a.help(
+        "Learning summary: the first day of the period (inclusive); give --to as well"
+    )),
+    mut_arg("to", |a| a.help(
+        "Learning summary: the last day of the period (inclusive); give --from as well"
+    ))
+)]
 pub struct Args {
     /// The consultation audited: C-<n> (leave out with --learning-summary)
     #[arg(value_name = "CONSULTATION")]

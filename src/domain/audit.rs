@@ -59,11 +59,11 @@ pub struct Draft {
     #[arg(long, value_name = "YES|NO")]
     pub pathway_agreed: Option<YesNo>,
 
-    /// Audit: what you found
+    /// What you found
     #[arg(long, value_name = "TEXT")]
     pub note: Option<Note>,
 
-    /// Audit: what the service can learn from it (listed by `audit --learning-summary`)
+    /// What the service can learn from it (listed by `audit --learning-summary`)
     #[arg(long, value_name = "TEXT")]
     pub learning: Option<Note>,
 }
