@@ -140,6 +140,8 @@ fn record(
         draft
             .check_given(of, today)
             .map_err(|e| super::correcting(flags.refuse(&e), id.any(), c.date))?;
+        // Nobody should answer every question for a logbook that cannot be written.
+        drop(ctx.open_for_writing()?);
         let checklist = ctx.checklist()?;
         let mut shown = Vec::new();
         {

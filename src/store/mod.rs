@@ -377,8 +377,8 @@ where
     w.insert(kind, wanted, &columns(R::table(), record))?
         .ok_or_else(|| {
             Error::failure(format!(
-                "a {} with the same UUID is already saved",
-                kind.noun()
+                "{} with the same UUID is already saved",
+                kind.a_noun()
             ))
         })
 }

@@ -264,6 +264,11 @@ fn refused_audits_write_nothing() {
             &["audit", "R-1"],
             &["R-1 is a referral, not a consultation"],
         ),
+        (&["audit", "A-1"], &["A-1 is an audit, not a consultation"]),
+        (
+            &["review", "A-1"],
+            &["A-1 is an audit: review a consultation"],
+        ),
         (
             &["audit"],
             &["give the consultation to audit (C-<n>), or --learning-summary"],
@@ -935,4 +940,17 @@ fn declining_to_save_an_audit_writes_nothing_and_prints_the_command() {
     .expect("the command to record it later");
     s.expect(Eof).expect("caselog ends");
     assert_eq!(env.count("audit"), 0);
+}
+
+#[test]
+fn a_read_only_logbook_is_refused_before_any_question() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = TestEnv::new();
+    env.consult(&["--date", "2026-02-02"]);
+    std::fs::set_permissions(env.db(), std::fs::Permissions::from_mode(0o400)).expect("chmod");
+    let mut s = session(&env, &["audit", "C-1"]);
+    let seen = s.expect(Eof).expect("caselog ends");
+    let output = String::from_utf8_lossy(seen.as_bytes()).into_owned();
+    assert!(output.contains("is read-only"), "{output}");
+    assert!(!output.contains("Date of the audit"), "{output}");
 }
