@@ -136,11 +136,15 @@ pub enum Command {
     Amend(Box<commands::amend::Args>),
     /// Mark a record as entered in error (it is kept, but leaves lists and figures)
     Void(commands::void::Args),
+    /// Record a manager's audit of a consultation, or list a period's learning points
+    Audit(Box<commands::audit::Args>),
+    /// Draw a reproducible random sample of a period's consultations to audit
+    Sample(commands::sample::Args),
     /// The month's figures: consultations, threshold agreement, referrals, follow-ups
     Report(commands::report::Args),
-    /// Write a period's consultations, referrals or reviews as CSV
+    /// Write a period's consultations, referrals, reviews or audits as CSV
     Export(commands::export::Args),
-    /// Read consultations, referrals or reviews from CSV written by export
+    /// Read consultations, referrals, reviews or audits from CSV written by export
     Import(commands::import::Args),
     /// Copy the logbook to a file, safely, even while it is in use
     Backup(commands::backup::Args),

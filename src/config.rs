@@ -15,6 +15,8 @@ use crate::error::{Error, Result};
 pub struct Config {
     /// The advisor's name, used when `--advisor` is not given.
     pub advisor: Option<String>,
+    /// The auditor's name, used when `audit --auditor` is not given.
+    pub auditor: Option<String>,
     /// The logbook file.
     pub database: Option<PathBuf>,
     /// A partnership's thresholds file.
@@ -63,7 +65,7 @@ impl Config {
                 e.message()
             ))
             .hint(
-                "the config file may set advisor, database and thresholds (docs/configuration.md)",
+                "the config file may set advisor, auditor, database and thresholds (docs/configuration.md)",
             )
         })?;
         let base = path.parent().unwrap_or(Path::new("."));

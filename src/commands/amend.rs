@@ -1,6 +1,7 @@
 //! `caselog amend ID --<field> VALUE … --reason TEXT`: corrects fields of a consultation,
-//! referral or review with the same checks as when it was recorded, keeping each old value in an
-//! amendment with when and why. Its field flags are those of `consult`, `refer` and `review` —
+//! referral, review or audit with the same checks as when it was recorded, keeping each old value
+//! in an amendment with when and why. Its field flags are those of `consult`, `refer`, `review`
+//! and `audit` —
 //! the same definitions, read for the kind of record amended — and `--clear FIELD` empties an
 //! optional field.
 
@@ -14,10 +15,11 @@ use serde::Serialize;
 use crate::cli::Flags;
 use crate::context::Context;
 use crate::domain::amendment::Change;
+use crate::domain::audit;
 use crate::domain::codes::ReviewStatus;
 use crate::domain::consultation::{self, Consultation, Rules};
 use crate::domain::fields::{Class, Field};
-use crate::domain::ids::{ConsultationId, RecordId, RecordKind, ReferralId, ReviewId};
+use crate::domain::ids::{AuditId, ConsultationId, RecordId, RecordKind, ReferralId, ReviewId};
 use crate::domain::invalid::{FieldName, Invalid};
 use crate::domain::record::Timestamp;
 use crate::domain::referral;
@@ -33,7 +35,7 @@ use crate::store::{Storage, Writer};
 /// fields with --clear, and say why with --reason. `caselog show ID` lists the corrections made.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The record to correct: C-<n>, R-<n> or V-<n>
+    /// The record to correct: C-<n>, R-<n>, V-<n> or A-<n>
     #[arg(value_name = "ID")]
     pub id: RecordId,
 
@@ -52,8 +54,8 @@ pub struct Args {
     pub output: Output,
 }
 
-/// Every kind of record's field flags at once — a consultation's, a referral's and a review's,
-/// a flag several kinds share given once — read for the kind of the record amended. A
+/// Every kind of record's field flags at once — a consultation's, a referral's, a review's and an
+/// audit's, a flag several kinds share given once — read for the kind of the record amended. A
 /// referral's own `--reason` is `--referral-reason` here, since `--reason` says why the record
 /// is corrected.
 #[derive(Debug, Clone, Default)]
@@ -62,7 +64,7 @@ pub struct Fields {
 }
 
 /// The kinds of record and the draft whose flags they take.
-fn drafts() -> [(&'static str, Command); 3] {
+fn drafts() -> [(&'static str, Command); 4] {
     let bare = || Command::new("caselog");
     [
         (
@@ -71,6 +73,7 @@ fn drafts() -> [(&'static str, Command); 3] {
         ),
         ("Referral fields", referral::Draft::augment_args(bare())),
         ("Review fields", review::Draft::augment_args(bare())),
+        ("Audit fields", audit::Draft::augment_args(bare())),
     ]
 }
 
@@ -127,6 +130,7 @@ impl Fields {
             names(consultation::FIELDS),
             names(referral::FIELDS),
             names(review::FIELDS),
+            names(audit::FIELDS),
         ]
         .concat();
         fields
@@ -293,7 +297,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
         RecordKind::Consultation => consultation(&args, ctx, tx.as_mut(), reason, &at)?,
         RecordKind::Referral => referral(&args, today, tx.as_mut(), reason, &at)?,
         RecordKind::Review => review(&args, today, tx.as_mut(), reason, &at)?,
-        RecordKind::Audit => return Err(super::not_found(id)),
+        RecordKind::Audit => audit(&args, today, tx.as_mut(), reason, &at)?,
     };
     if changes.is_empty() {
         return Err(Error::input(format!(
@@ -365,6 +369,12 @@ fn consultation(
             .map(|r| (r.id.any(), r.date))
             .collect();
         later.extend(standing_reviews(tx, id)?);
+        later.extend(
+            tx.audits_of(old.id)?
+                .iter()
+                .filter(|a| a.voided.is_none())
+                .map(|a| (a.id.any(), a.date)),
+        );
         refuse_after(id, new.date, &later)?;
     }
     tx.amend_consultation(&old, &new, reason, at)
@@ -462,6 +472,38 @@ fn review(
         .review(old.of(reviewed_date), today, old.stamp())
         .map_err(|e| super::correcting(amending.refuse(&e), reviewed, reviewed_date))?;
     tx.amend_review(&old, &new, reason, at)
+}
+
+fn audit(
+    args: &Args,
+    today: NaiveDate,
+    tx: &mut dyn Writer,
+    reason: &str,
+    at: &Timestamp,
+) -> Result<Vec<Change>> {
+    let amending = Amending::new(args, audit::FIELDS, "an audit")?;
+    let id = args.id;
+    let old = tx
+        .audit(AuditId(id.number))?
+        .ok_or_else(|| super::not_found(id))?;
+    refuse_voided(id, old.voided.as_ref())?;
+    let c = tx.consultation(old.consultation)?.ok_or_else(|| {
+        Error::failure(format!(
+            "{id} audits {}, which is missing",
+            old.consultation
+        ))
+    })?;
+    let new_values: audit::Draft = args.fields.draft()?;
+    let mut draft = old.draft();
+    amending.apply(audit::FIELDS, &mut draft, &new_values)?;
+    let of = audit::Of {
+        id: c.id,
+        date: c.date,
+    };
+    let new = draft
+        .audit(of, today, old.stamp())
+        .map_err(|e| super::correcting(amending.refuse(&e), c.id.any(), c.date))?;
+    tx.amend_audit(&old, &new, reason, at)
 }
 
 /// The reviews of a record that still stand, with their dates.

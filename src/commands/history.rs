@@ -1,5 +1,5 @@
-//! `caselog history FAMILY`: the family's chronology — every consultation, referral and review in
-//! date order — with levels and outcomes, so that a rising pattern is plain to see.
+//! `caselog history FAMILY`: the family's chronology — every consultation, referral, review and
+//! audit in date order — with levels and outcomes, so that a rising pattern is plain to see.
 
 use std::io::Write;
 
@@ -15,7 +15,7 @@ use crate::domain::text::{Text, given};
 use crate::error::{Error, Result};
 use crate::exchange;
 use crate::output::{self, Output, View};
-use crate::store::Storage;
+use crate::store::{Reader, Storage};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -37,14 +37,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
         .ok_or_else(|| Flags::of::<Args>().refuse(&Invalid::missing("family")))?;
     let mut logbook = ctx.open_existing()?;
     let tx = logbook.read()?;
-    let records = tx.family(&family)?;
-    let mut entries: Vec<Entry> = records
-        .consultations
-        .iter()
-        .map(Entry::consultation)
-        .chain(records.referrals.iter().map(Entry::referral))
-        .chain(records.reviews.iter().map(Entry::review))
-        .collect();
+    let mut entries = chronology(tx.as_ref(), &family)?;
     let had_any = !entries.is_empty();
     if !args.all {
         entries.retain(|e| e.voided.is_none());
@@ -59,6 +52,28 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
     }
     history::sort(&mut entries);
     args.output.print(&History { family, entries }, out)
+}
+
+/// Every record about a family, voided ones too, not yet in order.
+fn chronology(tx: &dyn Reader, family: &Text) -> Result<Vec<Entry>> {
+    let records = tx.family(family)?;
+    Ok(records
+        .consultations
+        .iter()
+        .map(Entry::consultation)
+        .chain(records.referrals.iter().map(Entry::referral))
+        .chain(records.reviews.iter().map(Entry::review))
+        .chain(records.audits.iter().map(Entry::audit))
+        .collect())
+}
+
+/// Writes a family's chronology for people, as `caselog history FAMILY` prints it.
+pub(crate) fn write_table(tx: &dyn Reader, family: &Text, out: &mut dyn Write) -> Result<()> {
+    let mut entries = chronology(tx, family)?;
+    entries.retain(|e| e.voided.is_none());
+    history::sort(&mut entries);
+    let family = family.clone();
+    History { family, entries }.table(out)
 }
 
 /// A family's chronology.
@@ -80,7 +95,8 @@ fn record(e: &Entry) -> String {
             "referral from {about} to {}",
             e.to.map(|t| t.to_string()).unwrap_or_default()
         ),
-        _ => format!("review of {about}"),
+        RecordKind::Review => format!("review of {about}"),
+        RecordKind::Audit => format!("audit of {about}"),
     }
 }
 
@@ -94,6 +110,9 @@ fn outcome(e: &Entry) -> String {
     }
     if let Some(s) = e.status {
         return format!("{s} ({})", s.label());
+    }
+    if let Some(g) = e.grade {
+        return format!("{g} ({})", g.label());
     }
     String::new()
 }
@@ -127,13 +146,17 @@ impl View for History {
             let n = self.entries.iter().filter(|e| e.record == kind).count();
             output::count(n, kind.noun())
         };
-        writeln!(
+        write!(
             out,
             "{}, {}, {}",
             count(RecordKind::Consultation),
             count(RecordKind::Referral),
             count(RecordKind::Review)
         )?;
+        if self.entries.iter().any(|e| e.record == RecordKind::Audit) {
+            write!(out, ", {}", count(RecordKind::Audit))?;
+        }
+        writeln!(out)?;
         Ok(())
     }
 
@@ -150,6 +173,7 @@ impl View for History {
             "result",
             "status",
             "follow_up",
+            "grade",
             "voided",
         ]
         .map(String::from)
@@ -168,6 +192,7 @@ impl View for History {
                 text(e.result.map(|r| r.to_string())),
                 text(e.status.map(|s| s.to_string())),
                 text(e.follow_up.map(|f| f.to_string())),
+                text(e.grade.map(|g| g.to_string())),
                 if e.voided.is_some() { "yes" } else { "no" }.to_string(),
             ]
         });

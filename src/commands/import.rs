@@ -1,4 +1,4 @@
-//! `caselog import`: reads consultations, referrals or reviews in the exchange format
+//! `caselog import`: reads consultations, referrals, reviews or audits in the exchange format
 //! (docs/export.md) back into the logbook. Columns are found by their header names, in any
 //! order; optional columns may be left out. Every row is checked with the same rules as
 //! `consult` before anything is kept, and the import is all or nothing: one write transaction,
@@ -14,11 +14,12 @@ use std::path::PathBuf;
 use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::context::Context;
+use crate::domain::audit::{self, Audit};
 use crate::domain::checklist::Checklist;
 use crate::domain::codes::ReferralResult;
 use crate::domain::consultation::{self, Consultation};
 use crate::domain::fields::Field;
-use crate::domain::ids::{ConsultationId, RecordId, RecordKind, ReferralId, ReviewId};
+use crate::domain::ids::{AuditId, ConsultationId, RecordId, RecordKind, ReferralId, ReviewId};
 use crate::domain::invalid::{FieldName, Invalid};
 use crate::domain::record::{Stamp, Timestamp, Voided, dated_after};
 use crate::domain::referral::{self, Referral};
@@ -54,6 +55,7 @@ fn required(records: Records) -> &'static [&'static str] {
         Records::Consultations => &["date", "advisor", "setting", "agency", "family", "outcome"],
         Records::Referrals => &["date", "to"],
         Records::Reviews => &["date"],
+        Records::Audits => &["date", "auditor", "grade", "level_agreed", "pathway_agreed"],
     }
 }
 
@@ -436,6 +438,10 @@ impl Import<'_, '_> {
                 let columns = store::columns(review::FIELDS, &v);
                 (RecordKind::Review, v.id.0, columns, v.referral)
             }),
+            Records::Audits => self.audit(row).map(|a| {
+                let columns = store::columns(audit::FIELDS, &a);
+                (RecordKind::Audit, a.id.0, columns, None)
+            }),
         };
         match checked {
             Err(p) if p.column.is_empty() => {
@@ -743,6 +749,29 @@ impl Import<'_, '_> {
         };
         draft
             .review(of, self.today, stamp.map(ReviewId))
+            .map_err(refused)
+    }
+
+    /// An audit, with the same rules as `caselog audit C-<n>`: of a consultation that stands,
+    /// and not dated before it.
+    fn audit(&mut self, row: &Row) -> Result<Audit, Problem> {
+        let (stamp, draft): (_, audit::Draft) =
+            self.draft(row, RecordKind::Audit, audit::FIELDS)?;
+        let consultation = self
+            .link(row, RecordKind::Consultation, "consultation")?
+            .ok_or_else(|| {
+                problem(
+                    "consultation",
+                    "missing: give the consultation's UUID (consultation_uuid) or ID (C-n)",
+                )
+            })?;
+        let parent = self.parent_consultation(ConsultationId(consultation))?;
+        let of = audit::Of {
+            id: parent.id,
+            date: parent.date,
+        };
+        draft
+            .audit(of, self.today, stamp.map(AuditId))
             .map_err(refused)
     }
 }

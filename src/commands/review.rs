@@ -119,8 +119,8 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
         }
         _ => {
             return Err(Error::input(format!(
-                "{id} is a {}: review a consultation (C-<n>) or a referral (R-<n>)",
-                id.kind.noun()
+                "{id} is {}: review a consultation (C-<n>) or a referral (R-<n>)",
+                id.kind.a_noun()
             ))
             .hint("to correct a review, use `caselog amend`"));
         }

@@ -327,6 +327,16 @@ code_list! {
     }
 }
 
+code_list! {
+    /// §8: a manager's grade of a decision looked at in an audit.
+    pub enum Grade ("grade") {
+        Outstanding = "outstanding": "Outstanding",
+        Good = "good": "Good",
+        RequiresImprovement = "requires-improvement": "Requires improvement",
+        Inadequate = "inadequate": "Inadequate",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -385,6 +395,7 @@ mod tests {
         unique::<ReferredBy>();
         unique::<ReferralResult>();
         unique::<ReviewStatus>();
+        unique::<Grade>();
     }
 
     #[test]

@@ -1,10 +1,11 @@
-//! A family's chronology: every consultation, referral and review about the family as one list
-//! in date order, so that repeat contacts and rising levels of need can be seen together.
+//! A family's chronology: every consultation, referral, review and audit about the family as one
+//! list in date order, so that repeat contacts and rising levels of need can be seen together.
 
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::codes::{Agency, Destination, Outcome, ReferralResult, ReviewStatus};
+use super::audit::Audit;
+use super::codes::{Agency, Destination, Grade, Outcome, ReferralResult, ReviewStatus};
 use super::consultation::Consultation;
 use super::ids::{RecordId, RecordKind};
 use super::record::Voided;
@@ -15,13 +16,13 @@ use super::values::Level;
 /// One record in a family's chronology.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Entry {
-    /// C-<n>, R-<n> or V-<n>.
+    /// C-<n>, R-<n>, V-<n> or A-<n>.
     pub id: RecordId,
-    /// `consultation`, `referral` or `review`.
+    /// `consultation`, `referral`, `review` or `audit`.
     pub record: RecordKind,
     pub date: NaiveDate,
-    /// What the record is about: the consultation a referral was made from, or the consultation
-    /// or referral a review follows up.
+    /// What the record is about: the consultation a referral was made from, the consultation
+    /// or referral a review follows up, or the consultation an audit looked at.
     pub about: Option<RecordId>,
     /// The consultee's agency, for a consultation.
     pub agency: Option<Agency>,
@@ -37,6 +38,8 @@ pub struct Entry {
     pub status: Option<ReviewStatus>,
     /// The check-back date set by a consultation or a review.
     pub follow_up: Option<NaiveDate>,
+    /// An audit's grade.
+    pub grade: Option<Grade>,
     pub voided: Option<Voided>,
 }
 
@@ -54,6 +57,7 @@ impl Entry {
             result: None,
             status: None,
             follow_up: c.follow_up,
+            grade: None,
             voided: c.voided.clone(),
         }
     }
@@ -71,6 +75,7 @@ impl Entry {
             result: Some(r.result),
             status: None,
             follow_up: None,
+            grade: None,
             voided: r.voided.clone(),
         }
     }
@@ -92,13 +97,32 @@ impl Entry {
             result: v.result,
             status: v.status,
             follow_up: v.follow_up,
+            grade: None,
             voided: v.voided.clone(),
+        }
+    }
+
+    pub fn audit(a: &Audit) -> Entry {
+        Entry {
+            id: a.id.any(),
+            record: RecordKind::Audit,
+            date: a.date,
+            about: Some(a.consultation.any()),
+            agency: None,
+            level: None,
+            outcome: None,
+            to: None,
+            result: None,
+            status: None,
+            follow_up: None,
+            grade: Some(a.grade),
+            voided: a.voided.clone(),
         }
     }
 }
 
-/// Puts a chronology in order: by date, then consultations before the referrals and reviews
-/// made from them on the same day, then by number.
+/// Puts a chronology in order: by date, then consultations before the referrals, reviews and
+/// audits made from them on the same day, then by number.
 pub fn sort(entries: &mut [Entry]) {
     entries.sort_by_key(|e| (e.date, e.id.kind, e.id.number));
 }
@@ -120,6 +144,7 @@ mod tests {
             result: None,
             status: None,
             follow_up: None,
+            grade: None,
             voided: None,
         }
     }

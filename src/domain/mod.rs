@@ -4,6 +4,7 @@
 //! form each name a refused field their own way.
 
 pub mod amendment;
+pub mod audit;
 pub mod checklist;
 pub mod codes;
 pub mod consultation;
@@ -16,5 +17,6 @@ pub mod period;
 pub mod record;
 pub mod referral;
 pub mod review;
+pub mod sample;
 pub mod text;
 pub mod values;

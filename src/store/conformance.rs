@@ -6,10 +6,11 @@
 use chrono::NaiveDate;
 
 use super::{Exported, Filter, Storage, Writer};
+use crate::domain::audit::{self, Audit};
 use crate::domain::checklist::Checklist;
 use crate::domain::codes::ReferralResult;
 use crate::domain::consultation::{self, Consultation, Rules};
-use crate::domain::ids::{ConsultationId, RecordId, RecordKind, ReferralId, ReviewId};
+use crate::domain::ids::{AuditId, ConsultationId, RecordId, RecordKind, ReferralId, ReviewId};
 use crate::domain::period::Period;
 use crate::domain::record::{Stamp, Timestamp};
 use crate::domain::referral::{self, Referral};
@@ -59,6 +60,15 @@ pub const CHECKS: &[Check] = &[
         records_in_a_period,
     ),
     ("lists filter consultations", lists_filter),
+    (
+        "audits come back by ID, by consultation and by period",
+        audits_are_found,
+    ),
+    (
+        "a consultation is not voided while an audit of it stands, and an audit's correction \
+         keeps what it replaced",
+        audits_stand_and_are_corrected,
+    ),
 ];
 
 /// Today, for every check.
@@ -158,6 +168,26 @@ pub fn follow_up(c: &Consultation, date: &str, next: Option<&str>) -> Review {
         .expect("a valid follow-up")
 }
 
+/// An audit of `c` on `date` graded `grade`, not yet saved.
+pub fn audit(c: &Consultation, date: &str, grade: &str) -> Audit {
+    let draft = audit::Draft {
+        date: Some(date.parse().expect("a date")),
+        auditor: Some("Pat Manager".parse().expect("text")),
+        grade: Some(grade.parse().expect("a code")),
+        level_agreed: Some("yes".parse().expect("yes")),
+        pathway_agreed: Some("no".parse().expect("no")),
+        learning: Some("Ask about the child's day".parse().expect("a note")),
+        ..audit::Draft::default()
+    };
+    let of = audit::Of {
+        id: c.id,
+        date: c.date,
+    };
+    draft
+        .audit(of, today(), Stamp::fresh(AuditId(0), &now()))
+        .expect("a valid audit")
+}
+
 /// Saves records in one committed transaction.
 fn write(storage: &mut dyn Storage, f: impl FnOnce(&mut dyn Writer)) {
     let mut tx = storage.write().expect("a write transaction");
@@ -178,6 +208,11 @@ fn add_referral(storage: &mut dyn Storage, mut r: Referral) -> Referral {
 fn add_review(storage: &mut dyn Storage, mut v: Review) -> Review {
     write(storage, |tx| v.id = tx.add_review(&v).expect("saved"));
     v
+}
+
+fn add_audit(storage: &mut dyn Storage, mut a: Audit) -> Audit {
+    write(storage, |tx| a.id = tx.add_audit(&a).expect("saved"));
+    a
 }
 
 fn records_round_trip(storage: &mut dyn Storage) {
@@ -474,6 +509,7 @@ fn records_in_a_period(storage: &mut dyn Storage) {
                 Exported::Consultation(x) => (x.id.any(), None, None),
                 Exported::Referral(x, of) => (x.id.any(), Some(of), None),
                 Exported::Review(x, of, decided) => (x.id.any(), of, decided),
+                Exported::Audit(x, of) => (x.id.any(), Some(of), None),
             });
             Ok(())
         })
@@ -505,6 +541,117 @@ fn lists_filter(storage: &mut dyn Storage) {
     })
     .expect("read");
     assert_eq!(found, [a.id]);
+}
+
+fn audits_are_found(storage: &mut dyn Storage) {
+    let c = add_consultation(storage, consultation("OAK-19", "2026-02-10", None));
+    let later = add_consultation(storage, consultation("OAK-19", "2026-03-01", None));
+    let gone = add_consultation(storage, consultation("ELM-2", "2026-02-11", None));
+    let second = add_audit(storage, audit(&c, "2026-03-02", "good"));
+    let first = add_audit(storage, audit(&c, "2026-02-20", "inadequate"));
+    let voided = add_audit(storage, audit(&c, "2026-02-21", "outstanding"));
+    let of_later = add_audit(storage, audit(&later, "2026-03-03", "good"));
+    let of_gone = add_audit(storage, audit(&gone, "2026-02-12", "good"));
+    let why = "entered in error".parse().expect("text");
+    write(storage, |tx| {
+        tx.void(voided.id.any(), &why, &now()).expect("voided");
+        tx.void(of_gone.id.any(), &why, &now()).expect("voided");
+        tx.void(gone.id.any(), &why, &now()).expect("voided");
+    });
+    let tx = storage.read().expect("read");
+    assert_eq!(tx.audit(second.id).expect("read"), Some(second.clone()));
+    assert_eq!(tx.audit(AuditId(99)).expect("read"), None);
+    assert!(tx.exists(first.id.any()).expect("read"));
+    assert_eq!(
+        tx.find_uuid(RecordKind::Audit, first.uuid).expect("read"),
+        Some(first.id.0)
+    );
+    let ids = |audits: Vec<Audit>| audits.iter().map(|a| a.id).collect::<Vec<_>>();
+    assert_eq!(
+        ids(tx.audits_of(c.id).expect("read")),
+        [first.id, voided.id, second.id],
+        "oldest first, voided ones too"
+    );
+    let february = Period {
+        from: day("2026-02-01"),
+        to: day("2026-02-28"),
+    };
+    assert_eq!(
+        ids(tx.audits_of_period(february).expect("read")),
+        [first.id, second.id],
+        "the audits standing of the period's consultations standing, whatever their own date"
+    );
+    assert_eq!(
+        tx.count_in_period(RecordKind::Audit, february)
+            .expect("read"),
+        1
+    );
+    let mut exported = Vec::new();
+    tx.each_in_period(RecordKind::Audit, february, &mut |record| {
+        if let Exported::Audit(a, of) = record {
+            exported.push((a.id, of));
+        }
+        Ok(())
+    })
+    .expect("read");
+    assert_eq!(
+        exported,
+        [(first.id, c.uuid)],
+        "by the audit's own date, with its consultation's UUID"
+    );
+    let family = tx.family(&"OAK-19".parse().expect("text")).expect("read");
+    assert_eq!(
+        ids(family.audits),
+        [second.id, first.id, voided.id, of_later.id],
+        "in ID order, voided ones too"
+    );
+}
+
+fn audits_stand_and_are_corrected(storage: &mut dyn Storage) {
+    let c = add_consultation(storage, consultation("OAK-20", "2026-03-01", None));
+    let a = add_audit(storage, audit(&c, "2026-03-02", "good"));
+    let why = "entered in error".parse().expect("text");
+    {
+        let mut tx = storage.write().expect("a write transaction");
+        let refused = tx.void(c.id.any(), &why, &now()).expect_err("refused");
+        assert!(
+            refused.message.contains(&a.id.to_string()),
+            "{}",
+            refused.message
+        );
+    }
+    let mut new = a.clone();
+    new.grade = "requires-improvement".parse().expect("a code");
+    new.note = Some("Level right, pathway too cautious".parse().expect("a note"));
+    write(storage, |tx| {
+        let changes = tx
+            .amend_audit(&a, &new, "graded in haste", &now())
+            .expect("amended");
+        let fields: Vec<&str> = changes.iter().map(|c| c.field).collect();
+        assert_eq!(fields, ["grade", "note"]);
+    });
+    let amendments = storage
+        .read()
+        .expect("read")
+        .amendments(a.id.any())
+        .expect("read");
+    assert_eq!(amendments.len(), 2);
+    assert_eq!(amendments[0].old_value.as_deref(), Some("good"));
+    assert_eq!(
+        amendments[0].new_value.as_deref(),
+        Some("requires-improvement")
+    );
+    assert_eq!(amendments[1].old_value, None);
+    write(storage, |tx| {
+        tx.void(a.id.any(), &why, &now()).expect("the audit first");
+        tx.void(c.id.any(), &why, &now())
+            .expect("then the consultation");
+    });
+    let tx = storage.read().expect("read");
+    assert_eq!(
+        tx.audit(a.id).expect("read").map(|a| a.grade),
+        Some(new.grade)
+    );
 }
 
 #[cfg(test)]

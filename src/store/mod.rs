@@ -3,7 +3,7 @@
 //! saves them. An engine implements the primitives — a record in, a record out, by the field
 //! tables — and the rules that involve several records are written once here, on top of them:
 //! a referral's result follows its latest review, a record is not voided while records made
-//! from it stand, and a correction keeps what it replaced. `conformance` checks any engine
+//! from it (referrals, reviews, audits) stand, and a correction keeps what it replaced. `conformance` checks any engine
 //! against all of it. No SQL lives outside this module.
 
 pub mod conformance;
@@ -14,10 +14,11 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 
 use crate::domain::amendment::{self, Amendment, Change};
+use crate::domain::audit::{self, Audit};
 use crate::domain::codes::{Agency, Outcome};
 use crate::domain::consultation::{self, Consultation};
 use crate::domain::fields::{Class, Field, Load, Value};
-use crate::domain::ids::{ConsultationId, RecordId, RecordKind, ReferralId, ReviewId};
+use crate::domain::ids::{AuditId, ConsultationId, RecordId, RecordKind, ReferralId, ReviewId};
 use crate::domain::invalid::FieldName;
 use crate::domain::period::Period;
 use crate::domain::record::{Timestamp, Voided};
@@ -92,6 +93,7 @@ pub struct Family {
     pub consultations: Vec<Consultation>,
     pub referrals: Vec<Referral>,
     pub reviews: Vec<Review>,
+    pub audits: Vec<Audit>,
 }
 
 /// One record of an export, with the UUIDs of the records it hangs from, so that an import can
@@ -100,6 +102,7 @@ pub enum Exported {
     Consultation(Consultation),
     Referral(Referral, uuid::Uuid),
     Review(Review, Option<uuid::Uuid>, Option<uuid::Uuid>),
+    Audit(Audit, uuid::Uuid),
 }
 
 /// Reading, in one snapshot. Records voided or not, unless a method says otherwise.
@@ -107,6 +110,7 @@ pub trait Reader {
     fn consultation(&self, id: ConsultationId) -> Result<Option<Consultation>>;
     fn referral(&self, id: ReferralId) -> Result<Option<Referral>>;
     fn review(&self, id: ReviewId) -> Result<Option<Review>>;
+    fn audit(&self, id: AuditId) -> Result<Option<Audit>>;
     /// Whether a record exists.
     fn exists(&self, id: RecordId) -> Result<bool>;
     /// The number of the record of this kind with this UUID.
@@ -117,6 +121,11 @@ pub trait Reader {
     fn referrals_from(&self, id: ConsultationId) -> Result<Vec<Referral>>;
     /// The reviews of a consultation or of a referral, oldest first (by date, then ID).
     fn reviews_of(&self, id: RecordId) -> Result<Vec<Review>>;
+    /// The audits of a consultation, voided or not, oldest first (by date, then ID).
+    fn audits_of(&self, id: ConsultationId) -> Result<Vec<Audit>>;
+    /// The audits, not voided, of the consultations, not voided, dated in the period —
+    /// whatever the audits' own dates — by consultation, then oldest first (by date, then ID).
+    fn audits_of_period(&self, period: Period) -> Result<Vec<Audit>>;
     /// Every record about a family (the reference in any case), in ID order.
     fn family(&self, family: &Text) -> Result<Family>;
     /// The family's consultations, not voided, from `date` − 365 days to the day before,
@@ -198,6 +207,11 @@ pub trait Writer: Reader {
         add(self, r, r.id.0).map(ReferralId)
     }
 
+    /// Saves a new audit and returns its ID.
+    fn add_audit(&mut self, a: &Audit) -> Result<AuditId> {
+        add(self, a, a.id.0).map(AuditId)
+    }
+
     /// Saves a new review and returns its ID; a decision on a referral becomes the referral's
     /// result when it is now its latest review.
     fn add_review(&mut self, v: &Review) -> Result<ReviewId> {
@@ -276,6 +290,14 @@ pub trait Writer: Reader {
                     .map(|v| v.id.any()),
             );
         }
+        if id.kind == RecordKind::Consultation {
+            standing.extend(
+                self.audits_of(ConsultationId(id.number))?
+                    .iter()
+                    .filter(|a| a.voided.is_none())
+                    .map(|a| a.id.any()),
+            );
+        }
         Ok(standing)
     }
 
@@ -307,6 +329,17 @@ pub trait Writer: Reader {
         at: &Timestamp,
     ) -> Result<Vec<Change>> {
         amend(self, referral::FIELDS, old.id.any(), old, new, reason, at)
+    }
+
+    /// Corrects an audit.
+    fn amend_audit(
+        &mut self,
+        old: &Audit,
+        new: &Audit,
+        reason: &str,
+        at: &Timestamp,
+    ) -> Result<Vec<Change>> {
+        amend(self, audit::FIELDS, old.id.any(), old, new, reason, at)
     }
 
     /// Corrects a review; a decision's referral follows it, its own amendments kept first.
@@ -344,8 +377,8 @@ where
     w.insert(kind, wanted, &columns(R::table(), record))?
         .ok_or_else(|| {
             Error::failure(format!(
-                "a {} with the same UUID is already saved",
-                kind.noun()
+                "{} with the same UUID is already saved",
+                kind.a_noun()
             ))
         })
 }
@@ -417,5 +450,12 @@ impl Tabled<review::Draft> for Review {
     const KIND: RecordKind = RecordKind::Review;
     fn table() -> &'static [Field<Self, review::Draft>] {
         review::FIELDS
+    }
+}
+
+impl Tabled<audit::Draft> for Audit {
+    const KIND: RecordKind = RecordKind::Audit;
+    fn table() -> &'static [Field<Self, audit::Draft>] {
+        audit::FIELDS
     }
 }

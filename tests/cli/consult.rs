@@ -70,6 +70,7 @@ fn a_consultation_recorded_by_flags_comes_back_field_for_field() {
 
     let mut shown = expected.clone();
     shown["amendments"] = serde_json::json!([]);
+    shown["audits"] = serde_json::json!([]);
     assert_eq!(json(&env.ok(&["show", "C-1", "--format", "json"])), shown);
     assert_eq!(
         json(&env.ok(&["list", "--format", "json"])),

@@ -11,6 +11,7 @@ mod journey;
 mod long_lists;
 mod messages;
 mod monthly;
+mod oversight;
 mod reliability;
 mod reports;
 mod settings;

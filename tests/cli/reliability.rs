@@ -122,7 +122,7 @@ fn check_finds_corruption_without_changing_the_file() {
     let out = env.ok(&["check", "--format", "json"]);
     let report = json(&out);
     assert_eq!(report["ok"], true);
-    assert_eq!(report["schema_version"], 2);
+    assert_eq!(report["schema_version"], 3);
     assert_eq!(
         report["records"][0],
         serde_json::json!({"table": "consultation", "total": 30, "voided": 0})
@@ -471,6 +471,6 @@ fn eight_first_writers_on_a_new_logbook_all_succeed() {
             );
         }
         assert_eq!(env.count("consultation"), 8, "round {round}");
-        assert_eq!(env.sql("PRAGMA user_version"), [["2"]]);
+        assert_eq!(env.sql("PRAGMA user_version"), [["3"]]);
     }
 }

@@ -241,3 +241,55 @@ fn refusals() {
         &["amend", "C-1", "--clear", "family", "--reason", "r"]
     );
 }
+
+#[test]
+fn oversight() {
+    let env = logbook();
+    snapshot!(
+        "audit",
+        &env,
+        &[
+            "audit",
+            "C-1",
+            "--date",
+            "2026-03-02",
+            "--auditor",
+            "Pat Manager",
+            "--grade",
+            "requires-improvement",
+            "--level-agreed",
+            "yes",
+            "--pathway-agreed",
+            "no",
+            "--note",
+            "Level well reasoned; the hunger was not followed up",
+            "--learning",
+            "Ask what a day is like for the child before agreeing a pathway",
+        ]
+    );
+    snapshot!("show_audit", &env, &["show", "A-1"]);
+    snapshot!(
+        "learning_summary",
+        &env,
+        &["audit", "--learning-summary", "--month", "2026-02"]
+    );
+    snapshot!(
+        "sample",
+        &env,
+        &[
+            "sample",
+            "--month",
+            "2026-02",
+            "--size",
+            "1",
+            "--by",
+            "advisor",
+            "--include-audited"
+        ]
+    );
+    snapshot!(
+        "refused_audit",
+        &env,
+        &["audit", "C-2", "--grade", "good", "--no-input"]
+    );
+}

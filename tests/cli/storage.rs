@@ -48,14 +48,17 @@ fn reading_commands_do_not_create_a_logbook() {
 fn the_schema_is_versioned_and_named_in_the_domains_words() {
     let env = TestEnv::new();
     env.consult(&[]);
-    assert_eq!(env.sql("PRAGMA user_version"), [["2"]]);
+    assert_eq!(env.sql("PRAGMA user_version"), [["3"]]);
     assert_eq!(env.sql("PRAGMA journal_mode"), [["wal"]]);
     let tables: Vec<String> = env
         .sql("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
         .into_iter()
         .map(|r| r[0].clone())
         .collect();
-    assert_eq!(tables, ["amendment", "consultation", "referral", "review"]);
+    assert_eq!(
+        tables,
+        ["amendment", "audit", "consultation", "referral", "review"]
+    );
     assert_eq!(
         env.sql("SELECT family, agency, outcome, level FROM consultation"),
         [["F-1", "2A", "early-help", "2"]]
@@ -72,7 +75,7 @@ fn a_logbook_from_a_newer_caselog_is_refused_untouched() {
         let err = env.fails(args, 1);
         assert!(
             err.contains(
-                "written by a newer caselog (schema version 99; this caselog knows up to 2)"
+                "written by a newer caselog (schema version 99; this caselog knows up to 3)"
             ),
             "{err}"
         );

@@ -251,7 +251,8 @@ impl SqliteLogbook {
             let records: i64 = if has_schema {
                 conn.query_row(
                     "SELECT (SELECT count(*) FROM consultation) + (SELECT count(*) FROM referral) \
-                     + (SELECT count(*) FROM review) + (SELECT count(*) FROM amendment) AS n",
+                     + (SELECT count(*) FROM review) + (SELECT count(*) FROM audit) \
+                     + (SELECT count(*) FROM amendment) AS n",
                     [],
                     |r| r.get("n"),
                 )?
@@ -331,7 +332,7 @@ impl Storage for SqliteLogbook {
         });
         let mut records = Vec::new();
         let mut counted = true;
-        for table in ["consultation", "referral", "review", "amendment"] {
+        for table in ["consultation", "referral", "review", "audit", "amendment"] {
             let voided = if table == "amendment" {
                 "0"
             } else {

@@ -105,8 +105,48 @@ CREATE INDEX amendment_by_record ON amendment (record, record_id);
 /// Version 2: the consultee's organisation.
 const V2: &str = "ALTER TABLE consultation ADD COLUMN organisation TEXT;";
 
+/// Version 3: audits (A-<n>), a manager's look at one consultation; and amendments of them,
+/// which the amendment table's check did not allow (SQLite changes a check only by making the
+/// table again).
+const V3: &str = r#"
+CREATE TABLE audit (
+    id              INTEGER PRIMARY KEY,
+    uuid            TEXT NOT NULL,
+    consultation_id INTEGER NOT NULL REFERENCES consultation (id),
+    date            TEXT NOT NULL,
+    auditor         TEXT NOT NULL,
+    grade           TEXT NOT NULL,
+    level_agreed    INTEGER NOT NULL CHECK (level_agreed IN (0, 1)),
+    pathway_agreed  INTEGER NOT NULL CHECK (pathway_agreed IN (0, 1)),
+    note            TEXT,
+    learning        TEXT,
+    created_at      TEXT NOT NULL,
+    voided_at       TEXT,
+    void_reason     TEXT
+);
+CREATE UNIQUE INDEX audit_by_uuid ON audit (uuid);
+CREATE INDEX audit_by_consultation ON audit (consultation_id, date);
+CREATE INDEX audit_by_date ON audit (date);
+
+CREATE TABLE amendment_v3 (
+    id          INTEGER PRIMARY KEY,
+    record      TEXT NOT NULL CHECK (record IN ('consultation', 'referral', 'review', 'audit')),
+    record_id   INTEGER NOT NULL,
+    field       TEXT NOT NULL,
+    old_value   TEXT,
+    new_value   TEXT,
+    reason      TEXT NOT NULL,
+    amended_at  TEXT NOT NULL
+);
+INSERT INTO amendment_v3 (id, record, record_id, field, old_value, new_value, reason, amended_at)
+    SELECT id, record, record_id, field, old_value, new_value, reason, amended_at FROM amendment;
+DROP TABLE amendment;
+ALTER TABLE amendment_v3 RENAME TO amendment;
+CREATE INDEX amendment_by_record ON amendment (record, record_id);
+"#;
+
 /// Every migration in order; the schema version is the number applied.
-const STEPS: &[&str] = &[V1, V2];
+const STEPS: &[&str] = &[V1, V2, V3];
 
 /// The schema version this caselog writes.
 pub const LATEST_VERSION: i64 = STEPS.len() as i64;

@@ -9,9 +9,10 @@ use rusqlite::{OptionalExtension, Transaction, named_params};
 
 use super::records::{self, NamedRow, Positions, select_list, table};
 use crate::domain::amendment::{Amendment, Change};
+use crate::domain::audit::{self, Audit};
 use crate::domain::consultation::{self, Consultation};
 use crate::domain::fields::Load;
-use crate::domain::ids::{ConsultationId, RecordId, RecordKind, ReferralId, ReviewId};
+use crate::domain::ids::{AuditId, ConsultationId, RecordId, RecordKind, ReferralId, ReviewId};
 use crate::domain::period::Period;
 use crate::domain::record::{Timestamp, Voided};
 use crate::domain::referral::{self, Referral};
@@ -71,6 +72,10 @@ impl Reader for SqliteTxn<'_> {
 
     fn review(&self, id: ReviewId) -> Result<Option<Review>> {
         records::get(&self.tx, RecordKind::Review, review::FIELDS, id.0)
+    }
+
+    fn audit(&self, id: AuditId) -> Result<Option<Audit>> {
+        records::get(&self.tx, RecordKind::Audit, audit::FIELDS, id.0)
     }
 
     fn exists(&self, id: RecordId) -> Result<bool> {
@@ -143,6 +148,29 @@ impl Reader for SqliteTxn<'_> {
         )
     }
 
+    fn audits_of(&self, id: ConsultationId) -> Result<Vec<Audit>> {
+        self.query(
+            &format!(
+                "SELECT {} FROM audit r WHERE r.consultation_id = ?1 ORDER BY r.date, r.id",
+                select_list(audit::FIELDS, "r")
+            ),
+            [id.0],
+        )
+    }
+
+    fn audits_of_period(&self, period: Period) -> Result<Vec<Audit>> {
+        self.query(
+            &format!(
+                "SELECT {} FROM audit r JOIN consultation c ON c.id = r.consultation_id \
+                 WHERE r.voided_at IS NULL AND c.voided_at IS NULL \
+                   AND c.date BETWEEN ?1 AND ?2 \
+                 ORDER BY r.consultation_id, r.date, r.id",
+                select_list(audit::FIELDS, "r")
+            ),
+            rusqlite::params![period.from, period.to],
+        )
+    }
+
     fn family(&self, family: &Text) -> Result<Family> {
         let of_family = "SELECT id FROM consultation WHERE family = ?1";
         Ok(Family {
@@ -168,6 +196,14 @@ impl Reader for SqliteTxn<'_> {
                                           WHERE consultation_id IN ({of_family})) \
                      ORDER BY r.id",
                     select_list(review::FIELDS, "r")
+                ),
+                [family.as_str()],
+            )?,
+            audits: self.query(
+                &format!(
+                    "SELECT {} FROM audit r WHERE r.consultation_id IN ({of_family}) \
+                     ORDER BY r.id",
+                    select_list(audit::FIELDS, "r")
                 ),
                 [family.as_str()],
             )?,
@@ -244,7 +280,10 @@ impl Reader for SqliteTxn<'_> {
                  WHERE v.voided_at IS NULL AND c.voided_at IS NULL AND r.voided_at IS NULL \
                    AND rc.voided_at IS NULL AND v.date BETWEEN ?1 AND ?2"
             }
-            RecordKind::Audit => return Ok(0),
+            RecordKind::Audit => {
+                "SELECT count(*) AS n FROM audit a JOIN consultation c ON c.id = a.consultation_id \
+                 WHERE a.voided_at IS NULL AND c.voided_at IS NULL AND a.date BETWEEN ?1 AND ?2"
+            }
         };
         let n: i64 = self
             .tx
@@ -318,7 +357,21 @@ impl Reader for SqliteTxn<'_> {
                     each(Exported::Review(v, c, r))
                 })
             }
-            RecordKind::Audit => Ok(()),
+            RecordKind::Audit => {
+                let dated =
+                    records::date_condition(&self.tx, "audit", "a.date", period.from, period.to)?;
+                let mut stmt = self.tx.prepare(&format!(
+                    "SELECT {}, c.uuid AS consultation_uuid FROM audit a \
+                     JOIN consultation c ON c.id = a.consultation_id \
+                     WHERE a.voided_at IS NULL AND c.voided_at IS NULL AND {dated} ORDER BY a.id",
+                    select_list(audit::FIELDS, "a")
+                ))?;
+                records::each_record(&mut stmt, params, |a: Audit, row| {
+                    let c = link(row, "consultation_uuid")?
+                        .ok_or_else(|| Error::failure(format!("{} has no consultation", a.id)))?;
+                    each(Exported::Audit(a, c))
+                })
+            }
         }
     }
 
