@@ -210,7 +210,7 @@ impl Amending {
                 }
                 Some(f) if f.clear.is_none() || f.class == Class::Required => {
                     return Err(Error::input(format!(
-                        "--clear {}: every {} has a {}, so it cannot be cleared",
+                        "--clear {}: every {} needs its {}, so it cannot be cleared",
                         f.name,
                         id.kind.noun(),
                         f.label.to_lowercase()

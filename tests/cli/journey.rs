@@ -586,7 +586,7 @@ fn amending_with_an_invalid_value_changes_nothing() {
         ),
         (
             &["amend", "C-1", "--clear", "setting", "--reason", "r"],
-            "every consultation has a setting, so it cannot be cleared",
+            "every consultation needs its setting, so it cannot be cleared",
         ),
         (
             &["amend", "C-1", "--status", "ongoing", "--reason", "r"],
