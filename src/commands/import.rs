@@ -7,7 +7,7 @@
 //! `created_at`.
 
 use std::borrow::BorrowMut;
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Read, Write};
 use std::path::PathBuf;
 
@@ -66,7 +66,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
         Box::new(std::io::stdin().lock())
     } else {
         Box::new(std::fs::File::open(&args.file).map_err(|e| {
-            Error::input(format!("cannot read {shown}: {e}"))
+            Error::input(format!("cannot read {shown}: {}", crate::error::plain(&e)))
                 .hint("give the path of a CSV file written by `caselog export`, or - for stdin")
         })?)
     };
@@ -157,7 +157,7 @@ pub fn import_csv<R: Read, S: Storage, L: BorrowMut<S>>(
         today: request.today,
         now: request.now.clone(),
         columns: &columns,
-        seen: HashSet::new(),
+        lines: Lines::default(),
         decided: Default::default(),
         errors: Vec::new(),
         added: 0,
@@ -207,6 +207,11 @@ pub fn import_csv<R: Read, S: Storage, L: BorrowMut<S>>(
         }
     }
     bar.finish_and_clear();
+    // Records given the same UUID on two lines: caught as they are saved, or, when the table
+    // was empty and its indexes were set aside, as they are built again.
+    for duplicate in import.tx.finish_bulk(MAX_ERRORS)? {
+        import.duplicate(&duplicate);
+    }
 
     if !import.errors.is_empty() {
         let n = import.errors.len();
@@ -227,10 +232,7 @@ pub fn import_csv<R: Read, S: Storage, L: BorrowMut<S>>(
         skipped: import.skipped,
     };
     let decided = std::mem::take(&mut import.decided);
-    if request.dry_run {
-        drop(tx);
-    } else {
-        tx.finish_bulk()?;
+    if !request.dry_run {
         // Referrals with a newly imported review: their results follow their latest review,
         // as after `caselog review R-<n>`, now that the review indexes are there again.
         for referral in decided {
@@ -244,7 +246,7 @@ pub fn import_csv<R: Read, S: Storage, L: BorrowMut<S>>(
 /// A file the `csv` crate could not read (a directory, a disk error), in words.
 fn unreadable(shown: &str, e: csv::Error) -> Error {
     let reason = match e.kind() {
-        csv::ErrorKind::Io(io) => io.kind().to_string(),
+        csv::ErrorKind::Io(io) => crate::error::plain(io),
         _ => e.to_string(),
     };
     Error::input(format!("cannot read {shown}: {reason}"))
@@ -408,8 +410,8 @@ struct Import<'a, 't> {
     /// The time of the import: no record was made after it.
     now: Timestamp,
     columns: &'a Columns,
-    /// UUIDs met in the file so far, to catch one given twice.
-    seen: HashSet<u128>,
+    /// The line each added record came from, to name the earlier line of a UUID given twice.
+    lines: Lines,
     /// Referrals with a newly imported review: their results are brought up to date at the end,
     /// once the review indexes are there again.
     decided: BTreeSet<ReferralId>,
@@ -418,9 +420,15 @@ struct Import<'a, 't> {
     skipped: u64,
 }
 
-/// A record checked and ready to save: its kind, the number to keep, its columns, and the
-/// referral it decides (for a review of one).
-type Checked = (RecordKind, i64, store::Columns, Option<ReferralId>);
+/// A record checked and ready to save: its kind, the number to keep, its UUID, its columns, and
+/// the referral it decides (for a review of one).
+type Checked = (
+    RecordKind,
+    i64,
+    uuid::Uuid,
+    store::Columns,
+    Option<ReferralId>,
+);
 
 impl Import<'_, '_> {
     /// Checks one row and, while every row so far has been valid, saves it.
@@ -428,19 +436,19 @@ impl Import<'_, '_> {
         let checked: std::result::Result<Checked, Problem> = match records {
             Records::Consultations => self.consultation(row).map(|c| {
                 let columns = store::columns(consultation::FIELDS, &c);
-                (RecordKind::Consultation, c.id.0, columns, None)
+                (RecordKind::Consultation, c.id.0, c.uuid, columns, None)
             }),
             Records::Referrals => self.referral(row).map(|r| {
                 let columns = store::columns(referral::FIELDS, &r);
-                (RecordKind::Referral, r.id.0, columns, None)
+                (RecordKind::Referral, r.id.0, r.uuid, columns, None)
             }),
             Records::Reviews => self.review(row).map(|v| {
                 let columns = store::columns(review::FIELDS, &v);
-                (RecordKind::Review, v.id.0, columns, v.referral)
+                (RecordKind::Review, v.id.0, v.uuid, columns, v.referral)
             }),
             Records::Audits => self.audit(row).map(|a| {
                 let columns = store::columns(audit::FIELDS, &a);
-                (RecordKind::Audit, a.id.0, columns, None)
+                (RecordKind::Audit, a.id.0, a.uuid, columns, None)
             }),
         };
         match checked {
@@ -450,16 +458,27 @@ impl Import<'_, '_> {
             Err(p) => self
                 .errors
                 .push(format!("line {line}, column {}: {}", p.column, p.message)),
-            // Once a row has failed nothing more is saved; the rows are still all checked.
-            Ok(_) if !self.errors.is_empty() => {}
-            // A record whose UUID is already in the logbook is skipped, not added again.
-            Ok((kind, wanted, columns, decides)) => match self.tx.insert(kind, wanted, &columns)? {
-                Some(_) => {
-                    self.added += 1;
-                    self.decided.extend(decides);
+            // Every valid row is saved, even after a row has failed: the import is then rolled
+            // back, but a UUID given twice is still caught. A record whose UUID was in the
+            // logbook before is skipped, not added again.
+            Ok((kind, wanted, uuid, columns, decides)) => {
+                match self.tx.insert(kind, wanted, &columns)? {
+                    Some(number) => {
+                        self.added += 1;
+                        self.lines.add(number, line);
+                        self.decided.extend(decides);
+                    }
+                    None => {
+                        let taken = self.tx.find_uuid(kind, uuid)?;
+                        match taken.and_then(|number| self.lines.of(number)) {
+                            Some(earlier) => self.errors.push(format!(
+                                "line {line}, column uuid: {uuid} appears on line {earlier} too"
+                            )),
+                            None => self.skipped += 1,
+                        }
+                    }
                 }
-                None => self.skipped += 1,
-            },
+            }
         }
         Ok(())
     }
@@ -509,22 +528,32 @@ impl Import<'_, '_> {
         })
     }
 
-    /// The row's UUID (a new one when the column is absent or blank), which no earlier line
-    /// may have.
+    /// The row's UUID (a new one when the column is absent or blank).
     fn uuid(&mut self, row: &Row) -> Result<uuid::Uuid, Problem> {
-        let uuid = match row.get("uuid") {
-            None => return Ok(uuid::Uuid::new_v4()),
+        match row.get("uuid") {
+            None => Ok(uuid::Uuid::new_v4()),
             Some(text) => uuid::Uuid::parse_str(text.trim())
-                .map_err(|_| problem("uuid", format!("'{}' is not a UUID", text.trim())))?,
-        };
-        // Kept as 16 bytes, not text: a county's import can hold a million of them.
-        if !self.seen.insert(uuid.as_u128()) {
-            return Err(problem(
-                "uuid",
-                format!("{uuid} appears on an earlier line too"),
-            ));
+                .map_err(|_| problem("uuid", format!("'{}' is not a UUID", text.trim()))),
         }
-        Ok(uuid)
+    }
+
+    /// Records of the file that share a UUID, found as the bulk load ended: each line after the
+    /// first is refused.
+    fn duplicate(&mut self, duplicate: &store::Duplicate) {
+        let mut lines: Vec<u64> = duplicate
+            .numbers
+            .iter()
+            .filter_map(|n| self.lines.of(*n))
+            .collect();
+        lines.sort_unstable();
+        if let Some((first, later)) = lines.split_first() {
+            for line in later {
+                self.errors.push(format!(
+                    "line {line}, column uuid: {} appears on line {first} too",
+                    duplicate.uuid
+                ));
+            }
+        }
     }
 
     /// `created_at` as in the file — an RFC 3339 timestamp not after now, made UTC to the
@@ -788,5 +817,70 @@ fn refuse_voided_parent(
             format!("{id} was voided: nothing can be linked to it"),
         )),
         None => Ok(()),
+    }
+}
+
+/// The line of the file each added record came from, by the record's number. Records are kept
+/// as runs of consecutive numbers from consecutive lines, so that a file of a million rows is
+/// a handful of runs, not a million entries.
+#[derive(Debug, Default)]
+struct Lines {
+    /// Each run by its first number: its first line and its length.
+    runs: BTreeMap<i64, (u64, i64)>,
+    /// The first number of the run the last record joined, which the next most likely extends.
+    last: Option<i64>,
+}
+
+impl Lines {
+    fn add(&mut self, number: i64, line: u64) {
+        if let Some((start, (first_line, len))) = self
+            .last
+            .and_then(|start| self.runs.get_mut(&start).map(|run| (start, run)))
+            && start + *len == number
+            && *first_line + *len as u64 == line
+        {
+            *len += 1;
+            return;
+        }
+        self.runs.insert(number, (line, 1));
+        self.last = Some(number);
+    }
+
+    /// The line an added record came from; none for a record this import did not add.
+    fn of(&self, number: i64) -> Option<u64> {
+        let (start, (line, len)) = self.runs.range(..=number).next_back()?;
+        (number < start + len).then(|| line + (number - start) as u64)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Lines;
+
+    #[test]
+    fn lines_are_kept_as_runs_and_found_by_number() {
+        let mut lines = Lines::default();
+        for (number, line) in [(1, 2), (2, 3), (3, 4), (10, 6), (11, 7), (4, 8), (12, 9)] {
+            lines.add(number, line);
+        }
+        assert_eq!(lines.runs.len(), 4, "{lines:?}");
+        let found: Vec<Option<u64>> = (0..=13).map(|n| lines.of(n)).collect();
+        let expected = [
+            None,
+            Some(2),
+            Some(3),
+            Some(4),
+            Some(8),
+            None,
+            None,
+            None,
+            None,
+            None,
+            Some(6),
+            Some(7),
+            Some(9),
+            None,
+        ];
+        assert_eq!(found, expected);
     }
 }

@@ -28,6 +28,10 @@ pub const CHECKS: &[Check] = &[
     ),
     ("a UUID already saved is skipped", a_uuid_is_saved_once),
     (
+        "a bulk load that gives two records one UUID does not stand",
+        a_bulk_load_keeps_uuids_unique,
+    ),
+    (
         "a write not committed leaves nothing",
         uncommitted_writes_leave_nothing,
     ),
@@ -273,6 +277,34 @@ fn a_uuid_is_saved_once(storage: &mut dyn Storage) {
         tx.add_consultation(&c).is_err(),
         "add refuses a UUID already saved"
     );
+}
+
+fn a_bulk_load_keeps_uuids_unique(storage: &mut dyn Storage) {
+    let c = consultation("OAK-3", "2026-03-01", None);
+    let twin = consultation("OAK-3", "2026-03-02", None);
+    let columns = |c: &Consultation| super::columns(consultation::FIELDS, c);
+    let mut tx = storage.write().expect("a write transaction");
+    let bulk = tx.begin_bulk(RecordKind::Consultation).expect("begin");
+    let first = tx.insert(RecordKind::Consultation, 0, &columns(&c));
+    assert_eq!(first.expect("insert"), Some(1));
+    let other = tx.insert(RecordKind::Consultation, 0, &columns(&twin));
+    assert_eq!(other.expect("insert"), Some(2));
+    let again = tx.insert(RecordKind::Consultation, 7, &columns(&c));
+    let duplicates = tx.finish_bulk(20).expect("finish");
+    if bulk {
+        // Records are not checked against each other until the load ends.
+        assert_eq!(again.expect("insert"), Some(7));
+        assert_eq!(
+            duplicates,
+            [super::Duplicate {
+                uuid: c.uuid,
+                numbers: vec![1, 7]
+            }]
+        );
+    } else {
+        assert_eq!(again.expect("insert"), None, "the second is skipped");
+        assert_eq!(duplicates, []);
+    }
 }
 
 fn uncommitted_writes_leave_nothing(storage: &mut dyn Storage) {

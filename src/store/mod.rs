@@ -170,6 +170,13 @@ pub trait Reader {
 /// A record's fields as an engine stores them: the column and its value.
 pub type Columns = Vec<(FieldName, Value<'static>)>;
 
+/// A UUID that several records of a bulk load were given, and those records' numbers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Duplicate {
+    pub uuid: uuid::Uuid,
+    pub numbers: Vec<i64>,
+}
+
 /// Writing, in one transaction that is committed whole or not at all. The primitives are the
 /// engine's; the rules below are caselog's, the same for every engine.
 pub trait Writer: Reader {
@@ -188,12 +195,16 @@ pub trait Writer: Reader {
         at: &Timestamp,
     ) -> Result<()>;
     /// Prepares to add many records of a kind to an empty table, if the engine can do that
-    /// faster; says whether it did. `finish_bulk` ends it before the transaction commits.
+    /// faster; says whether it did. While it lasts, a record is not checked against the others'
+    /// UUIDs as it is added: `finish_bulk` does that, and ends it before the transaction
+    /// commits.
     fn begin_bulk(&mut self, _kind: RecordKind) -> Result<bool> {
         Ok(false)
     }
-    fn finish_bulk(&mut self) -> Result<()> {
-        Ok(())
+    /// Ends a bulk load. When records it added share a UUID, the load cannot stand: the first
+    /// `limit` such UUIDs are returned, with the records that have them.
+    fn finish_bulk(&mut self, _limit: usize) -> Result<Vec<Duplicate>> {
+        Ok(Vec::new())
     }
     fn commit(self: Box<Self>) -> Result<()>;
 

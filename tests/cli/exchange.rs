@@ -308,6 +308,20 @@ fn import_reads_standard_input_and_links_by_uuid() {
 }
 
 #[test]
+fn a_file_that_cannot_be_read_is_named_in_plain_words() {
+    let env = TestEnv::new();
+    let err = env.fails(&["import", "missing.csv"], 2);
+    assert!(
+        err.starts_with("error: cannot read missing.csv: it does not exist\n"),
+        "{err}"
+    );
+    let err = env.fails(&["import", "."], 2);
+    assert!(err.starts_with("error: cannot read .: "), "{err}");
+    assert!(!err.contains("os error"), "{err}");
+    assert!(!env.db().exists());
+}
+
+#[test]
 fn an_import_into_an_empty_table_rebuilds_every_index() {
     let fresh = TestEnv::new();
     fresh.consult(&[]);
@@ -338,11 +352,47 @@ fn an_import_into_an_empty_table_rebuilds_every_index() {
     lines.push(&again);
     std::fs::write(empty.path("dup.csv"), lines.join("\n") + "\n").unwrap();
     let err = empty.fails(&["import", "--records", "consultations", "dup.csv"], 2);
+    let uuid = &lines[1][lines[1].find(',').unwrap() + 1..][..36];
+    let line = lines.len();
     assert!(
-        err.contains("column uuid") && err.contains("appears on an earlier line too"),
+        err.contains(&format!(
+            "1 problem; nothing was imported\n  line {line}, column uuid: {uuid} appears on line \
+             2 too\n"
+        )),
         "{err}"
     );
     assert_eq!(empty.count("consultation"), 0);
+    // So is one given twice in a file imported into a table that has records: a UUID already
+    // in the logbook is skipped, one added by an earlier line is refused.
+    let kept = TestEnv::new();
+    kept.consult(&[]);
+    let dup = empty.path("dup.csv");
+    let err = kept.fails(
+        &[
+            "import",
+            "--records",
+            "consultations",
+            dup.to_str().unwrap(),
+        ],
+        2,
+    );
+    assert!(
+        err.contains(&format!(
+            "line {line}, column uuid: {uuid} appears on line 2 too"
+        )),
+        "{err}"
+    );
+    assert_eq!(kept.count("consultation"), 1);
+    std::fs::write(kept.path("once.csv"), lines[..line - 1].join("\n") + "\n").unwrap();
+    kept.ok(&["import", "--records", "consultations", "once.csv"]);
+    let again = kept.ok(&["import", "--records", "consultations", "once.csv"]);
+    assert!(
+        again.contains(&format!(
+            "Added 0 consultations from once.csv; skipped {}",
+            line - 2
+        )),
+        "{again}"
+    );
 }
 
 #[test]

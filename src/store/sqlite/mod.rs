@@ -15,7 +15,7 @@ use std::path::Path;
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
 use crate::error::{Error, Result};
-use crate::store::{Count, Health, Reader, Storage, Writer};
+use crate::store::{Count, Duplicate, Health, Reader, Storage, Writer};
 use txn::SqliteTxn;
 
 /// How long a writer waits for another to finish before giving up, in milliseconds.
@@ -413,13 +413,49 @@ impl BulkLoad {
         }))
     }
 
-    /// Builds the indexes again.
-    pub fn finish(self, conn: &Connection) -> Result<()> {
+    /// Builds the indexes again; when the UUID index cannot be built because records share a
+    /// UUID, returns the first `limit` of those UUIDs instead, with the records that have them.
+    pub fn finish(self, conn: &Connection, limit: usize) -> Result<Vec<Duplicate>> {
         conn.flush_prepared_statement_cache();
         for sql in &self.indexes {
-            conn.execute_batch(sql)?;
+            match conn.execute_batch(sql) {
+                Err(e)
+                    if e.sqlite_error().map(|f| f.extended_code)
+                        == Some(rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE) =>
+                {
+                    return self.duplicates(conn, limit);
+                }
+                other => other?,
+            }
         }
-        Ok(())
+        Ok(Vec::new())
+    }
+
+    fn duplicates(&self, conn: &Connection, limit: usize) -> Result<Vec<Duplicate>> {
+        let table = self.table;
+        let mut stmt = conn.prepare(&format!(
+            "SELECT uuid, group_concat(id, ';') AS numbers FROM \
+               (SELECT uuid, id FROM {table} WHERE uuid IN \
+                  (SELECT uuid FROM {table} GROUP BY uuid HAVING count(*) > 1 LIMIT ?1) \
+                ORDER BY id) \
+             GROUP BY uuid ORDER BY min(id)"
+        ))?;
+        let rows = stmt.query_map([limit as i64], |r| {
+            Ok((r.get::<_, String>("uuid")?, r.get::<_, String>("numbers")?))
+        })?;
+        let mut found = Vec::new();
+        for row in rows {
+            let (uuid, numbers) = row?;
+            let damaged = || Error::failure(format!("{table}: a bad UUID or ID '{uuid}'"));
+            found.push(Duplicate {
+                uuid: uuid.parse().map_err(|_| damaged())?,
+                numbers: numbers
+                    .split(';')
+                    .map(|n| n.parse().map_err(|_| damaged()))
+                    .collect::<Result<_>>()?,
+            });
+        }
+        Ok(found)
     }
 }
 

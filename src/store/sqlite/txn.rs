@@ -20,7 +20,7 @@ use crate::domain::review::{self, Review};
 use crate::domain::text::Text;
 use crate::error::{Error, Result};
 use crate::report::figures::{Grouping, Tally};
-use crate::store::{Columns, Earlier, Exported, Family, Filter, Reader, Writer};
+use crate::store::{Columns, Duplicate, Earlier, Exported, Family, Filter, Reader, Writer};
 
 /// A read or write transaction on a SQLite logbook.
 pub struct SqliteTxn<'a> {
@@ -501,11 +501,11 @@ impl Writer for SqliteTxn<'_> {
         Ok(self.bulk.is_some())
     }
 
-    fn finish_bulk(&mut self) -> Result<()> {
-        if let Some(bulk) = self.bulk.take() {
-            bulk.finish(&self.tx)?;
+    fn finish_bulk(&mut self, limit: usize) -> Result<Vec<Duplicate>> {
+        match self.bulk.take() {
+            Some(bulk) => bulk.finish(&self.tx, limit),
+            None => Ok(Vec::new()),
         }
-        Ok(())
     }
 
     fn commit(self: Box<Self>) -> Result<()> {
