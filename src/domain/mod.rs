@@ -7,6 +7,7 @@ pub mod amendment;
 pub mod checklist;
 pub mod codes;
 pub mod consultation;
+pub mod family;
 pub mod fields;
 pub mod follow_up;
 pub mod history;

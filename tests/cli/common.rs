@@ -20,7 +20,7 @@ pub const MINIMAL: &[&str] = &[
     "--agency",
     "2A",
     "--family",
-    "F",
+    "F1",
     "--level",
     "1",
     "--outcome",

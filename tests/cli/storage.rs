@@ -48,7 +48,7 @@ fn reading_commands_do_not_create_a_logbook() {
 fn the_schema_is_versioned_and_named_in_the_domains_words() {
     let env = TestEnv::new();
     env.consult(&[]);
-    assert_eq!(env.sql("PRAGMA user_version"), [["2"]]);
+    assert_eq!(env.sql("PRAGMA user_version"), [["3"]]);
     assert_eq!(env.sql("PRAGMA journal_mode"), [["wal"]]);
     let tables: Vec<String> = env
         .sql("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
@@ -72,7 +72,7 @@ fn a_logbook_from_a_newer_caselog_is_refused_untouched() {
         let err = env.fails(args, 1);
         assert!(
             err.contains(
-                "written by a newer caselog (schema version 99; this caselog knows up to 2)"
+                "written by a newer caselog (schema version 99; this caselog knows up to 3)"
             ),
             "{err}"
         );
@@ -121,7 +121,7 @@ fn a_logbook_in_a_missing_directory_is_an_error() {
             "--agency",
             "2A",
             "--family",
-            "F",
+            "F1",
             "--level",
             "1",
             "--outcome",
