@@ -291,6 +291,7 @@ struct Item {
 #[serde(rename_all = "kebab-case")]
 enum Priority {
     /// A consultation whose level of need now is 4.
+    #[serde(rename = "level-4")]
     Level4,
     /// A consultation whose outcome is `urgent`.
     Urgent,
@@ -325,9 +326,9 @@ struct FamilyDue {
 }
 
 impl FamilyDue {
-    /// The order of the list: families with a priority first, then those with the longest
-    /// overdue follow-up, then by their oldest item, then by key.
-    fn rank(&self) -> (bool, Option<NaiveDate>, bool, NaiveDate, &FamilyKey) {
+    /// The order of the list: families with a priority first, then those with an overdue
+    /// follow-up, the longest overdue first, then by their oldest item, then by key.
+    fn rank(&self) -> (bool, bool, Option<NaiveDate>, NaiveDate, &FamilyKey) {
         let overdue = self
             .items
             .iter()
@@ -342,8 +343,8 @@ impl FamilyDue {
             .unwrap_or(NaiveDate::MAX);
         (
             self.priority.is_empty(),
-            overdue,
             overdue.is_none(),
+            overdue,
             oldest,
             &self.key,
         )

@@ -13,7 +13,7 @@ use super::ids::ConsultationId;
 use super::invalid::{FieldName, Invalid, Problem, Words};
 use super::record::{Stamp, Timestamp, Voided, follow_up_after, not_after_today};
 use super::text::{Note, Text, given};
-use super::values::{Age, Children, Confidence, Day, Level, When};
+use super::values::{Age, Ages, Children, Confidence, Day, Level, When};
 
 /// A consultation as stored. Serialises with the field names of the domain brief.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -29,9 +29,8 @@ pub struct Consultation {
     pub organisation: Option<Text>,
     pub family: Text,
     pub children: Children,
-    /// The ages of the children the worry is about, unborn first, then youngest first; none
-    /// when they were not given.
-    pub ages: Vec<Age>,
+    /// The ages of the children the worry is about; none when they were not given.
+    pub ages: Ages,
     pub factors: Vec<Factor>,
     pub indicators: Vec<IndicatorId>,
     pub consultee_level: Option<Level>,
@@ -316,11 +315,11 @@ impl Draft {
 
     /// How many children, and their ages in order: the ages' count when ages are given, and a
     /// number of children that disagrees with it is refused.
-    pub fn children(&self) -> Result<(Children, Vec<Age>), Invalid> {
+    pub fn children(&self) -> Result<(Children, Ages), Invalid> {
         let mut ages = self.ages.clone();
         ages.sort();
         if ages.is_empty() {
-            return Ok((self.children.unwrap_or_default(), ages));
+            return Ok((self.children.unwrap_or_default(), Ages(ages)));
         }
         let counted = u8::try_from(ages.len())
             .ok()
@@ -358,7 +357,7 @@ impl Draft {
                     .hint_field("children"),
             ));
         }
-        Ok((counted, ages))
+        Ok((counted, Ages(ages)))
     }
 
     /// Checks the draft against every rule and makes the consultation it describes.
@@ -442,7 +441,7 @@ impl Consultation {
             organisation: self.organisation.clone(),
             family: Some(self.family.clone()),
             children: Some(self.children),
-            ages: self.ages.clone(),
+            ages: self.ages.0.clone(),
             factors: self.factors.clone(),
             indicators: self.indicators.clone(),
             consultee_level: self.consultee_level,
@@ -565,7 +564,7 @@ mod tests {
         d.ages = vec!["9".parse().unwrap(), "unborn".parse().unwrap()];
         d.voice = Some("Says home is noisy at night".parse().unwrap());
         let c = check(&d).unwrap();
-        assert_eq!(c.ages, [Age::Unborn, Age::Years(9)]);
+        assert_eq!(c.ages.0, [Age::Unborn, Age::Years(9)]);
         assert_eq!(c.children.get(), 2);
         assert_eq!(stamped(&c.draft(), c.stamp()).unwrap(), c);
     }

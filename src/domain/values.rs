@@ -179,6 +179,37 @@ impl serde::Serialize for Age {
 super::fields::stored_as_text!(Age);
 super::fields::plain_cells!(Age);
 
+/// The ages of the children a worry is about, unborn first, then youngest first (twins are two
+/// ages). Stored and exported joined with `;` (`unborn;4;9`), shown as `unborn, 4, 9`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(transparent)]
+pub struct Ages(pub Vec<Age>);
+
+impl super::fields::Cell for Ages {
+    fn cell(&self, out: &mut String) {
+        self.0.cell(out);
+    }
+}
+
+impl super::fields::Describe for Ages {
+    fn describe(&self, _: &super::checklist::Checklist) -> String {
+        self.0
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+impl super::fields::Stored for Ages {
+    fn stored(&self) -> super::fields::Value<'static> {
+        self.0.stored()
+    }
+    fn restore(value: super::fields::Value<'_>) -> Option<Self> {
+        Vec::restore(value).map(Ages)
+    }
+}
+
 /// A yes or no answer: `yes`, `no`, `y`, `n`, `true`, `false`, `1`, `0`, in any case. Shown and
 /// exported as `yes` or `no`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

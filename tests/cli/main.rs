@@ -10,6 +10,7 @@ mod interactive;
 mod journey;
 mod messages;
 mod monthly;
+mod record;
 mod reliability;
 mod reports;
 mod settings;
