@@ -19,7 +19,7 @@ use crate::domain::invalid::{Invalid, Words};
 use crate::domain::record::Stamp;
 use crate::domain::referral::Referral;
 use crate::domain::review::{Draft, Of, Review};
-use crate::domain::text::{Text, given};
+use crate::domain::text::Text;
 use crate::domain::values::Level;
 use crate::error::{Error, Result};
 use crate::exchange::{self, Records};
@@ -93,16 +93,13 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
                      caselog review R-<n> --result CODE",
                 ));
         }
-        let advisor = match &args.advisor {
-            Some(name) => Some(given(&Some(name.clone())).cloned().ok_or_else(|| {
-                Error::input("--advisor is empty")
-                    .hint("give the advisor's name, or leave out --advisor for everyone's list")
-            })?),
-            None => None,
-        };
+        if args.advisor.as_ref().is_some_and(Text::is_empty) {
+            return Err(Error::input("--advisor is empty")
+                .hint("give the advisor's name, or leave out --advisor for everyone's list"));
+        }
         return list(
             args.within.unwrap_or(WITHIN_DEFAULT),
-            advisor.as_ref(),
+            args.advisor.as_ref(),
             args.output,
             ctx,
             out,
