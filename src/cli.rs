@@ -182,7 +182,7 @@ pub fn parse() -> Result<Cli> {
 }
 
 /// Walks the words of the command line as clap will read them, refusing a flag given twice
-/// (only --factor and --indicator may be repeated) and a flag whose value is missing or starts
+/// (only --factor, --indicator and --age may be repeated) and a flag whose value is missing or starts
 /// with `-` (clap would read it as a flag of its own).
 fn check_flags(root: &clap::Command, args: &[OsString]) -> Result<()> {
     let mut command = root;
@@ -235,7 +235,7 @@ fn check_flags(root: &clap::Command, args: &[OsString]) -> Result<()> {
             let id = flag.get_id().as_str();
             if seen.contains(&id) {
                 return Err(Error::input(format!("{name} is given twice")).hint(format!(
-                    "give {name} once: only --factor and --indicator add up when repeated"
+                    "give {name} once: only --factor, --indicator and --age add up when repeated"
                 )));
             }
             seen.push(id);

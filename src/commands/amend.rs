@@ -17,13 +17,14 @@ use crate::context::Context;
 use crate::domain::amendment::Change;
 use crate::domain::audit;
 use crate::domain::codes::ReviewStatus;
-use crate::domain::consultation::{self, Consultation, Rules};
+use crate::domain::consultation::{self, Consultation, Departure, Rules};
+use crate::domain::family::Respelled;
 use crate::domain::fields::{Class, Field};
 use crate::domain::ids::{AuditId, ConsultationId, RecordId, RecordKind, ReferralId, ReviewId};
 use crate::domain::invalid::{FieldName, Invalid};
 use crate::domain::record::Timestamp;
 use crate::domain::referral;
-use crate::domain::review::{self, Review};
+use crate::domain::review::{self, Of, Review};
 use crate::domain::text::{Text, given};
 use crate::domain::values::Day;
 use crate::error::{Error, Result};
@@ -293,12 +294,18 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
     let mut logbook = ctx.open_existing()?;
     let mut tx = logbook.write()?;
     let reason = reason.as_str();
+    let mut respelled = None;
     let changes = match id.kind {
-        RecordKind::Consultation => consultation(&args, ctx, tx.as_mut(), reason, &at)?,
+        RecordKind::Consultation => {
+            consultation(&args, ctx, tx.as_mut(), reason, &at, &mut respelled)?
+        }
         RecordKind::Referral => referral(&args, today, tx.as_mut(), reason, &at)?,
         RecordKind::Review => review(&args, today, tx.as_mut(), reason, &at)?,
         RecordKind::Audit => audit(&args, today, tx.as_mut(), reason, &at)?,
     };
+    if let Some(respelled) = &respelled {
+        eprintln!("note: {respelled}");
+    }
     if changes.is_empty() {
         return Err(Error::input(format!(
             "nothing to amend: the values given are those already recorded for {id}"
@@ -324,12 +331,15 @@ fn refuse_voided(id: RecordId, voided: Option<&crate::domain::record::Voided>) -
     )
 }
 
+/// Corrects a consultation. A family reference given is kept under the family's first
+/// spelling, which `respelled` then says.
 fn consultation(
     args: &Args,
     ctx: &Context,
     tx: &mut dyn Writer,
     reason: &str,
     at: &Timestamp,
+    respelled: &mut Option<Respelled>,
 ) -> Result<Vec<Change>> {
     let amending = Amending::new(args, consultation::FIELDS, "a consultation")?;
     let id = args.id;
@@ -347,15 +357,22 @@ fn consultation(
     {
         draft.level = None;
     }
+    // New ages give the number of children, unless it is given too.
+    if amending.given.contains(&"ages") && !amending.touches("children") {
+        draft.children = None;
+    }
     refuse_stored_follow_up(&amending, old.follow_up, draft.date, ctx.clock.today())?;
     // Indicators not being changed are checked against the checklist they were recorded
     // with, not only the one in use now.
     let checklist = ctx.checklist()?.knowing(&old.indicators);
+    // The stored family reference stays valid while it is not changed, whatever the rule now.
+    let family = ctx.config.family.knowing(&old.family);
     let rules = Rules {
         checklist: &checklist,
         today: ctx.clock.today(),
+        family: &family,
     };
-    let new = draft
+    let mut new = draft
         .consultation(rules, old.stamp())
         .map_err(|e| match e.field {
             "rationale" => rationale_needed(&amending, &old, &draft, &checklist),
@@ -376,6 +393,9 @@ fn consultation(
                 .map(|a| (a.id.any(), a.date)),
         );
         refuse_after(id, new.date, &later)?;
+    }
+    if amending.touches("family") {
+        *respelled = tx.spell_family(&mut new, true)?;
     }
     tx.amend_consultation(&old, &new, reason, at)
 }
@@ -414,6 +434,7 @@ fn referral(
     let from = referral::From {
         id: c.id,
         date: c.date,
+        outcome: c.outcome,
     };
     let mut new = draft
         .referral(from, today, old.stamp())
@@ -438,20 +459,25 @@ fn review(
         .review(ReviewId(id.number))?
         .ok_or_else(|| super::not_found(id))?;
     refuse_voided(id, old.voided.as_ref())?;
-    let (what, reviewed, reviewed_date) = match (old.consultation, old.referral) {
+    let (what, reviewed, of) = match (old.consultation, old.referral) {
         (_, Some(r)) => {
             let referral = tx
                 .referral(r)?
                 .ok_or_else(|| Error::failure(format!("{id} reviews {r}, which is missing")))?;
-            ("a review of a referral", r.any(), referral.date)
+            let of = Of::Referral(r, referral.date, referral.to);
+            ("a review of a referral", r.any(), of)
         }
         (Some(c), None) => {
             let consultation = tx
                 .consultation(c)?
                 .ok_or_else(|| Error::failure(format!("{id} reviews {c}, which is missing")))?;
-            ("a review of a consultation", c.any(), consultation.date)
+            let of = Of::Consultation(c, consultation.date);
+            ("a review of a consultation", c.any(), of)
         }
         (None, None) => return Err(Error::failure(format!("{id} reviews nothing"))),
+    };
+    let reviewed_date = match of {
+        Of::Consultation(_, date) | Of::Referral(_, date, _) => date,
     };
     let table: Vec<FieldName> = old.fields().to_vec();
     let amending = Amending::new(args, review::FIELDS, what)?;
@@ -468,9 +494,14 @@ fn review(
     amending.apply(review::FIELDS, &mut draft, &new_values)?;
     refuse_stored_follow_up(&amending, old.follow_up, draft.date, today)?;
     refuse_against_stored_status(&amending, &old, &draft)?;
-    let new = draft
-        .review(old.of(reviewed_date), today, old.stamp())
+    let mut new = draft
+        .review(of, today, old.stamp())
         .map_err(|e| super::correcting(amending.refuse(&e), reviewed, reviewed_date))?;
+    // A dispute recorded without its note (imported from a file exported without notes)
+    // stands until the dispute itself is corrected.
+    if !amending.touches("dispute") {
+        new.disputed = old.disputed;
+    }
     tx.amend_review(&old, &new, reason, at)
 }
 
@@ -608,9 +639,16 @@ fn rationale_needed(
     let indicators = checklist
         .recognised("indicators", &draft.indicators)
         .unwrap_or_default();
-    let suggested = crate::domain::checklist::suggested_level(&checklist.ticked(&indicators))
-        .map(|l| l.to_string())
-        .unwrap_or_default();
+    let suggested_level = crate::domain::checklist::suggested_level(&checklist.ticked(&indicators));
+    // The pathway departing from the level, when the level is not what differs.
+    if let Some(departure @ Departure::FromLevel { .. }) = Departure::find(
+        draft.level.or(suggested_level).unwrap_or(old.level),
+        suggested_level,
+        Some(draft.outcome.unwrap_or(old.outcome)),
+    ) {
+        return pathway_needs_rationale(amending, departure);
+    }
+    let suggested = suggested_level.map(|l| l.to_string()).unwrap_or_default();
     let level = draft.level.or(old.suggested_level).unwrap_or(old.level);
     let level = if amending.touches("level") {
         format!("--level {level}")
@@ -637,6 +675,40 @@ fn rationale_needed(
         .hint(format!(
             "say why the level differs with --rationale TEXT, or give --level {suggested} to \
              follow the checklist"
+        ))
+    }
+}
+
+/// The refusal of a consultation whose pathway departs from its level with no rationale,
+/// saying which of the level and outcome are stored and which were given.
+fn pathway_needs_rationale(amending: &Amending, departure: Departure) -> Error {
+    let id = amending.id;
+    let Departure::FromLevel { level, outcome } = departure else {
+        unreachable!("only a pathway's departure is worded here")
+    };
+    let named = |field: FieldName, value: String| {
+        if amending.touches(field) {
+            format!("--{field} {value}")
+        } else {
+            format!("{id}'s {field} {value} (stored)")
+        }
+    };
+    let what = format!(
+        "{} with {} departs from the level ({departure})",
+        named("level", level.to_string()),
+        named("outcome", outcome.to_string())
+    );
+    if amending.cleared.contains(&"rationale") {
+        Error::input(format!("{what}, so its rationale cannot be cleared")).hint(
+            "keep the rationale (leave out --clear rationale), or give a new one with \
+             --rationale TEXT",
+        )
+    } else {
+        Error::input(format!(
+            "{what}, so a rationale is needed: {id} has none stored"
+        ))
+        .hint(format!(
+            "say why this pathway at level {level} with --rationale TEXT"
         ))
     }
 }

@@ -149,7 +149,7 @@ fn record(
             writeln!(shown, "Consultation {id}")?;
             super::show::write_table(tx.as_ref(), id.any(), &checklist, &mut shown)?;
             writeln!(shown)?;
-            super::history::write_table(tx.as_ref(), &c.family, &mut shown)?;
+            super::history::write_chronology(tx.as_ref(), &c.family, &checklist, &mut shown)?;
         }
         eprintln!("{}", String::from_utf8_lossy(&shown));
         let decision = Decision {

@@ -10,6 +10,7 @@ use crate::context::Context;
 use crate::domain::checklist::{self, Checklist, Domain};
 use crate::domain::codes::CodeList;
 use crate::domain::consultation::{self, Consultation, Draft, Rules};
+use crate::domain::family::Respelled;
 use crate::domain::ids::ConsultationId;
 use crate::domain::invalid::Invalid;
 use crate::domain::record::{Stamp, follow_up_after, not_after_today};
@@ -37,6 +38,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
     let rules = Rules {
         checklist: &checklist,
         today: ctx.clock.today(),
+        family: &ctx.config.family,
     };
     let flags = Flags::of::<Draft>();
     let mut draft = args.fields;
@@ -68,16 +70,17 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
     };
     // Whatever goes wrong after the questions, the answers are printed as a command that
     // records them.
-    let (c, earlier) = confirm_and_save(&draft, rules, &flags, form, ctx).map_err(|e| {
-        if asked {
-            e.hint(format!(
-                "nothing was saved; to record it later, run: {}",
-                command_line(&draft, ctx)
-            ))
-        } else {
-            e
-        }
-    })?;
+    let (c, respelled, earlier) =
+        confirm_and_save(&draft, rules, &flags, form, ctx).map_err(|e| {
+            if asked {
+                e.hint(format!(
+                    "nothing was saved; to record it later, run: {}",
+                    command_line(&draft, ctx)
+                ))
+            } else {
+                e
+            }
+        })?;
     args.output.print(
         &Saved {
             consultation: &c,
@@ -87,21 +90,25 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
     )?;
     // The notes follow the record on a terminal, but go to stderr: stdout is the record alone.
     out.flush()?;
+    if let Some(respelled) = respelled {
+        eprintln!("note: {respelled}");
+    }
     for note in notes(&c, &checklist, &earlier) {
         eprintln!("note: {note}");
     }
     Ok(())
 }
 
-/// Checks the draft, asks to confirm when the form was shown, and saves the consultation.
-/// Returns it with the family's consultations in the year before it.
+/// Checks the draft, asks to confirm when the form was shown, and saves the consultation under
+/// its family's first spelling. Returns it with the spelling it replaced, if any, and the
+/// family's consultations in the year before it.
 fn confirm_and_save(
     draft: &Draft,
     rules: Rules,
     flags: &Flags,
     form: Option<Form>,
     ctx: &Context,
-) -> Result<(Consultation, Vec<Earlier>)> {
+) -> Result<(Consultation, Option<Respelled>, Vec<Earlier>)> {
     let stamp = Stamp::fresh(ConsultationId(0), &ctx.clock.now());
     let refuse = |e: Invalid| match (&e.problem, form.is_some()) {
         // Several missing fields at once come with how to give them.
@@ -125,10 +132,11 @@ fn confirm_and_save(
     }
     let mut logbook = ctx.open_for_writing()?;
     let mut tx = logbook.write()?;
-    let earlier = tx.family_year_before(&c.family, c.date)?;
+    let respelled = tx.spell_family(&mut c, false)?;
+    let earlier = tx.family_year_before(&c.family_key(), c.date)?;
     c.id = tx.add_consultation(&c)?;
     tx.commit()?;
-    Ok((c, earlier))
+    Ok((c, respelled, earlier))
 }
 
 /// A consultation just recorded, as `consult` prints it.

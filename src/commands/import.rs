@@ -4,10 +4,12 @@
 //! `consult` before anything is kept, and the import is all or nothing: one write transaction,
 //! committed only when every row is valid. Records keep their UUIDs (a UUID already in the
 //! logbook is skipped, so importing a file twice adds nothing), their IDs when free, and their
-//! `created_at`.
+//! `created_at`. A consultation is kept under its family's first spelling, and caselog says so;
+//! a referral made from a consultation whose outcome does not count as a referral is imported
+//! with a warning.
 
 use std::borrow::BorrowMut;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::{Read, Write};
 use std::path::PathBuf;
 
@@ -16,15 +18,17 @@ use chrono::{NaiveDate, NaiveDateTime};
 use crate::context::Context;
 use crate::domain::audit::{self, Audit};
 use crate::domain::checklist::Checklist;
-use crate::domain::codes::ReferralResult;
+use crate::domain::codes::{Destination, ReferralResult};
 use crate::domain::consultation::{self, Consultation};
+use crate::domain::family::{self, FamilyKey, FamilyRule};
 use crate::domain::fields::Field;
 use crate::domain::ids::{AuditId, ConsultationId, RecordId, RecordKind, ReferralId, ReviewId};
 use crate::domain::invalid::{FieldName, Invalid};
 use crate::domain::record::{Stamp, Timestamp, Voided, dated_after};
 use crate::domain::referral::{self, Referral};
 use crate::domain::review::{self, Of, Review};
-use crate::domain::values::{Day, Level};
+use crate::domain::text::Text;
+use crate::domain::values::{Day, Level, YesNo};
 use crate::error::{Error, Result};
 use crate::exchange::{self, Records};
 use crate::progress;
@@ -32,6 +36,9 @@ use crate::store::{self, SqliteLogbook, Storage, Writer};
 
 /// How many row errors are collected before the import stops looking.
 const MAX_ERRORS: usize = 20;
+
+/// How many notes or warnings of a kind are printed; the rest are counted.
+const MAX_NOTES: usize = 10;
 
 /// Read records from CSV in the format `caselog export` writes (see docs/export.md).
 #[derive(Debug, clap::Args)]
@@ -74,6 +81,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
         records: args.records,
         shown: &shown,
         checklist: &checklist,
+        family: &ctx.config.family,
         today: ctx.clock.today(),
         now: ctx.clock.now(),
         dry_run: args.dry_run,
@@ -94,8 +102,12 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
             ctx.open_for_writing()
         }
     };
-    let Summary { added, skipped } =
-        import_csv::<_, SqliteLogbook, _>(std::io::BufReader::new(input), &request, open)?;
+    let Summary {
+        added,
+        skipped,
+        respelled,
+        warnings,
+    } = import_csv::<_, SqliteLogbook, _>(std::io::BufReader::new(input), &request, open)?;
     let added = args.records.count(added);
     if args.dry_run {
         writeln!(
@@ -109,6 +121,16 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
             "Added {added} from {shown}; skipped {skipped} already in the logbook (same UUID)."
         )?;
     }
+    // After the summary, on stderr.
+    out.flush()?;
+    for (kind, lines) in [("note", respelled), ("warning", warnings)] {
+        for line in lines.iter().take(MAX_NOTES) {
+            eprintln!("{kind}: {line}");
+        }
+        if lines.len() > MAX_NOTES {
+            eprintln!("{kind}: … and {} more like these", lines.len() - MAX_NOTES);
+        }
+    }
     Ok(())
 }
 
@@ -120,6 +142,8 @@ pub struct Request<'a> {
     pub shown: &'a str,
     /// The checklist the suggested levels are derived from.
     pub checklist: &'a Checklist,
+    /// What a family reference must look like.
+    pub family: &'a FamilyRule,
     /// Today, for dates that may not be in the future.
     pub today: NaiveDate,
     /// The time of the import: the `created_at` of rows that do not give one, and no record
@@ -130,10 +154,15 @@ pub struct Request<'a> {
 }
 
 /// What an import added, and what it skipped as already in the logbook (same UUID).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Summary {
     pub added: u64,
     pub skipped: u64,
+    /// The consultations added under their family's first spelling rather than the one in the
+    /// file: "line 3: family 'oak 0142' recorded as OAK-0142, its first spelling".
+    pub respelled: Vec<String>,
+    /// The referrals added from a consultation whose outcome does not count as a referral.
+    pub warnings: Vec<String>,
 }
 
 /// The import itself: reads the header, then opens the logbook with `open` (so that a file
@@ -150,10 +179,15 @@ pub fn import_csv<R: Read, S: Storage, L: BorrowMut<S>>(
     let mut opened = open()?;
     let logbook: &mut S = opened.borrow_mut();
     let mut tx = logbook.write()?;
-    tx.begin_bulk(request.records.kind())?;
+    let bulk = tx.begin_bulk(request.records.kind())?;
     let mut import = Import {
         tx: tx.as_mut(),
+        bulk,
         checklist: request.checklist,
+        family: request.family,
+        spellings: HashMap::new(),
+        respelled: Vec::new(),
+        warnings: Vec::new(),
         today: request.today,
         now: request.now.clone(),
         columns: &columns,
@@ -230,6 +264,8 @@ pub fn import_csv<R: Read, S: Storage, L: BorrowMut<S>>(
     let summary = Summary {
         added: import.added,
         skipped: import.skipped,
+        respelled: std::mem::take(&mut import.respelled),
+        warnings: std::mem::take(&mut import.warnings),
     };
     let decided = std::mem::take(&mut import.decided);
     if !request.dry_run {
@@ -405,7 +441,15 @@ fn refused(invalid: Invalid) -> Problem {
 /// The state of one import: where it writes, what it has seen, and what it found.
 struct Import<'a, 't> {
     tx: &'a mut (dyn Writer + 't),
+    /// Whether the table was empty and is being bulk-loaded: what this import adds is then all
+    /// it holds, and its indexes are not there to look families up by.
+    bulk: bool,
     checklist: &'a Checklist,
+    family: &'a FamilyRule,
+    /// The spelling of each family this import has added consultations of.
+    spellings: HashMap<FamilyKey, Text>,
+    respelled: Vec<String>,
+    warnings: Vec<String>,
     today: NaiveDate,
     /// The time of the import: no record was made after it.
     now: Timestamp,
@@ -420,36 +464,67 @@ struct Import<'a, 't> {
     skipped: u64,
 }
 
-/// A record checked and ready to save: its kind, the number to keep, its UUID, its columns, and
-/// the referral it decides (for a review of one).
-type Checked = (
-    RecordKind,
-    i64,
-    uuid::Uuid,
-    store::Columns,
-    Option<ReferralId>,
-);
+/// A record checked and ready to save.
+struct Checked {
+    kind: RecordKind,
+    /// The number to keep.
+    wanted: i64,
+    uuid: uuid::Uuid,
+    columns: store::Columns,
+    /// The referral it decides, for a review of one.
+    decides: Option<ReferralId>,
+    /// For a consultation: its family's key and the spelling it is kept under.
+    family: Option<(FamilyKey, Text)>,
+    /// What to say about it once it is added.
+    note: Option<String>,
+    warning: Option<String>,
+}
+
+impl Checked {
+    fn new(kind: RecordKind, wanted: i64, uuid: uuid::Uuid, columns: store::Columns) -> Checked {
+        Checked {
+            kind,
+            wanted,
+            uuid,
+            columns,
+            decides: None,
+            family: None,
+            note: None,
+            warning: None,
+        }
+    }
+}
 
 impl Import<'_, '_> {
     /// Checks one row and, while every row so far has been valid, saves it.
     fn row(&mut self, records: Records, line: u64, row: &Row) -> Result<()> {
         let checked: std::result::Result<Checked, Problem> = match records {
-            Records::Consultations => self.consultation(row).map(|c| {
-                let columns = store::columns(consultation::FIELDS, &c);
-                (RecordKind::Consultation, c.id.0, c.uuid, columns, None)
-            }),
-            Records::Referrals => self.referral(row).map(|r| {
-                let columns = store::columns(referral::FIELDS, &r);
-                (RecordKind::Referral, r.id.0, r.uuid, columns, None)
+            Records::Consultations => match self.consultation(row) {
+                Ok(mut c) => {
+                    let respelled = self.spell_family(&mut c)?;
+                    let mut checked =
+                        Checked::new(RecordKind::Consultation, c.id.0, c.uuid, store::columns(&c));
+                    checked.family = Some((c.family_key(), c.family.clone()));
+                    checked.note = respelled.map(|r| format!("line {line}: {r}"));
+                    Ok(checked)
+                }
+                Err(p) => Err(p),
+            },
+            Records::Referrals => self.referral(row).map(|(r, warning)| {
+                let mut checked =
+                    Checked::new(RecordKind::Referral, r.id.0, r.uuid, store::columns(&r));
+                checked.warning = warning.map(|w| format!("line {line}: {w}"));
+                checked
             }),
             Records::Reviews => self.review(row).map(|v| {
-                let columns = store::columns(review::FIELDS, &v);
-                (RecordKind::Review, v.id.0, v.uuid, columns, v.referral)
+                let mut checked =
+                    Checked::new(RecordKind::Review, v.id.0, v.uuid, store::columns(&v));
+                checked.decides = v.referral;
+                checked
             }),
-            Records::Audits => self.audit(row).map(|a| {
-                let columns = store::columns(audit::FIELDS, &a);
-                (RecordKind::Audit, a.id.0, a.uuid, columns, None)
-            }),
+            Records::Audits => self
+                .audit(row)
+                .map(|a| Checked::new(RecordKind::Audit, a.id.0, a.uuid, store::columns(&a))),
         };
         match checked {
             Err(p) if p.column.is_empty() => {
@@ -461,12 +536,18 @@ impl Import<'_, '_> {
             // Every valid row is saved, even after a row has failed: the import is then rolled
             // back, but a UUID given twice is still caught. A record whose UUID was in the
             // logbook before is skipped, not added again.
-            Ok((kind, wanted, uuid, columns, decides)) => {
-                match self.tx.insert(kind, wanted, &columns)? {
+            Ok(checked) => {
+                let (kind, uuid) = (checked.kind, checked.uuid);
+                match self.tx.insert(kind, checked.wanted, &checked.columns)? {
                     Some(number) => {
                         self.added += 1;
                         self.lines.add(number, line);
-                        self.decided.extend(decides);
+                        self.decided.extend(checked.decides);
+                        if let Some((key, spelling)) = checked.family {
+                            self.spellings.entry(key).or_insert(spelling);
+                        }
+                        self.respelled.extend(checked.note);
+                        self.warnings.extend(checked.warning);
                     }
                     None => {
                         let taken = self.tx.find_uuid(kind, uuid)?;
@@ -481,6 +562,20 @@ impl Import<'_, '_> {
             }
         }
         Ok(())
+    }
+
+    /// Keeps a consultation under its family's first spelling: that of a consultation this
+    /// import added, or one already in the logbook (none is while bulk-loading an empty table).
+    fn spell_family(&mut self, c: &mut Consultation) -> Result<Option<family::Respelled>> {
+        let key = c.family_key();
+        let known = match self.spellings.get(&key) {
+            Some(spelling) => Some(spelling.clone()),
+            None if self.bulk => None,
+            None => self.tx.family_spelling(&key, None)?,
+        };
+        let (kept, respelled) = family::spelling(known, &c.family);
+        c.family = kept;
+        Ok(respelled)
     }
 
     /// The row's stamp and its fields as a draft, read through the record's field table. A
@@ -595,6 +690,7 @@ impl Import<'_, '_> {
         let rules = consultation::Rules {
             checklist: self.checklist,
             today: self.today,
+            family: self.family,
         };
         let c = draft
             .consultation(rules, stamp.map(ConsultationId))
@@ -695,7 +791,9 @@ impl Import<'_, '_> {
         Ok(c)
     }
 
-    fn referral(&mut self, row: &Row) -> Result<Referral, Problem> {
+    /// A referral, and what to warn of when its consultation's outcome does not count as a
+    /// referral.
+    fn referral(&mut self, row: &Row) -> Result<(Referral, Option<String>), Problem> {
         let (stamp, draft): (_, referral::Draft) =
             self.draft(row, RecordKind::Referral, referral::FIELDS)?;
         let consultation = self
@@ -710,6 +808,7 @@ impl Import<'_, '_> {
         let from = referral::From {
             id: parent.id,
             date: parent.date,
+            outcome: parent.outcome,
         };
         let mut referral = draft
             .referral(from, self.today, stamp.map(ReferralId))
@@ -743,7 +842,16 @@ impl Import<'_, '_> {
                 "give a result date with a decided result, and none while it is pending",
             ));
         }
-        Ok(referral)
+        // Whether the decision was disputed, as the file says, until its reviews are imported.
+        if let Some(disputed) = row.get("disputed") {
+            referral.disputed = disputed
+                .parse()
+                .map_err(|p| refused(Invalid::new("disputed", p)))?;
+            if referral.disputed.0 {
+                front_door_only(referral.to)?;
+            }
+        }
+        Ok((referral, from.warning()))
     }
 
     fn review(&mut self, row: &Row) -> Result<Review, Problem> {
@@ -766,7 +874,7 @@ impl Import<'_, '_> {
                     .ok_or_else(|| problem("referral", format!("{id} is not in this logbook")))?;
                 refuse_voided_parent(id.any(), parent.voided.as_ref(), "referral")?;
                 self.parent_consultation(parent.consultation)?;
-                Of::Referral(parent.id, parent.date)
+                Of::Referral(parent.id, parent.date, parent.to)
             }
             _ => {
                 return Err(problem(
@@ -776,9 +884,39 @@ impl Import<'_, '_> {
                 ));
             }
         };
-        draft
+        let mut review = draft
             .review(of, self.today, stamp.map(ReviewId))
-            .map_err(refused)
+            .map_err(refused)?;
+        // A dispute exported without its note (no --include-notes) is still a dispute.
+        if let Some(text) = row.get("disputed") {
+            let disputed: YesNo = text
+                .parse()
+                .map_err(|p| refused(Invalid::new("disputed", p)))?;
+            match of {
+                Of::Consultation(..) if disputed.0 => {
+                    return Err(problem(
+                        "disputed",
+                        "a consultation's review is not disputed: only the front door's \
+                         decision on a referral is",
+                    ));
+                }
+                Of::Consultation(..) => {}
+                Of::Referral(_, _, to) => {
+                    if !disputed.0 && review.dispute.is_some() {
+                        return Err(problem(
+                            "disputed",
+                            "says no, but the row has a dispute: give yes, or leave the cell \
+                             blank",
+                        ));
+                    }
+                    if disputed.0 {
+                        front_door_only(to)?;
+                    }
+                    review.disputed = Some(YesNo(disputed.0 || review.dispute.is_some()));
+                }
+            }
+        }
+        Ok(review)
     }
 
     /// An audit, with the same rules as `caselog audit C-<n>`: of a consultation that stands,
@@ -803,6 +941,17 @@ impl Import<'_, '_> {
             .audit(of, self.today, stamp.map(AuditId))
             .map_err(refused)
     }
+}
+
+/// Refuses a dispute of a referral that did not go to the front door.
+fn front_door_only(to: Destination) -> Result<(), Problem> {
+    if to == Destination::Csc {
+        return Ok(());
+    }
+    Err(problem(
+        "disputed",
+        format!("only a front-door referral (to csc) can be disputed, and this one went to {to}"),
+    ))
 }
 
 /// Refuses a link to a record that was voided: nothing new may hang off it.

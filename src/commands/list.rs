@@ -7,7 +7,8 @@ use crate::cli::flag;
 use crate::context::Context;
 use crate::domain::codes::{Agency, CodeList, Outcome};
 use crate::domain::consultation::Consultation;
-use crate::domain::invalid::Invalid;
+use crate::domain::family::FamilyKey;
+use crate::domain::invalid::{Invalid, Words};
 use crate::domain::period::{self, Period};
 use crate::domain::text::{Text, given};
 use crate::domain::values::Day;
@@ -30,13 +31,19 @@ pub struct Args {
     #[arg(long, value_name = "DATE")]
     pub to: Option<Day>,
 
-    /// Only this family's consultations
+    /// Only this family's consultations (in any case, spacing or hyphens: OAK-0142, oak 0142
+    /// and OAK0142 are one family)
     #[arg(long, value_name = "REF")]
     pub family: Option<Text>,
 
     /// Only consultations with this agency (code or alias)
     #[arg(long, value_name = "CODE")]
     pub agency: Option<Agency>,
+
+    /// Only consultations with this consultee's organisation, e.g. "Oakwood Primary School"
+    /// (in any case)
+    #[arg(long, value_name = "TEXT")]
+    pub organisation: Option<Text>,
 
     /// Only consultations with this outcome
     #[arg(long, value_name = "CODE")]
@@ -58,11 +65,26 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
     if let (Some(from), Some(to)) = (from, to) {
         Period::between(from, to).map_err(refused)?;
     }
+    let family = given(&args.family)
+        .map(|typed| {
+            let key = FamilyKey::of(typed.as_str());
+            if key.is_empty() {
+                return Err(refused(Invalid::rule(
+                    "family",
+                    Words::new().field("family").text(format!(
+                        " '{typed}' has no letter or digit to find a family by"
+                    )),
+                )));
+            }
+            Ok(key)
+        })
+        .transpose()?;
     let filter = Filter {
         from,
         to,
-        family: given(&args.family).cloned(),
+        family,
         agency: args.agency,
+        organisation: given(&args.organisation).cloned(),
         outcome: args.outcome,
     };
     let mut logbook = ctx.open_existing()?;

@@ -305,6 +305,7 @@ code_list! {
         EarlyHelp = "early-help": "Stepped down to early help",
         Assessment = "assessment": "Social work assessment",
         S47 = "s47": "Strategy discussion / child protection enquiry",
+        MoreInfo = "more-info": "Returned to the referrer for more information",
         Other = "other": "Other",
     }
 }

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod checklist;
 pub mod codes;
 pub mod consultation;
+pub mod family;
 pub mod fields;
 pub mod follow_up;
 pub mod history;

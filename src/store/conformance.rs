@@ -10,6 +10,7 @@ use crate::domain::audit::{self, Audit};
 use crate::domain::checklist::Checklist;
 use crate::domain::codes::ReferralResult;
 use crate::domain::consultation::{self, Consultation, Rules};
+use crate::domain::family::{FamilyKey, FamilyRule};
 use crate::domain::ids::{AuditId, ConsultationId, RecordId, RecordKind, ReferralId, ReviewId};
 use crate::domain::period::Period;
 use crate::domain::record::{Stamp, Timestamp};
@@ -48,8 +49,20 @@ pub const CHECKS: &[Check] = &[
         corrections_keep_old_values,
     ),
     (
-        "a family's records are found by its reference",
+        "a family's records are found by its key, whatever their spelling",
         families_are_found,
+    ),
+    (
+        "a family keeps the spelling of its first consultation",
+        families_keep_their_first_spelling,
+    ),
+    (
+        "a corrected family reference moves the consultation to that family",
+        corrected_families_move,
+    ),
+    (
+        "a family's last year leaves out what is older or voided",
+        a_familys_last_year,
     ),
     (
         "the year before a consultation is the family's last 365 days",
@@ -72,6 +85,10 @@ pub const CHECKS: &[Check] = &[
         "a consultation is not voided while an audit of it stands, and an audit's correction \
          keeps what it replaced",
         audits_stand_and_are_corrected,
+    ),
+    (
+        "the weekly list's candidates narrowed to one advisor",
+        one_advisors_candidates,
     ),
 ];
 
@@ -115,6 +132,7 @@ pub fn consultation(family: &str, date: &str, follow_up: Option<&str>) -> Consul
     let rules = Rules {
         checklist: &checklist,
         today: today(),
+        family: &FamilyRule::default(),
     };
     draft
         .consultation(rules, Stamp::fresh(ConsultationId(0), &now()))
@@ -132,6 +150,7 @@ pub fn referral(c: &Consultation, to: &str, date: &str) -> Referral {
     let from = referral::From {
         id: c.id,
         date: c.date,
+        outcome: c.outcome,
     };
     draft
         .referral(from, today(), Stamp::fresh(ReferralId(0), &now()))
@@ -147,7 +166,7 @@ pub fn decision(r: &Referral, result: &str, date: &str) -> Review {
     };
     draft
         .review(
-            Of::Referral(r.id, r.date),
+            Of::Referral(r.id, r.date, r.to),
             today(),
             Stamp::fresh(ReviewId(0), &now()),
         )
@@ -266,7 +285,7 @@ fn ids_are_kept_when_free(storage: &mut dyn Storage) {
 fn a_uuid_is_saved_once(storage: &mut dyn Storage) {
     let c = add_consultation(storage, consultation("OAK-3", "2026-03-01", None));
     let mut tx = storage.write().expect("a write transaction");
-    let columns = super::columns(consultation::FIELDS, &c);
+    let columns = super::columns(&c);
     assert_eq!(
         tx.insert(RecordKind::Consultation, 0, &columns)
             .expect("insert"),
@@ -282,7 +301,7 @@ fn a_uuid_is_saved_once(storage: &mut dyn Storage) {
 fn a_bulk_load_keeps_uuids_unique(storage: &mut dyn Storage) {
     let c = consultation("OAK-3", "2026-03-01", None);
     let twin = consultation("OAK-3", "2026-03-02", None);
-    let columns = |c: &Consultation| super::columns(consultation::FIELDS, c);
+    let columns = |c: &Consultation| super::columns(c);
     let mut tx = storage.write().expect("a write transaction");
     let bulk = tx.begin_bulk(RecordKind::Consultation).expect("begin");
     let first = tx.insert(RecordKind::Consultation, 0, &columns(&c));
@@ -427,17 +446,24 @@ fn corrections_keep_old_values(storage: &mut dyn Storage) {
     assert_eq!(amendments[1].reason, "typed in error");
 }
 
+/// The key of a family reference.
+fn key(reference: &str) -> FamilyKey {
+    FamilyKey::of(reference)
+}
+
 fn families_are_found(storage: &mut dyn Storage) {
+    // Spellings saved as they were typed, as in a logbook from before family keys.
     let a = add_consultation(storage, consultation("OAK-8", "2026-03-01", None));
     add_consultation(storage, consultation("ELM-1", "2026-03-01", None));
-    let b = add_consultation(storage, consultation("OAK-8", "2026-03-03", None));
+    add_consultation(storage, consultation("OAK-88", "2026-03-01", None));
+    let b = add_consultation(storage, consultation("oak 8", "2026-03-03", None));
     let r = add_referral(storage, referral(&b, "csc", "2026-03-04"));
     let d = add_review(storage, decision(&r, "assessment", "2026-03-05"));
     let f = add_review(storage, follow_up(&a, "2026-03-06", None));
     let family = storage
         .read()
         .expect("read")
-        .family(&"OAK-8".parse().expect("text"))
+        .family(&key("Oak8"))
         .expect("read");
     let ids = |ids: Vec<RecordId>| ids.into_iter().map(|i| i.to_string()).collect::<Vec<_>>();
     assert_eq!(
@@ -449,6 +475,123 @@ fn families_are_found(storage: &mut dyn Storage) {
         ids(family.reviews.iter().map(|v| v.id.any()).collect()),
         ids(vec![d.id.any(), f.id.any()])
     );
+    assert_eq!(family.spelling().map(|t| t.as_str()), Some("OAK-8"));
+    let tx = storage.read().expect("read");
+    let mut listed = Vec::new();
+    let filter = Filter {
+        family: Some(key("OAK 8")),
+        ..Filter::default()
+    };
+    tx.consultations(&filter, &mut |c| {
+        listed.push(c.id);
+        Ok(())
+    })
+    .expect("read");
+    assert_eq!(listed, [a.id, b.id], "list finds the family by key");
+    let earlier = tx
+        .family_year_before(&key("OAK8"), day("2026-03-03"))
+        .expect("read");
+    assert_eq!(
+        earlier.iter().map(|e| e.id).collect::<Vec<_>>(),
+        [a.id],
+        "the year before finds the family by key"
+    );
+}
+
+fn families_keep_their_first_spelling(storage: &mut dyn Storage) {
+    let first = add_consultation(storage, consultation("OAK-20", "2026-03-01", None));
+    let second = add_consultation(storage, consultation("oak 20", "2026-03-02", None));
+    let spelling = |storage: &mut dyn Storage, except| {
+        storage
+            .read()
+            .expect("read")
+            .family_spelling(&key("OAK20"), except)
+            .expect("read")
+            .map(|t| t.to_string())
+    };
+    assert_eq!(spelling(storage, None).as_deref(), Some("OAK-20"));
+    assert_eq!(spelling(storage, Some(first.id)).as_deref(), Some("oak 20"));
+    assert_eq!(
+        storage
+            .read()
+            .expect("read")
+            .family_spelling(&key("ELM-20"), None)
+            .expect("read"),
+        None
+    );
+    let mut typed = consultation("Oak_20", "2026-03-03", None);
+    write(storage, |tx| {
+        let respelled = tx.spell_family(&mut typed, false).expect("read");
+        assert_eq!(
+            respelled.expect("respelled").to_string(),
+            "family 'Oak_20' recorded as OAK-20, its first spelling"
+        );
+        assert_eq!(typed.family.as_str(), "OAK-20");
+        let mut new_family = consultation("ASH-1", "2026-03-03", None);
+        assert_eq!(tx.spell_family(&mut new_family, false).expect("read"), None);
+        assert_eq!(new_family.family.as_str(), "ASH-1");
+    });
+    // The first consultation voided, the next one's spelling is the family's.
+    write(storage, |tx| {
+        tx.void(
+            first.id.any(),
+            &"wrong family".parse().expect("text"),
+            &now(),
+        )
+        .expect("voided")
+    });
+    assert_eq!(spelling(storage, None).as_deref(), Some("oak 20"));
+    assert_eq!(spelling(storage, Some(second.id)), None);
+}
+
+fn corrected_families_move(storage: &mut dyn Storage) {
+    let old = add_consultation(storage, consultation("OAK-21", "2026-03-01", None));
+    let mut new = old.clone();
+    new.family = "elm 21".parse().expect("text");
+    write(storage, |tx| {
+        tx.amend_consultation(&old, &new, "wrong family", &now())
+            .expect("amended");
+    });
+    let tx = storage.read().expect("read");
+    assert!(
+        tx.family(&key("OAK-21"))
+            .expect("read")
+            .consultations
+            .is_empty()
+    );
+    assert_eq!(
+        tx.family(&key("ELM-21")).expect("read").consultations,
+        [new]
+    );
+}
+
+fn a_familys_last_year(storage: &mut dyn Storage) {
+    let old = add_consultation(storage, consultation("OAK-22", "2025-03-14", None));
+    let recent = add_consultation(storage, consultation("oak-22", "2025-03-15", None));
+    let gone = add_consultation(storage, consultation("OAK-22", "2026-03-01", None));
+    add_review(storage, follow_up(&old, "2025-03-20", None));
+    write(storage, |tx| {
+        tx.void(
+            gone.id.any(),
+            &"entered twice".parse().expect("text"),
+            &now(),
+        )
+        .expect("voided")
+    });
+    let year = storage
+        .read()
+        .expect("read")
+        .family_last_year(&key("OAK22"), today())
+        .expect("read");
+    assert_eq!(
+        year.consultations.iter().map(|c| c.id).collect::<Vec<_>>(),
+        [recent.id]
+    );
+    assert_eq!(
+        year.reviews.len(),
+        1,
+        "a review of an older consultation, in the year"
+    );
 }
 
 fn the_year_before(storage: &mut dyn Storage) {
@@ -458,7 +601,7 @@ fn the_year_before(storage: &mut dyn Storage) {
     let earlier = storage
         .read()
         .expect("read")
-        .family_year_before(&"OAK-9".parse().expect("text"), same_day.date)
+        .family_year_before(&key("OAK-9"), same_day.date)
         .expect("read");
     let ids: Vec<ConsultationId> = earlier.iter().map(|e| e.id).collect();
     assert_eq!(
@@ -487,7 +630,7 @@ fn what_may_be_due(storage: &mut dyn Storage) {
     let r = add_referral(storage, referral(&pending, "csc", "2026-03-02"));
     let tx = storage.read().expect("read");
     let mut seen = Vec::new();
-    tx.may_be_due(day("2026-03-22"), &mut |c, reviews| {
+    tx.may_be_due(day("2026-03-22"), None, &mut |c, reviews| {
         seen.push((c.id, reviews.len()));
         Ok(())
     })
@@ -498,7 +641,7 @@ fn what_may_be_due(storage: &mut dyn Storage) {
         "{later:?} is not due by the horizon"
     );
     let pending: Vec<ReferralId> = tx
-        .pending_referrals()
+        .pending_referrals(None)
         .expect("read")
         .iter()
         .map(|r| r.id)
@@ -573,6 +716,53 @@ fn lists_filter(storage: &mut dyn Storage) {
     })
     .expect("read");
     assert_eq!(found, [a.id]);
+    drop(tx);
+    let mut elsewhere = consultation("OAK-19", "2026-02-11", None);
+    elsewhere.organisation = Some("Oakwood Primary School".parse().expect("text"));
+    let elsewhere = add_consultation(storage, elsewhere);
+    let tx = storage.read().expect("read");
+    let mut found = Vec::new();
+    let filter = Filter {
+        organisation: Some("OAKWOOD primary school".parse().expect("text")),
+        ..Filter::default()
+    };
+    tx.consultations(&filter, &mut |c| {
+        found.push(c.id);
+        Ok(())
+    })
+    .expect("read");
+    assert_eq!(found, [elsewhere.id], "an organisation in any case");
+}
+
+fn one_advisors_candidates(storage: &mut dyn Storage) {
+    let mine = add_consultation(
+        storage,
+        consultation("OAK-23", "2026-03-01", Some("2026-03-10")),
+    );
+    let mut theirs = consultation("OAK-24", "2026-03-01", Some("2026-03-10"));
+    theirs.advisor = "Jo Smith".parse().expect("text");
+    let theirs = add_consultation(storage, theirs);
+    let r = add_referral(storage, referral(&theirs, "csc", "2026-03-02"));
+    let tx = storage.read().expect("read");
+    let candidates = |advisor: Option<&str>| {
+        let advisor = advisor.map(|a| a.parse().expect("text"));
+        let mut seen = Vec::new();
+        tx.may_be_due(day("2026-03-22"), advisor.as_ref(), &mut |c, _| {
+            seen.push(c.id);
+            Ok(())
+        })
+        .expect("read");
+        let pending: Vec<ReferralId> = tx
+            .pending_referrals(advisor.as_ref())
+            .expect("read")
+            .iter()
+            .map(|r| r.id)
+            .collect();
+        (seen, pending)
+    };
+    assert_eq!(candidates(Some("sam patel")), (vec![mine.id], vec![]));
+    assert_eq!(candidates(Some("Jo Smith")), (vec![theirs.id], vec![r.id]));
+    assert_eq!(candidates(None).0, [mine.id, theirs.id]);
 }
 
 fn audits_are_found(storage: &mut dyn Storage) {
@@ -631,7 +821,7 @@ fn audits_are_found(storage: &mut dyn Storage) {
         [(first.id, c.uuid)],
         "by the audit's own date, with its consultation's UUID"
     );
-    let family = tx.family(&"OAK-19".parse().expect("text")).expect("read");
+    let family = tx.family(&FamilyKey::of("OAK-19")).expect("read");
     assert_eq!(
         ids(family.audits),
         [second.id, first.id, voided.id, of_later.id],

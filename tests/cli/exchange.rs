@@ -68,6 +68,7 @@ fn the_csv_has_the_documented_columns_codes_and_inert_formulas() {
             "organisation",
             "family",
             "children",
+            "ages",
             "factors",
             "indicators",
             "consultee_level",
@@ -89,7 +90,7 @@ fn the_csv_has_the_documented_columns_codes_and_inert_formulas() {
     );
     let c5 = &rows[4];
     assert_eq!(&c5[6], "3B", "agency as a code");
-    assert_eq!(&c5[11], "3B;4B", "factors joined with ;");
+    assert_eq!(&c5[12], "3B;4B", "factors joined with ;");
     assert_eq!(
         &rows[5][4], "'=HYPERLINK(\"http://x\")",
         "formula made inert"
@@ -101,8 +102,11 @@ fn the_csv_has_the_documented_columns_codes_and_inert_formulas() {
     );
 
     let (header, rows) = read(&export(&env, "consultations", &["--include-notes"]));
-    assert_eq!(&header[22..], ["rationale", "worry", "strengths", "advice"]);
-    assert_eq!(&rows[2][23], "Late most days");
+    assert_eq!(
+        &header[23..],
+        ["rationale", "worry", "voice", "strengths", "advice"]
+    );
+    assert_eq!(&rows[2][24], "Late most days");
 
     let (header, rows) = read(&export(&env, "referrals", &[]));
     assert_eq!(
@@ -119,6 +123,7 @@ fn the_csv_has_the_documented_columns_codes_and_inert_formulas() {
             "urgent",
             "result",
             "result_date",
+            "disputed",
             "created_at",
         ]
     );
@@ -146,14 +151,21 @@ fn the_csv_has_the_documented_columns_codes_and_inert_formulas() {
             "confidence",
             "follow_up",
             "result",
+            "disputed",
             "created_at",
             "note",
+            "dispute",
         ]
     );
     let ids: Vec<&str> = rows.iter().map(|r| &r[0]).collect();
     assert_eq!(ids, ["V-1", "V-2", "V-3"], "voided V-4 left out");
     assert_eq!((&rows[2][4], &rows[2][11]), ("R-2", "s47"));
-    assert_eq!(&rows[0][13], "Attendance better");
+    assert_eq!(&rows[0][14], "Attendance better");
+    assert_eq!(
+        (&rows[0][12], &rows[2][12]),
+        ("", "no"),
+        "disputed: blank for a follow-up, no for an undisputed decision"
+    );
 }
 
 #[test]
@@ -462,7 +474,14 @@ fn imported_referrals_and_reviews_follow_the_same_rules_as_refer_and_review() {
 #[test]
 fn an_imported_review_of_a_referral_sets_its_result() {
     let env = TestEnv::new();
-    env.consult(&["--date", "2026-02-10", "--outcome", "refer-csc"]);
+    env.consult(&[
+        "--date",
+        "2026-02-10",
+        "--indicator",
+        "P3.2",
+        "--outcome",
+        "refer-csc",
+    ]);
     env.ok(&["refer", "C-1", "--to", "csc", "--date", "2026-02-11"]);
     env.ok(&["review", "R-1", "--result", "s47", "--date", "2026-03-02"]);
     let copy = TestEnv::new();

@@ -14,7 +14,7 @@ fn logbook_of(n: usize) -> TestEnv {
     let mut csv = String::from("date,advisor,setting,agency,family,level,outcome\n");
     for i in 1..=n {
         let family = if i == 1 {
-            "A-VERY-LONG-FAMILY-REFERENCE".to_string()
+            "A-VERY-LONG-FAMILY-REFERENCE-1".to_string()
         } else {
             format!("F-{}", i % 97)
         };

@@ -12,6 +12,7 @@ mod long_lists;
 mod messages;
 mod monthly;
 mod oversight;
+mod record;
 mod reliability;
 mod reports;
 mod settings;

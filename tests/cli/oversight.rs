@@ -115,7 +115,8 @@ fn an_audit_is_recorded_shown_amended_exported_imported_and_voided() {
     assert_eq!(entries[1]["id"], "A-1");
     assert_eq!(entries[1]["record"], "audit");
     assert_eq!(entries[1]["about"], "C-1");
-    assert_eq!(entries[1]["grade"], "requires-improvement");
+    assert_eq!(entries[1]["outcome"], "requires-improvement");
+    assert_eq!(entries[1]["details"]["grade"], "requires-improvement");
 
     // amend: the new grade, the old one kept.
     let amended = env.ok(&[

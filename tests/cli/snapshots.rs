@@ -191,6 +191,12 @@ fn reading() {
     snapshot!("show_review", &env, &["show", "V-2"]);
     snapshot!("list", &env, &["list"]);
     snapshot!("history", &env, &["history", "oak-0142"]);
+    snapshot!("history_brief", &env, &["history", "OAK0142", "--brief"]);
+    snapshot!(
+        "history_markdown",
+        &env,
+        &["history", "oak 0142", "--format", "markdown"]
+    );
     snapshot!("review_list", &env, &["review"]);
     snapshot!("report", &env, &["report", "--month", "2026-02"]);
     snapshot!(
@@ -239,6 +245,44 @@ fn refusals() {
         "refused_clear",
         &env,
         &["amend", "C-1", "--clear", "family", "--reason", "r"]
+    );
+    snapshot!(
+        "refused_pathway",
+        &env,
+        &[
+            "consult",
+            "--advisor",
+            "Sam",
+            "--setting",
+            "S",
+            "--agency",
+            "school",
+            "--family",
+            "OAK-0142",
+            "--level",
+            "4",
+            "--outcome",
+            "advice",
+        ]
+    );
+    snapshot!(
+        "refused_family",
+        &env,
+        &[
+            "consult",
+            "--advisor",
+            "Sam",
+            "--setting",
+            "S",
+            "--agency",
+            "school",
+            "--family",
+            "Jane Smith",
+            "--level",
+            "1",
+            "--outcome",
+            "advice",
+        ]
     );
 }
 

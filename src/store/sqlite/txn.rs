@@ -11,6 +11,7 @@ use super::records::{self, NamedRow, Positions, select_list, table};
 use crate::domain::amendment::{Amendment, Change};
 use crate::domain::audit::{self, Audit};
 use crate::domain::consultation::{self, Consultation};
+use crate::domain::family::FamilyKey;
 use crate::domain::fields::Load;
 use crate::domain::ids::{AuditId, ConsultationId, RecordId, RecordKind, ReferralId, ReviewId};
 use crate::domain::period::Period;
@@ -33,8 +34,9 @@ pub struct SqliteTxn<'a> {
 
 /// The consultations (not voided) that could be on the weekly list looking up to `?1`: a
 /// follow-up on or before it, set by the consultation or one of its reviews, or a referral
-/// still pending.
-const MAY_BE_DUE: &str = "SELECT c.id FROM consultation c WHERE c.voided_at IS NULL AND (\
+/// still pending; only the advisor `?2`'s, unless it is null.
+const MAY_BE_DUE: &str = "SELECT c.id FROM consultation c WHERE c.voided_at IS NULL \
+     AND (?2 IS NULL OR c.advisor = ?2 COLLATE NOCASE) AND (\
      c.follow_up <= ?1 \
      OR EXISTS (SELECT 1 FROM review v WHERE v.consultation_id = c.id AND v.voided_at IS NULL \
                 AND v.follow_up <= ?1) \
@@ -171,12 +173,12 @@ impl Reader for SqliteTxn<'_> {
         )
     }
 
-    fn family(&self, family: &Text) -> Result<Family> {
-        let of_family = "SELECT id FROM consultation WHERE family = ?1";
+    fn family(&self, family: &FamilyKey) -> Result<Family> {
+        let of_family = "SELECT id FROM consultation WHERE family_key = ?1";
         Ok(Family {
             consultations: self.query(
                 &format!(
-                    "SELECT {} FROM consultation r WHERE r.family = ?1 ORDER BY r.id",
+                    "SELECT {} FROM consultation r WHERE r.family_key = ?1 ORDER BY r.id",
                     select_list(consultation::FIELDS, "r")
                 ),
                 [family.as_str()],
@@ -210,11 +212,38 @@ impl Reader for SqliteTxn<'_> {
         })
     }
 
-    fn family_year_before(&self, family: &Text, date: NaiveDate) -> Result<Vec<Earlier>> {
+    fn family_spelling(
+        &self,
+        family: &FamilyKey,
+        except: Option<ConsultationId>,
+    ) -> Result<Option<Text>> {
+        let spelling: Option<String> = self
+            .tx
+            .prepare_cached(
+                "SELECT family FROM consultation \
+                 WHERE family_key = ?1 AND voided_at IS NULL AND id IS NOT ?2 \
+                 ORDER BY id LIMIT 1",
+            )?
+            .query_row(
+                rusqlite::params![family.as_str(), except.map(|c| c.0)],
+                |r| r.get("family"),
+            )
+            .optional()?;
+        spelling
+            .map(|s| {
+                use crate::domain::fields::Stored as _;
+                Text::restore(crate::domain::fields::Value::text(s)).ok_or_else(|| {
+                    Error::failure("the logbook holds a family reference caselog cannot read")
+                })
+            })
+            .transpose()
+    }
+
+    fn family_year_before(&self, family: &FamilyKey, date: NaiveDate) -> Result<Vec<Earlier>> {
         let since = date - chrono::Days::new(365);
         let mut stmt = self.tx.prepare_cached(
             "SELECT id, date, level, outcome FROM consultation \
-             WHERE family = ?1 AND voided_at IS NULL AND date >= ?2 AND date < ?3 \
+             WHERE family_key = ?1 AND voided_at IS NULL AND date >= ?2 AND date < ?3 \
              ORDER BY date, id",
         )?;
         let mut found = Vec::new();
@@ -244,8 +273,9 @@ impl Reader for SqliteTxn<'_> {
         let mut stmt = self.tx.prepare_cached(&format!(
             "SELECT {} FROM consultation r WHERE r.voided_at IS NULL \
              AND (:from IS NULL OR r.date >= :from) AND (:to IS NULL OR r.date <= :to) \
-             AND (:family IS NULL OR r.family = :family) \
+             AND (:family IS NULL OR r.family_key = :family) \
              AND (:agency IS NULL OR r.agency = :agency) \
+             AND (:organisation IS NULL OR r.organisation = :organisation COLLATE NOCASE) \
              AND (:outcome IS NULL OR r.outcome = :outcome) ORDER BY r.id",
             select_list(consultation::FIELDS, "r")
         ))?;
@@ -254,8 +284,9 @@ impl Reader for SqliteTxn<'_> {
             named_params! {
                 ":from": filter.from,
                 ":to": filter.to,
-                ":family": filter.family.as_ref().map(Text::as_str),
+                ":family": filter.family.as_ref().map(FamilyKey::as_str),
                 ":agency": filter.agency.map(|a| a.to_string()),
+                ":organisation": filter.organisation.as_ref().map(Text::as_str),
                 ":outcome": filter.outcome.map(|o| o.to_string()),
             },
             |c, _| each(c),
@@ -378,8 +409,10 @@ impl Reader for SqliteTxn<'_> {
     fn may_be_due(
         &self,
         horizon: NaiveDate,
+        advisor: Option<&Text>,
         each: &mut dyn FnMut(&Consultation, &[Review]) -> Result<()>,
     ) -> Result<()> {
+        let params = rusqlite::params![horizon, advisor.map(Text::as_str)];
         // Both statements go in consultation order: this consultation's reviews are taken off
         // the front of the second, so no more than one consultation's reviews are held.
         let mut reviews_stmt = self.tx.prepare(&format!(
@@ -388,7 +421,7 @@ impl Reader for SqliteTxn<'_> {
             select_list(review::FIELDS, "r")
         ))?;
         let review_positions = Positions::of(&reviews_stmt);
-        let mut review_rows = reviews_stmt.query([horizon])?;
+        let mut review_rows = reviews_stmt.query(params)?;
         let mut next_review = || -> Result<Option<Review>> {
             match review_rows.next()? {
                 None => Ok(None),
@@ -407,7 +440,7 @@ impl Reader for SqliteTxn<'_> {
             select_list(consultation::FIELDS, "r")
         ))?;
         let mut own = Vec::new();
-        records::each_record(&mut stmt, [horizon], |c: Consultation, _| {
+        records::each_record(&mut stmt, params, |c: Consultation, _| {
             own.clear();
             while let Some(v) = pending.take() {
                 match v.consultation {
@@ -424,14 +457,16 @@ impl Reader for SqliteTxn<'_> {
         })
     }
 
-    fn pending_referrals(&self) -> Result<Vec<Referral>> {
+    fn pending_referrals(&self, advisor: Option<&Text>) -> Result<Vec<Referral>> {
         self.query(
             &format!(
                 "SELECT {} FROM referral r WHERE r.voided_at IS NULL AND r.result = 'pending' \
+                 AND (?1 IS NULL OR r.consultation_id IN (SELECT id FROM consultation \
+                                      WHERE advisor = ?1 COLLATE NOCASE)) \
                  ORDER BY r.date, r.id",
                 select_list(referral::FIELDS, "r")
             ),
-            [],
+            [advisor.map(Text::as_str)],
         )
     }
 
