@@ -8,18 +8,18 @@ use expectrl::{Eof, Expect, Session};
 
 use crate::common::{NOW, TestEnv, json};
 
-const DOWN: &str = "\x1b[B";
-const UP: &str = "\x1b[A";
-const ENTER: &str = "\r";
-const BACKSPACE: &str = "\x7f";
-const CTRL_C: &str = "\x03";
+pub(crate) const DOWN: &str = "\x1b[B";
+pub(crate) const UP: &str = "\x1b[A";
+pub(crate) const ENTER: &str = "\r";
+pub(crate) const BACKSPACE: &str = "\x7f";
+pub(crate) const CTRL_C: &str = "\x03";
 
-fn session(env: &TestEnv, args: &[&str]) -> expectrl::session::OsSession {
+pub(crate) fn session(env: &TestEnv, args: &[&str]) -> expectrl::session::OsSession {
     session_with(env, args, |_| {})
 }
 
 /// A session in the test's directory, with `configure` adding to its environment.
-fn session_with(
+pub(crate) fn session_with(
     env: &TestEnv,
     args: &[&str],
     configure: impl FnOnce(&mut Command),
@@ -40,7 +40,7 @@ fn session_with(
 }
 
 /// Waits for a prompt, then types keys, each once the prompt is reading keys.
-fn answer(s: &mut expectrl::session::OsSession, prompt: &str, keys: &[&str]) {
+pub(crate) fn answer(s: &mut expectrl::session::OsSession, prompt: &str, keys: &[&str]) {
     s.expect(prompt)
         .unwrap_or_else(|e| panic!("waiting for {prompt:?}: {e}"));
     for k in keys {
@@ -53,7 +53,7 @@ fn answer(s: &mut expectrl::session::OsSession, prompt: &str, keys: &[&str]) {
 /// key. A key sent while the terminal is still in line mode (just after a prompt is drawn,
 /// before it reads) is taken by the terminal's line editing — a Backspace is swallowed — which
 /// under load made these tests fail now and then.
-fn wait_for_raw_mode(s: &expectrl::session::OsSession) {
+pub(crate) fn wait_for_raw_mode(s: &expectrl::session::OsSession) {
     let start = std::time::Instant::now();
     while s.get_process().get_echo().unwrap_or(false) {
         assert!(
@@ -233,7 +233,7 @@ fn breaking_off_the_questions_keeps_what_was_typed() {
 }
 
 /// Everything the session printed until it ended, as text.
-fn rest(s: &mut expectrl::session::OsSession) -> String {
+pub(crate) fn rest(s: &mut expectrl::session::OsSession) -> String {
     let seen = s.expect(Eof).expect("caselog ends");
     String::from_utf8_lossy(seen.as_bytes()).into_owned()
 }
