@@ -216,3 +216,225 @@ fn a_standard_entry_and_its_keystrokes() {
         }
     );
 }
+
+/// A session in a terminal of `cols` × `rows`, set before caselog starts.
+fn sized_session(
+    env: &TestEnv,
+    (cols, rows): (u16, u16),
+    args: &[&str],
+    configure: impl FnOnce(&mut std::process::Command),
+) -> OsSession {
+    let mut words = vec![
+        "-c".to_string(),
+        format!("stty cols {cols} rows {rows} && exec \"$0\" \"$@\""),
+        env!("CARGO_BIN_EXE_caselog").to_string(),
+    ];
+    words.extend(args.iter().map(|a| a.to_string()));
+    session_with(env, &[], |cmd| {
+        let mut sh = std::process::Command::new("/bin/sh");
+        sh.args(&words);
+        sh.env_clear();
+        for (k, v) in cmd.get_envs() {
+            if let Some(v) = v {
+                sh.env(k, v);
+            }
+        }
+        sh.env("PATH", std::env::var_os("PATH").unwrap_or_default());
+        if let Some(dir) = cmd.get_current_dir() {
+            sh.current_dir(dir);
+        }
+        configure(&mut sh);
+        *cmd = sh;
+    })
+}
+
+/// What a terminal shows of a session's output.
+struct Screen {
+    parser: vt100::Parser,
+}
+
+impl Screen {
+    fn new((cols, rows): (u16, u16)) -> Screen {
+        Screen {
+            parser: vt100::Parser::new(
+                std::num::NonZero::new(rows).expect("rows"),
+                std::num::NonZero::new(cols).expect("columns"),
+                0,
+            ),
+        }
+    }
+
+    /// Reads output until `needle` has been shown.
+    fn until(&mut self, s: &mut OsSession, needle: &str) {
+        let seen = s
+            .expect(needle)
+            .unwrap_or_else(|e| panic!("waiting for {needle:?}: {e}"));
+        self.parser.process(seen.as_bytes());
+    }
+
+    /// Reads whatever else is written until the output has been quiet for a moment.
+    fn settle(&mut self, s: &mut OsSession) {
+        let mut quiet = std::time::Instant::now();
+        while quiet.elapsed() < std::time::Duration::from_millis(300) {
+            let seen = match s.check(expectrl::Regex("(?s).+")) {
+                Ok(seen) => seen,
+                Err(expectrl::Error::Eof) => break,
+                Err(e) => panic!("reading the output: {e}"),
+            };
+            if seen.as_bytes().is_empty() {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            } else {
+                self.parser.process(seen.as_bytes());
+                quiet = std::time::Instant::now();
+            }
+        }
+    }
+
+    /// Waits until the cursor is on the row asking `prompt`.
+    fn at(&mut self, s: &mut OsSession, prompt: &str) {
+        if !self.cursor_row().contains(prompt) {
+            self.until(s, prompt);
+            self.settle(s);
+        }
+        assert!(
+            self.cursor_row().contains(prompt),
+            "the cursor is not at {prompt:?}:\n{}",
+            self.rows().join("\n")
+        );
+    }
+
+    /// The row the cursor is on.
+    fn cursor_row(&self) -> String {
+        let (row, _) = self.parser.screen().cursor_position();
+        self.rows()
+            .get(usize::from(row))
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// The screen's rows, trailing blanks trimmed.
+    fn rows(&self) -> Vec<String> {
+        let screen = self.parser.screen();
+        let (_, width) = screen.size();
+        screen
+            .rows(0, width.into())
+            .map(|l| l.trim_end().to_string())
+            .collect()
+    }
+
+    /// How many rows show `text`.
+    fn count(&self, text: &str) -> usize {
+        self.rows().iter().filter(|r| r.contains(text)).count()
+    }
+}
+
+#[test]
+fn scratch_new_form_screen() {
+    let env = surgery_logbook();
+    let size = (80, 24);
+    let mut s = sized_session(&env, size, &["consult"], |_| {});
+    let mut screen = Screen::new(size);
+    let go = |s: &mut OsSession, screen: &mut Screen, prompt: &str, keys: &[&str]| {
+        screen.at(s, prompt);
+        for k in keys {
+            wait_for_raw_mode(s);
+            s.send(k).unwrap();
+        }
+        screen.settle(s);
+        eprintln!(
+            "----- after {prompt:?} {keys:?}\n{}",
+            screen.rows().join("\n")
+        );
+    };
+    go(&mut s, &mut screen, "Date of the consultation", &[ENTER]);
+    go(&mut s, &mut screen, "Setting (where)", &[ENTER]);
+    go(&mut s, &mut screen, "How", &[ENTER]);
+    go(&mut s, &mut screen, "Consultee's agency", &["health vis"]);
+    go(&mut s, &mut screen, "health vis", &["\x15", "sch", ENTER]);
+    go(&mut s, &mut screen, "Consultee's organisation", &[ENTER]);
+    go(&mut s, &mut screen, "Consultee's role", &[ENTER]);
+    go(
+        &mut s,
+        &mut screen,
+        "Family reference",
+        &["OAK-0142", ENTER],
+    );
+    go(&mut s, &mut screen, "Number of children", &[ENTER]);
+    go(
+        &mut s,
+        &mut screen,
+        "Level of need the consultee believed",
+        &["3", ENTER],
+    );
+    go(&mut s, &mut screen, "confidence before", &["2", ENTER]);
+    go(
+        &mut s,
+        &mut screen,
+        "worried about",
+        &["Often late and hungry", ENTER],
+    );
+    go(&mut s, &mut screen, "working well", &[ENTER]);
+    go(&mut s, &mut screen, "Factors", &["negl"]);
+    go(&mut s, &mut screen, "negl", &["\t", ENTER]);
+    go(
+        &mut s,
+        &mut screen,
+        "Checklist indicators",
+        &["C2.1 p3.2 debt"],
+    );
+    go(&mut s, &mut screen, "debt", &["\t", ENTER]);
+    go(&mut s, &mut screen, "Your judgement", &[ENTER]);
+    go(&mut s, &mut screen, "Outcome agreed", &["e", ENTER]);
+    go(&mut s, &mut screen, "Consent", &["g", ENTER]);
+    go(
+        &mut s,
+        &mut screen,
+        "Advice given",
+        &["Offer early help", ENTER],
+    );
+    go(&mut s, &mut screen, "confidence after", &["4", ENTER]);
+    go(&mut s, &mut screen, "Follow-up date", &["+2w", ENTER]);
+    go(&mut s, &mut screen, "Save this consultation?", &["y"]);
+}
+
+#[test]
+fn scratch_old_form_screen() {
+    let env = surgery_logbook();
+    let size = (80, 24);
+    let mut s = sized_session(
+        &env,
+        size,
+        &[
+            "consult",
+            "--agency",
+            "2A",
+            "--family",
+            "F-1",
+            "--setting",
+            "S",
+            "--date",
+            "today",
+            "--mode",
+            "surgery",
+            "--children",
+            "1",
+            "--factor",
+            "3B",
+            "--role",
+            "DSL",
+        ],
+        |_| {},
+    );
+    let mut screen = Screen::new(size);
+    screen.until(&mut s, "Child's developmental needs");
+    wait_for_raw_mode(&s);
+    s.send("\r").unwrap();
+    screen.until(&mut s, "Parenting capacity");
+    for _ in 0..6 {
+        wait_for_raw_mode(&s);
+        s.send(DOWN).unwrap();
+    }
+    screen.settle(&mut s);
+    eprintln!("{}", screen.rows().join("\n"));
+    eprintln!("count {}", screen.count("Parenting capacity"));
+}

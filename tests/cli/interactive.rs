@@ -78,44 +78,35 @@ fn a_whole_consultation_answered_at_the_prompts() {
     answer(&mut s, "Setting (where)", &["Oakwood surgery", ENTER]);
     answer(&mut s, "How", &[ENTER]); // surgery, the default
     answer(&mut s, "Consultee's agency", &down(4)); // 2A Schools
+    answer(
+        &mut s,
+        "Consultee's organisation",
+        &["Oakwood Primary", ENTER],
+    );
     answer(&mut s, "Consultee's role", &["DSL", ENTER]);
     answer(&mut s, "Family reference", &["PTY-1", ENTER]);
+    s.expect("Family PTY-1: no consultation in the 365 days before 2026-03-15")
+        .expect("the family's last year");
     answer(&mut s, "Number of children", &["2", ENTER]);
-    answer(
-        &mut s,
-        "Factors",
-        &[
-            DOWN, DOWN, DOWN, DOWN, DOWN, DOWN, DOWN, DOWN, DOWN, DOWN, " ", ENTER,
-        ],
-    ); // 4B
-    answer(
-        &mut s,
-        "Child's developmental needs",
-        &[DOWN, DOWN, DOWN, " ", ENTER],
-    ); // C2.1
-    answer(
-        &mut s,
-        "Parenting capacity",
-        &[DOWN, DOWN, DOWN, DOWN, DOWN, DOWN, " ", ENTER],
-    ); // P3.2
-    answer(&mut s, "Family and environment", &[ENTER]);
     answer(&mut s, "Level of need the consultee believed", &down(4)); // 4
+    answer(&mut s, "confidence before", &down(2)); // 2
+    answer(&mut s, "worried about", &["Often late and hungry", ENTER]);
+    answer(&mut s, "working well", &[ENTER]);
+    answer(&mut s, "Factors", &["4B", ENTER]);
+    answer(&mut s, "Checklist indicators", &["C2.1 P3.2", ENTER]);
     s.expect("Suggested level: 3 (Targeted early help)")
         .expect("suggested level shown");
     answer(&mut s, "Your judgement of the level of need", &[ENTER]); // suggested 3
-    answer(&mut s, "confidence before", &down(2)); // 2
-    answer(&mut s, "confidence after", &down(4)); // 4
-    answer(&mut s, "Consent", &down(1)); // given
     answer(&mut s, "Outcome agreed", &down(2)); // early-help
-    answer(&mut s, "worried about", &["Often late and hungry", ENTER]);
-    answer(&mut s, "working well", &[ENTER]);
+    answer(&mut s, "Consent", &down(1)); // given
     answer(
         &mut s,
         "Advice given",
         &["Talk to mum about early help", ENTER],
     );
+    answer(&mut s, "confidence after", &down(4)); // 4
     answer(&mut s, "Follow-up date", &["+2w", ENTER]);
-    s.expect("Parenting capacity: P3.2")
+    s.expect("P3.2 (level 3) Signs of neglect")
         .expect("summary before saving");
     answer(&mut s, "Save this consultation?", &["y"]);
     s.expect("Recorded C-1").expect("saved");
@@ -123,8 +114,8 @@ fn a_whole_consultation_answered_at_the_prompts() {
 
     assert_eq!(
         env.sql(
-            "SELECT date, advisor, setting, mode, agency, role, family, children, factors, \
-             indicators, consultee_level, suggested_level, level, confidence_before, \
+            "SELECT date, advisor, setting, mode, agency, organisation, role, family, children, \
+             factors, indicators, consultee_level, suggested_level, level, confidence_before, \
              confidence_after, consent, outcome, worry, strengths, advice, follow_up \
              FROM consultation"
         ),
@@ -134,6 +125,7 @@ fn a_whole_consultation_answered_at_the_prompts() {
             "Oakwood surgery",
             "surgery",
             "2A",
+            "Oakwood Primary",
             "DSL",
             "PTY-1",
             "2",
@@ -181,6 +173,8 @@ fn declining_to_save_writes_nothing_and_prints_the_command_to_record_it() {
             "advice",
             "--role",
             "PCSO",
+            "--organisation",
+            "Northshire Police",
             "--factor",
             "3B",
             "--worry",
@@ -220,6 +214,7 @@ fn breaking_off_the_questions_keeps_what_was_typed() {
     answer(&mut s, "Date of the consultation", &["2026-03-02", ENTER]);
     answer(&mut s, "Setting (where)", &["Elm GP practice", ENTER]);
     answer(&mut s, "How", &[DOWN, ENTER]); // phone
+    answer(&mut s, "Consultee's organisation", &[ENTER]);
     answer(&mut s, "Consultee's role", &["practice nurse", ENTER]);
     s.expect("Family reference").expect("the family question");
     s.send("\x03").expect("Ctrl-C");
@@ -267,6 +262,8 @@ const ALMOST: &[&str] = &[
     "police",
     "--role",
     "PCSO",
+    "--organisation",
+    "Northshire Police",
     "--family",
     "F-2",
     "--children",
@@ -449,6 +446,7 @@ fn the_printed_command_records_the_same_consultation_later() {
         let mut s = session(&env, &args);
         answer(&mut s, "Date of the consultation", &["yesterday", ENTER]);
         answer(&mut s, "Setting (where)", &["-Northgate hall", ENTER]);
+        answer(&mut s, "Consultee's organisation", &[ENTER]);
         answer(&mut s, "Consultee's role", &["DSL", ENTER]);
         answer(&mut s, "Your judgement of the level of need", &[UP, ENTER]); // 2, not 3
         answer(&mut s, "Why your judgement differs", &["Gran helps", ENTER]);
