@@ -468,22 +468,22 @@ fn last_year(family: &Text, date: NaiveDate, year: &[Consultation]) -> String {
         text.push_str(&format!("  … {} earlier\n", year.len() - SHOWN));
     }
     for c in &year[year.len().saturating_sub(SHOWN)..] {
-        let mut who = vec![format!("{} ({})", c.agency.label(), c.agency)];
+        let mut who = vec![c.agency.to_string()];
         who.extend(c.organisation.iter().map(|o| o.to_string()));
-        who.extend(c.role.iter().map(|r| r.to_string()));
         let mut line = format!(
-            "  {} {}  {} · level {}, {}",
+            "  {} {}  level {}, {} · {}",
             c.id,
             c.date,
-            who.join(", "),
             c.level,
-            c.outcome
+            c.outcome,
+            who.join(" ")
         );
+        if let Some(role) = &c.role {
+            line.push_str(&format!(", {role}"));
+        }
         if let Some(worry) = &c.worry {
-            line.push_str(&format!(
-                " · “{}”",
-                worry.as_str().lines().next().unwrap_or_default()
-            ));
+            let first = worry.as_str().lines().next().unwrap_or_default();
+            line.push_str(&format!(" · “{}”", screen::printable(first)));
         }
         text.push_str(&console::truncate_str(&line, width.saturating_sub(1), "…"));
         text.push('\n');

@@ -79,14 +79,14 @@ impl<'a> TextQuestion<'a> {
                         ("", Some(d)) => d.to_string(),
                         (t, _) => t.to_string(),
                     };
+                    if self.clearable && answer == "-" {
+                        return Ok(String::new());
+                    }
                     let refused = match (answer.is_empty(), self.needed) {
                         (true, Some(needed)) => Some(needed.to_string()),
                         (true, None) => None,
                         (false, _) => check(&answer).err(),
                     };
-                    if self.clearable && answer == "-" {
-                        return Ok(String::new());
-                    }
                     match refused {
                         None => return Ok(answer),
                         Some(why) => {
@@ -414,6 +414,8 @@ struct Reading {
     stray: Option<String>,
     /// The words at the end that name no entry, and the character where they start.
     query: Option<(String, usize)>,
+    /// The entries those words find.
+    found: Vec<usize>,
 }
 
 impl CodesQuestion<'_> {
@@ -428,11 +430,8 @@ impl CodesQuestion<'_> {
         let pad = code_width(self.choices);
         let result = (|| loop {
             let reading = self.read(&line.text());
-            let found = match &reading.query {
-                Some((q, _)) => find(self.choices, q),
-                None => Vec::new(),
-            };
-            let (lines, cursor) = self.lines(look, &line, &reading, &found, marked, &refusal, pad);
+            let found = &reading.found;
+            let (lines, cursor) = self.lines(look, &line, &reading, marked, &refusal);
             frame.draw(&lines, cursor)?;
             match keys::read()? {
                 Key::Interrupt => return Err(interrupted()),
@@ -501,6 +500,7 @@ impl CodesQuestion<'_> {
             named: Vec::new(),
             stray: None,
             query: None,
+            found: Vec::new(),
         };
         let mut at = 0; // in characters
         let mut pending: Option<usize> = None; // where the words naming no entry start
@@ -531,7 +531,9 @@ impl CodesQuestion<'_> {
             at += length;
         }
         if let Some(start) = pending {
-            reading.query = Some((words_from(text, start, at), start));
+            let query = words_from(text, start, at);
+            reading.found = find(self.choices, &query);
+            reading.query = Some((query, start));
         }
         reading
     }
@@ -541,11 +543,10 @@ impl CodesQuestion<'_> {
         look: Look,
         line: &Line,
         reading: &Reading,
-        found: &[usize],
         marked: usize,
         refusal: &Option<String>,
-        pad: usize,
     ) -> (Vec<String>, Cursor) {
+        let pad = code_width(self.choices);
         let mut lines = Vec::new();
         if let Some(why) = refusal {
             lines.push(look.refusal(why));
@@ -562,10 +563,10 @@ impl CodesQuestion<'_> {
         if let Some((query, _)) = &reading.query {
             let rows = list_rows().min(5);
             let first = marked.saturating_sub(rows - 1);
-            for (n, &i) in found.iter().enumerate().skip(first).take(rows) {
+            for (n, &i) in reading.found.iter().enumerate().skip(first).take(rows) {
                 lines.push(look.entry(&listed(&self.choices[i], pad), n == marked));
             }
-            lines.push(look.help(&match found.len() {
+            lines.push(look.help(&match reading.found.len() {
                 0 => format!("nothing matches “{query}”"),
                 n => format!("{n} found: Tab takes the one marked (↑↓ to move)"),
             }));

@@ -111,7 +111,7 @@ pub struct Look {
 impl Look {
     pub fn from_env() -> Look {
         Look {
-            colour: !std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+            colour: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
         }
     }
 
