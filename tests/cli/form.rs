@@ -10,7 +10,9 @@ use expectrl::session::OsSession;
 use expectrl::{Eof, Expect};
 
 use crate::common::TestEnv;
-use crate::interactive::{CTRL_C, DOWN, ENTER, UP, rest, session_with, wait_for_raw_mode};
+use crate::interactive::{
+    BACKSPACE, CTRL_C, DOWN, ENTER, UP, answer, rest, session, session_with, wait_for_raw_mode,
+};
 
 const TAB: &str = "\t";
 const HOME: &str = "\x1b[H";
@@ -81,13 +83,6 @@ fn press(s: &mut OsSession, keys: &[&str]) {
     }
 }
 
-/// Waits for a prompt, then sends keys.
-fn answer(s: &mut OsSession, prompt: &str, keys: &[&str]) {
-    s.expect(prompt)
-        .unwrap_or_else(|e| panic!("waiting for {prompt:?}: {e}"));
-    press(s, keys);
-}
-
 /// The config file's advisor, as a surgery's entries are typed with it.
 fn with_advisor(env: &TestEnv) {
     let config = env.path("home/.config/caselog");
@@ -151,10 +146,6 @@ fn flags_but(asked: &[&str]) -> Vec<&'static str> {
         }
     }
     args
-}
-
-fn session(env: &TestEnv, args: &[&str]) -> OsSession {
-    session_with(env, args, |_| {})
 }
 
 #[test]
@@ -335,7 +326,7 @@ fn an_agency_is_found_by_its_code_its_alias_or_words_of_its_label() {
         ("POLICE", &["> 6   Police"][..]),
     ] {
         press(&mut s, &[CTRL_U, typed]);
-        screen.settle(&mut s);
+        screen.typed(&mut s, typed);
         assert_eq!(listed(&screen), found, "{typed:?}:\n{}", screen.text());
     }
     press(&mut s, &[CTRL_U, "health vis", ENTER]);
@@ -361,15 +352,10 @@ fn factors_are_found_by_words_and_taken_with_tab() {
     let mut screen = Screen::new(size);
     screen.at(&mut s, "Factors");
     press(&mut s, &["negl"]);
-    screen.settle(&mut s);
+    screen.typed(&mut s, "negl");
     assert_eq!(screen.count("> 16A  Neglect"), 1, "{}", screen.text());
     press(&mut s, &[TAB, "domestic"]);
-    screen.settle(&mut s);
-    assert!(
-        screen.cursor_row().starts_with("Factors: 16A domestic"),
-        "{}",
-        screen.text()
-    );
+    screen.typed(&mut s, "Factors: 16A domestic");
     for shown in ["✔ 16A  Neglect", "> 3A   Domestic abuse – child"] {
         assert_eq!(screen.count(shown), 1, "{shown:?}:\n{}", screen.text());
     }
@@ -403,7 +389,7 @@ fn the_checklist_in_one_line_of_ids_or_words() {
     screen.at(&mut s, "Checklist indicators");
     // An ID begun is completed with Tab.
     press(&mut s, &["c2."]);
-    screen.settle(&mut s);
+    screen.typed(&mut s, "c2.");
     assert_eq!(
         screen.count("> C2.1  Attendance below expected, or persistent lateness"),
         1,
@@ -412,7 +398,7 @@ fn the_checklist_in_one_line_of_ids_or_words() {
     );
     assert_eq!(screen.count("6 found"), 1, "{}", screen.text());
     press(&mut s, &[TAB, "p3.2 "]);
-    screen.settle(&mut s);
+    screen.typed(&mut s, "C2.1 p3.2");
     // IDs typed in full, in any case, are echoed back with their text.
     for echoed in [
         "✔ C2.1  Attendance below expected, or persistent lateness",
@@ -422,7 +408,7 @@ fn the_checklist_in_one_line_of_ids_or_words() {
     }
     // Words of an indicator's text find it.
     press(&mut s, &["debt"]);
-    screen.settle(&mut s);
+    screen.typed(&mut s, "C2.1 p3.2 debt");
     assert_eq!(
         screen.count("> F2.1  Financial hardship or debt"),
         1,
@@ -431,23 +417,17 @@ fn the_checklist_in_one_line_of_ids_or_words() {
     );
     // A word that names no indicator is refused, and the line kept.
     press(&mut s, &[ENTER]);
-    screen.settle(&mut s);
-    assert!(
+    screen.wait_until(&mut s, "the refusal", |screen| {
         screen.contents().contains(
-            "“debt” is not an indicator of the checklist in use: Tab takes the one marked"
-        ),
-        "{}",
-        screen.text()
-    );
+            "“debt” is not an indicator of the checklist in use: Tab takes the one marked",
+        )
+    });
     press(&mut s, &[CTRL_W, "C2.9", ENTER]);
-    screen.settle(&mut s);
-    assert!(
+    screen.wait_until(&mut s, "the refusal", |screen| {
         screen
             .contents()
-            .contains("“C2.9” is not an indicator of the checklist in use\n"),
-        "{}",
-        screen.text()
-    );
+            .contains("“C2.9” is not an indicator of the checklist in use\n")
+    });
     assert!(
         screen.cursor_row().ends_with("C2.1 p3.2 C2.9"),
         "the line is kept: {}",
@@ -512,7 +492,7 @@ fn text_can_be_edited_with_the_usual_keys() {
             WORD_LEFT,
             WORD_LEFT,
             CTRL_K,
-            "\x7f",
+            BACKSPACE,
             LEFT,
             LEFT,
             LEFT,
@@ -582,8 +562,11 @@ fn a_note_is_written_in_the_editor_on_request() {
 #[test]
 fn an_editor_that_fails_leaves_the_note_as_it_was() {
     let env = TestEnv::new();
+    let script = editor_script(&env);
+    // $VISUAL comes before $EDITOR.
     let mut s = session_with(&env, &flags_but(&["--worry", "--outcome"]), |cmd| {
-        cmd.env("EDITOR", "false")
+        cmd.env("VISUAL", "false")
+            .env("EDITOR", &script)
             .env("PATH", std::env::var_os("PATH").unwrap_or_default());
     });
     answer(&mut s, "worried about", &["Often late", CTRL_O]);
@@ -761,7 +744,10 @@ fn arrow_keys_leave_no_stale_lines_at_80_or_60_columns() {
         screen.at(&mut s, "Consultee's agency");
         press(&mut s, &[DOWN; 10]);
         press(&mut s, &[UP, UP, UP, PAGE_DOWN]);
-        screen.settle(&mut s);
+        // 10 down from 1A, 3 up, then a page (8) down: 5C.
+        screen.wait_until(&mut s, "5C marked", |screen| {
+            screen.rows().iter().any(|r| r.starts_with("  > 5C"))
+        });
         assert_eq!(screen.count("Consultee's agency"), 1, "{}", screen.text());
         assert_eq!(
             screen.count("> "),
@@ -773,15 +759,24 @@ fn arrow_keys_leave_no_stale_lines_at_80_or_60_columns() {
         screen.at(&mut s, "worried about");
         press(&mut s, &[worry]);
         press(&mut s, &[LEFT; 30]);
-        press(&mut s, &[HOME, RIGHT, RIGHT, END, WORD_LEFT, LEFT]);
-        screen.settle(&mut s);
+        press(&mut s, &[HOME, RIGHT, RIGHT, END, WORD_LEFT, LEFT, "#"]);
+        // The cursor was before the space before the last word.
+        let at = worry.rfind(' ').unwrap();
+        let marked = format!("{}#{}", &worry[..at], &worry[at..]);
+        screen.wait_until(&mut s, "the mark typed", |screen| {
+            screen.contents().contains(&marked)
+        });
         assert_eq!(screen.count("worried about"), 1, "{}", screen.text());
         assert_eq!(
-            screen.contents().matches(worry).count(),
+            screen.contents().matches(&marked).count(),
             1,
             "{}",
             screen.text()
         );
+        press(&mut s, &[BACKSPACE]);
+        screen.wait_until(&mut s, "the mark deleted", |screen| {
+            screen.contents().contains(worry)
+        });
         assert_eq!(screen.count("Consultee's agency: 6 — Police"), 1);
         press(&mut s, &[ENTER]);
         screen.at(&mut s, "Your judgement");
@@ -858,18 +853,10 @@ impl Screen {
         }
     }
 
-    /// Reads output until `needle` has been shown.
-    fn until(&mut self, s: &mut OsSession, needle: &str) {
-        let seen = s
-            .expect(needle)
-            .unwrap_or_else(|e| panic!("waiting for {needle:?}: {e}"));
-        self.parser.process(seen.as_bytes());
-    }
-
     /// Reads whatever else is written until the output has been quiet for a moment.
     fn settle(&mut self, s: &mut OsSession) {
         let mut quiet = Instant::now();
-        while quiet.elapsed() < Duration::from_millis(300) {
+        while quiet.elapsed() < Duration::from_millis(100) {
             let seen = match s.check(expectrl::Regex("(?s).+")) {
                 Ok(seen) => seen,
                 Err(expectrl::Error::Eof) => break,
@@ -884,17 +871,34 @@ impl Screen {
         }
     }
 
+    /// Reads output until `done` holds of the screen, then whatever follows at once.
+    fn wait_until(&mut self, s: &mut OsSession, what: &str, done: impl Fn(&Screen) -> bool) {
+        let start = Instant::now();
+        while !done(self) {
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "waiting for {what}:\n{}",
+                self.text()
+            );
+            match s.check(expectrl::Regex("(?s).+")) {
+                Ok(seen) if seen.as_bytes().is_empty() => {
+                    std::thread::sleep(Duration::from_millis(5))
+                }
+                Ok(seen) => self.parser.process(seen.as_bytes()),
+                Err(e) => panic!("waiting for {what}: {e}\n{}", self.text()),
+            }
+        }
+        self.settle(s);
+    }
+
     /// Waits until the cursor is on the row asking `prompt`.
     fn at(&mut self, s: &mut OsSession, prompt: &str) {
-        if !self.cursor_row().contains(prompt) {
-            self.until(s, prompt);
-            self.settle(s);
-        }
-        assert!(
-            self.cursor_row().contains(prompt),
-            "the cursor is not at {prompt:?}:\n{}",
-            self.text()
-        );
+        self.wait_until(s, prompt, |screen| screen.cursor_row().contains(prompt));
+    }
+
+    /// Waits until the row the cursor is on ends with `typed`.
+    fn typed(&mut self, s: &mut OsSession, typed: &str) {
+        self.wait_until(s, typed, |screen| screen.cursor_row().ends_with(typed));
     }
 
     /// The row the cursor is on.
