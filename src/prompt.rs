@@ -117,7 +117,7 @@ impl Form {
             draft.mode = Some(self.code("How", Some(mode))?);
         }
 
-        // Who: the consultee. Defaults are your last consultation's, and what was last recorded
+        // Who: the consultee. Defaults are the last consultation's, and what was last recorded
         // with the agency chosen.
         if draft.agency.is_none() {
             draft.agency = Some(self.code("Consultee's agency", last.map(|c| c.agency))?);

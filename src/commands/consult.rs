@@ -186,7 +186,7 @@ pub struct Saved<'a> {
 
 impl View for Saved<'_> {
     fn table(&self, out: &mut dyn Write) -> Result<()> {
-        writeln!(out, "{}", summary(self.consultation, self.checklist, true))?;
+        writeln!(out, "{}", summary(self.consultation, self.checklist))?;
         Ok(())
     }
 
@@ -199,16 +199,13 @@ impl View for Saved<'_> {
     }
 }
 
-/// The short summary: who, the checklist result by domain, suggested and chosen level, outcome.
-pub fn summary(c: &Consultation, checklist: &Checklist, saved: bool) -> String {
+/// The short summary of a consultation recorded: who, the checklist result by domain, suggested
+/// and chosen level, outcome.
+pub fn summary(c: &Consultation, checklist: &Checklist) -> String {
     let mut lines = Vec::new();
-    let heading = if saved {
-        format!("Recorded {}", c.id)
-    } else {
-        "Consultation".to_string()
-    };
     lines.push(format!(
-        "{heading}: {} — family {}, {} ({})",
+        "Recorded {}: {} — family {}, {} ({})",
+        c.id,
         c.date,
         c.family,
         c.agency.label(),

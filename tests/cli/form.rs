@@ -737,20 +737,27 @@ fn arrow_keys_leave_no_stale_lines_at_80_or_60_columns() {
     let worry = "Often late and hungry, sometimes in the same clothes all week; mum says \
                  money is tight since the new partner moved in, and the younger one has \
                  missed two health visits";
-    for size in [(80, 24), (60, 24)] {
+    // Plain at 80 columns, in colour at 60: colours take no room on the screen.
+    for (size, mark) in [((80, 24), "> "), ((60, 24), "❯ ")] {
         let env = TestEnv::new();
-        let mut s = sized_session(&env, size, &flags_but(&["--agency", "--worry"]), |_| {});
+        let args = flags_but(&["--agency", "--worry"]);
+        let mut s = sized_session(&env, size, &args, |cmd| {
+            if mark == "❯ " {
+                cmd.env_remove("NO_COLOR");
+            }
+        });
         let mut screen = Screen::new(size);
         screen.at(&mut s, "Consultee's agency");
         press(&mut s, &[DOWN; 10]);
         press(&mut s, &[UP, UP, UP, PAGE_DOWN]);
         // 10 down from 1A, 3 up, then a page (8) down: 5C.
+        let marked = format!("  {mark}5C");
         screen.wait_until(&mut s, "5C marked", |screen| {
-            screen.rows().iter().any(|r| r.starts_with("  > 5C"))
+            screen.rows().iter().any(|r| r.starts_with(&marked))
         });
         assert_eq!(screen.count("Consultee's agency"), 1, "{}", screen.text());
         assert_eq!(
-            screen.count("> "),
+            screen.count(mark),
             1,
             "one entry marked:\n{}",
             screen.text()
