@@ -283,8 +283,8 @@ impl Form {
         ask::confirm(self.look, question)
     }
 
-    /// Asks why, when the rules want a rationale: your level differs from the suggested one,
-    /// or the pathway departs from the level.
+    /// Asks for the rationale when the rules want one for the level and the pathway chosen
+    /// (your level differs from the suggested one), saying why it is needed.
     fn rationale(&self, draft: &mut Draft, rules: Rules, suggested: Option<Level>) -> Result<()> {
         if given(&draft.rationale).is_some() {
             return Ok(());
