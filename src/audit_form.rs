@@ -1,25 +1,17 @@
 //! The interactive form for `caselog audit C-<n>`: at a terminal, after the consultation's record
 //! and the family's chronology have been shown, asks for every field of the audit that the
 //! command line did not give — the grade from its list, yes or no for the level and the pathway,
-//! text and dates checked as they are typed — then asks to confirm.
-
-use std::str::FromStr;
-use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
+//! text and dates checked as they are typed — then asks to confirm. Its questions are the
+//! consultation form's (`prompt`): type-to-find lists, line editing, notes in an editor.
 
 use chrono::NaiveDate;
-use dialoguer::console::Term;
-use dialoguer::theme::{ColorfulTheme, SimpleTheme, Theme};
-use dialoguer::{Confirm, Input, Select};
-use signal_hook::SigId;
-use signal_hook::consts::SIGINT;
 
 use crate::domain::audit::{Draft, Of};
-use crate::domain::codes::{CodeList, Grade};
-use crate::domain::invalid::{FieldName, Invalid, Problem};
+use crate::domain::codes::Grade;
 use crate::domain::text::given;
-use crate::domain::values::{Day, YesNo};
-use crate::error::{Error, Result};
+use crate::domain::values::Day;
+use crate::error::Result;
+use crate::prompt::{Form, TextQuestion, no_rule};
 
 /// What the questions say about the decision audited: the advisor's level and pathway, in words.
 pub struct Decision {
@@ -27,31 +19,15 @@ pub struct Decision {
     pub pathway: String,
 }
 
-/// The form, drawn on stderr. While it exists, Ctrl-C does not end the program: the question
-/// being asked returns an error instead, so that what was typed can be kept. The cursor is shown
-/// again when it is dropped.
+/// The form, drawn on stderr; while it exists, Ctrl-C stops the question being asked rather than
+/// the program, so that what was typed can be kept.
 pub struct AuditForm {
-    theme: Box<dyn Theme>,
-    sigint: SigId,
-}
-
-impl Drop for AuditForm {
-    fn drop(&mut self) {
-        signal_hook::low_level::unregister(self.sigint);
-        let _ = Term::stderr().show_cursor();
-    }
+    form: Form,
 }
 
 impl AuditForm {
     pub fn new() -> Result<AuditForm> {
-        let plain = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        let theme: Box<dyn Theme> = if plain {
-            Box::new(SimpleTheme)
-        } else {
-            Box::new(ColorfulTheme::default())
-        };
-        let sigint = signal_hook::flag::register(SIGINT, Arc::new(AtomicBool::new(false)))?;
-        Ok(AuditForm { theme, sigint })
+        Ok(AuditForm { form: Form::new()? })
     }
 
     /// Asks for every field of `draft` still unset, and the auditor when blank. Answers are kept
@@ -63,13 +39,9 @@ impl AuditForm {
         decision: &Decision,
         today: NaiveDate,
     ) -> Result<()> {
-        self.ask(draft, of, decision, today)
-            .inspect_err(|_| eprintln!())
-    }
-
-    fn ask(&self, draft: &mut Draft, of: Of, decision: &Decision, today: NaiveDate) -> Result<()> {
+        let form = &self.form;
         eprintln!(
-            "New audit of {} — press Enter to accept a default or skip an optional field.",
+            "New audit of {} (Enter takes a [default]; Ctrl-C stops).",
             of.id
         );
         if draft.date.is_none() {
@@ -80,124 +52,47 @@ impl AuditForm {
                 }
                 .check_given(of, today)
             };
-            draft.date = self.answer("date", "Date of the audit", Some("today"), true, rule)?;
+            draft.date = form.answer(
+                "date",
+                TextQuestion {
+                    default: Some("today"),
+                    ..TextQuestion::new("Date of the audit")
+                },
+                rule,
+            )?;
         }
         if given(&draft.auditor).is_none() {
-            draft.auditor = self.answer("auditor", "Auditor (you)", None, true, no_rule)?;
+            draft.auditor = form.answer(
+                "auditor",
+                TextQuestion {
+                    needed: Some("the auditor is needed: your name as it is to be recorded"),
+                    ..TextQuestion::new("Auditor (you)")
+                },
+                no_rule,
+            )?;
         }
         if draft.grade.is_none() {
-            let items: Vec<String> = Grade::ALL
-                .iter()
-                .map(|g| format!("{:<21} {}", g.code(), g.label()))
-                .collect();
-            let chosen = self.select("Grade of the decision", &items)?;
-            draft.grade = Some(Grade::ALL[chosen]);
+            draft.grade = Some(form.code::<Grade>("Grade of the decision", None)?);
         }
         if draft.level_agreed.is_none() {
-            draft.level_agreed = Some(self.yes_no(&format!(
+            draft.level_agreed = Some(form.yes_or_no(&format!(
                 "Would you have judged the same level of need? (the advisor's: {})",
                 decision.level
             ))?);
         }
         if draft.pathway_agreed.is_none() {
-            draft.pathway_agreed = Some(self.yes_no(&format!(
+            draft.pathway_agreed = Some(form.yes_or_no(&format!(
                 "Would you have agreed the same pathway? (the advisor's: {})",
                 decision.pathway
             ))?);
         }
-        if draft.note.is_none() {
-            draft.note = self.answer("note", "What you found (optional)", None, false, no_rule)?;
-        }
-        if draft.learning.is_none() {
-            draft.learning = self.answer(
-                "learning",
-                "Learning for the service (optional)",
-                None,
-                false,
-                no_rule,
-            )?;
-        }
+        form.note(&mut draft.note, "note", "What you found")?;
+        form.note(&mut draft.learning, "learning", "Learning for the service")?;
         Ok(())
     }
 
     /// Asks whether to save, after the summary has been shown.
     pub fn confirm(&self, question: &str) -> Result<bool> {
-        Confirm::with_theme(self.theme.as_ref())
-            .with_prompt(question)
-            .default(true)
-            .interact()
-            .map_err(|e| {
-                eprintln!();
-                broken_off(e)
-            })
-    }
-
-    /// A typed answer: text read as `T` and checked by `rule` when Enter is pressed, and asked
-    /// again, with what is wrong, until it is right. A blank answer gives the default if there
-    /// is one; otherwise it is refused when `required`, and means "none" when not.
-    fn answer<T: FromStr<Err = Problem>>(
-        &self,
-        field: FieldName,
-        prompt: &str,
-        default: Option<&str>,
-        required: bool,
-        rule: impl Fn(&T) -> std::result::Result<(), Invalid>,
-    ) -> Result<Option<T>> {
-        let read = |text: &str| -> std::result::Result<Option<T>, String> {
-            let blank = text.trim().is_empty();
-            if blank && !required {
-                return Ok(None);
-            }
-            let refused = |invalid: Invalid| {
-                let (message, hint) = invalid.words(&|f| f.replace('_', " "));
-                hint.map_or(message.clone(), |hint| format!("{message}; {hint}"))
-            };
-            if blank {
-                return Err(refused(Invalid::missing(field)));
-            }
-            let value = text
-                .parse::<T>()
-                .map_err(|p| refused(Invalid::new(field, p)))?;
-            rule(&value).map_err(refused)?;
-            Ok(Some(value))
-        };
-        let mut input = Input::<String>::with_theme(self.theme.as_ref())
-            .with_prompt(prompt)
-            .allow_empty(true)
-            .validate_with(|text: &String| read(text).map(|_| ()));
-        if let Some(d) = default {
-            input = input.default(d.to_string());
-        }
-        let text = input.interact_text().map_err(broken_off)?;
-        read(&text).map_err(Error::input)
-    }
-
-    fn select(&self, prompt: &str, items: &[String]) -> Result<usize> {
-        Select::with_theme(self.theme.as_ref())
-            .with_prompt(prompt)
-            .items(items)
-            .default(0)
-            .interact()
-            .map_err(broken_off)
-    }
-
-    fn yes_no(&self, prompt: &str) -> Result<YesNo> {
-        let chosen = self.select(prompt, &["yes".to_string(), "no".to_string()])?;
-        Ok(YesNo(chosen == 0))
-    }
-}
-
-/// An answer with no rule beyond its type.
-fn no_rule<T>(_: &T) -> std::result::Result<(), Invalid> {
-    Ok(())
-}
-
-/// Why a question was broken off, in plain words.
-fn broken_off(e: dialoguer::Error) -> Error {
-    let dialoguer::Error::IO(io) = e;
-    match io.kind() {
-        std::io::ErrorKind::Interrupted => Error::failure("Ctrl-C was pressed"),
-        std::io::ErrorKind::UnexpectedEof => Error::failure("the terminal was closed"),
-        _ => Error::from(io),
+        self.form.confirm(question)
     }
 }

@@ -3,6 +3,7 @@
 
 use std::io::Write;
 
+use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::cli::Flags;
@@ -10,17 +11,17 @@ use crate::context::Context;
 use crate::domain::checklist::{self, Checklist, Domain};
 use crate::domain::codes::CodeList;
 use crate::domain::consultation::{self, Consultation, Draft, Rules};
-use crate::domain::family::Respelled;
+use crate::domain::family::{FamilyKey, Respelled};
 use crate::domain::ids::ConsultationId;
 use crate::domain::invalid::Invalid;
 use crate::domain::record::{Stamp, follow_up_after, not_after_today};
-use crate::domain::text::given;
+use crate::domain::text::{Text, given};
 use crate::domain::values::{Day, Level, When};
 use crate::error::{Error, Result};
 use crate::exchange::{self, Records};
 use crate::output::{self, Output, View};
-use crate::prompt::Form;
-use crate::store::{Earlier, Storage};
+use crate::prompt::{self, Form, Known};
+use crate::store::{Earlier, Family, Filter, Storage};
 
 /// Record a consultation. Codes accept the code or its alias in any case; run `caselog
 /// checklist` for the indicator IDs.
@@ -54,7 +55,8 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
         let form = Form::new()?;
         // Answers are kept in the draft as they are given: if the form is broken off (Ctrl-C,
         // a closed terminal), what was typed so far is printed so that none of it is lost.
-        form.complete(&mut draft, rules).map_err(|e| {
+        let mut known = Lookups { ctx };
+        form.complete(&mut draft, rules, &mut known).map_err(|e| {
             Error::failure(format!(
                 "not saved: the questions were broken off ({})",
                 e.message
@@ -119,7 +121,7 @@ fn confirm_and_save(
     };
     let mut c = draft.consultation(rules, stamp).map_err(refuse)?;
     if let Some(form) = &form {
-        eprintln!("\n{}", summary(&c, rules.checklist, false));
+        eprintln!("\n{}", prompt::summary(&c, rules.checklist));
         let save = form.confirm("Save this consultation?").map_err(|e| {
             Error::failure(format!(
                 "not saved: the confirmation was broken off ({})",
@@ -139,6 +141,44 @@ fn confirm_and_save(
     Ok((c, respelled, earlier))
 }
 
+/// The logbook as the form looks things up in it, opened for each look-up so that nothing is
+/// held open while a person answers.
+struct Lookups<'a> {
+    ctx: &'a Context,
+}
+
+impl Known for Lookups<'_> {
+    fn recent(&mut self) -> Result<Vec<Consultation>> {
+        let Some(mut logbook) = self.ctx.open_if_any()? else {
+            return Ok(Vec::new());
+        };
+        let tx = logbook.read()?;
+        let filter = Filter {
+            from: self
+                .ctx
+                .clock
+                .today()
+                .checked_sub_days(chrono::Days::new(90)),
+            ..Filter::default()
+        };
+        let mut found = Vec::new();
+        tx.consultations(&filter, &mut |c| {
+            found.push(c);
+            Ok(())
+        })?;
+        found.reverse();
+        Ok(found)
+    }
+
+    fn last_year(&mut self, family: &Text, date: NaiveDate) -> Result<Family> {
+        let Some(mut logbook) = self.ctx.open_if_any()? else {
+            return Ok(Family::default());
+        };
+        let tx = logbook.read()?;
+        tx.family_last_year(&FamilyKey::of(family.as_str()), date)
+    }
+}
+
 /// A consultation just recorded, as `consult` prints it.
 #[derive(Serialize)]
 #[serde(transparent)]
@@ -150,7 +190,7 @@ pub struct Saved<'a> {
 
 impl View for Saved<'_> {
     fn table(&self, out: &mut dyn Write) -> Result<()> {
-        writeln!(out, "{}", summary(self.consultation, self.checklist, true))?;
+        writeln!(out, "{}", summary(self.consultation, self.checklist))?;
         Ok(())
     }
 
@@ -163,16 +203,13 @@ impl View for Saved<'_> {
     }
 }
 
-/// The short summary: who, the checklist result by domain, suggested and chosen level, outcome.
-pub fn summary(c: &Consultation, checklist: &Checklist, saved: bool) -> String {
+/// The short summary of a consultation recorded: who, the checklist result by domain, suggested
+/// and chosen level, outcome.
+pub fn summary(c: &Consultation, checklist: &Checklist) -> String {
     let mut lines = Vec::new();
-    let heading = if saved {
-        format!("Recorded {}", c.id)
-    } else {
-        "Consultation".to_string()
-    };
     lines.push(format!(
-        "{heading}: {} — family {}, {} ({})",
+        "Recorded {}: {} — family {}, {} ({})",
+        c.id,
         c.date,
         c.family,
         c.agency.label(),

@@ -258,6 +258,14 @@ impl Entry {
         }
     }
 
+    /// A field's value as exported, when the chronology shows it.
+    pub fn detail(&self, field: FieldName) -> Option<&str> {
+        self.details
+            .iter()
+            .find(|d| d.field == field)
+            .map(|d| d.value.as_str())
+    }
+
     /// The heading, marked when the record was voided.
     fn title(&self) -> String {
         match &self.voided {
@@ -349,8 +357,9 @@ pub fn markdown(family: &Text, entries: &[Entry]) -> String {
 }
 
 /// A family's last year as a few lines of plain text, as the form shows it when a family is
-/// entered: one line per record (date, ID, what it is, level and outcome), or that there is
-/// nothing. `entries` are the family's records in the year up to `today`, in order.
+/// entered: one line per record (date, ID, what it is, level and outcome; for a consultation,
+/// who brought it and the first line of the worry), or that there is nothing. `entries` are the
+/// family's records in the year up to `today`, in order.
 pub fn last_year(family: &Text, entries: &[Entry], today: NaiveDate) -> String {
     let since = today - chrono::Days::new(365);
     if entries.is_empty() {
@@ -358,7 +367,17 @@ pub fn last_year(family: &Text, entries: &[Entry], today: NaiveDate) -> String {
     }
     let mut out = format!("Family {family} since {since}: {}\n", counts(entries));
     for e in entries {
-        let mut line = format!("  {}  {}  {}", e.date, e.id, e.heading);
+        // A consultation is named by who brought it (agency code, organisation, role), so that
+        // the line fits a terminal with the worry at its end.
+        let what = match e.record {
+            RecordKind::Consultation => ["agency", "organisation", "role"]
+                .iter()
+                .filter_map(|f| e.detail(f))
+                .collect::<Vec<_>>()
+                .join(", "),
+            _ => e.heading.clone(),
+        };
+        let mut line = format!("  {}  {}  {what}", e.date, e.id);
         if let Some(level) = e.level {
             let _ = write!(line, "; level {level}");
         }
@@ -367,6 +386,10 @@ pub fn last_year(family: &Text, entries: &[Entry], today: NaiveDate) -> String {
         }
         if let Some(f) = e.follow_up {
             let _ = write!(line, "; follow-up {f}");
+        }
+        if let Some(worry) = e.detail("worry") {
+            let first = worry.lines().next().unwrap_or_default();
+            let _ = write!(line, " · “{first}”");
         }
         out.push_str(&line);
         out.push('\n');
@@ -453,10 +476,19 @@ mod tests {
         let mut e = entry(RecordKind::Consultation, 4, "2026-01-05");
         e.level = Level::new(3);
         e.outcome = Some(Coded::of(super::super::codes::Outcome::EarlyHelp));
+        e.details = vec![
+            detail("agency", "Consultee's agency", "2A"),
+            detail("role", "Consultee's role", "DSL"),
+            detail("worry", "Worry", "Hungry\nand tired"),
+        ];
+        let mut r = entry(RecordKind::Referral, 2, "2026-01-06");
+        r.heading = "referral from C-4 to csc".to_string();
+        r.outcome = Some(Coded::of(super::super::codes::ReferralResult::Nfa));
         assert_eq!(
-            last_year(&family, &[e], today),
-            "Family OAK-0142 since 2025-03-15: 1 consultation, 0 referrals, 0 reviews\n  \
-             2026-01-05  C-4  consultation; level 3; early-help\n"
+            last_year(&family, &[e, r], today),
+            "Family OAK-0142 since 2025-03-15: 1 consultation, 1 referral, 0 reviews\n  \
+             2026-01-05  C-4  2A, DSL; level 3; early-help · “Hungry”\n  \
+             2026-01-06  R-2  referral from C-4 to csc; nfa\n"
         );
     }
 }

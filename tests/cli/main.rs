@@ -5,6 +5,7 @@ mod common;
 mod consult;
 mod exchange;
 mod files;
+mod form;
 mod import_checks;
 mod interactive;
 mod journey;

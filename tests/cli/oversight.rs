@@ -866,7 +866,7 @@ fn an_audit_answered_at_the_prompts_after_the_record_and_the_family_s_history() 
     s.expect("R-1").expect("the referral in it");
     answer(&mut s, "Date of the audit", &["2026-03-01", ENTER]);
     answer(&mut s, "Auditor (you)", &[ENTER]);
-    s.expect("missing auditor")
+    s.expect("the auditor is needed")
         .expect("a blank auditor refused");
     wait_for_raw_mode(&s);
     s.send("Pat Manager").expect("type");
