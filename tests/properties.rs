@@ -277,7 +277,7 @@ proptest! {
             "{:?}",
             summary
         );
-        prop_assert!(summary.respelled.is_empty(), "{:?}", summary.respelled);
+        prop_assert!(summary.respelled == Default::default(), "{:?}", summary.respelled);
         for c in &saved {
             let back = copy.read().unwrap().consultation(c.id).unwrap();
             prop_assert_eq!(back.as_ref(), Some(c));

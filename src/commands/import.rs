@@ -123,12 +123,12 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
     }
     // After the summary, on stderr.
     out.flush()?;
-    for (kind, lines) in [("note", respelled), ("warning", warnings)] {
-        for line in lines.iter().take(MAX_NOTES) {
+    for (kind, told) in [("note", respelled), ("warning", warnings)] {
+        for line in &told.first {
             eprintln!("{kind}: {line}");
         }
-        if lines.len() > MAX_NOTES {
-            eprintln!("{kind}: … and {} more like these", lines.len() - MAX_NOTES);
+        if told.more > 0 {
+            eprintln!("{kind}: … and {} more like these", told.more);
         }
     }
     Ok(())
@@ -160,9 +160,27 @@ pub struct Summary {
     pub skipped: u64,
     /// The consultations added under their family's first spelling rather than the one in the
     /// file: "line 3: family 'oak 0142' recorded as OAK-0142, its first spelling".
-    pub respelled: Vec<String>,
+    pub respelled: Told,
     /// The referrals added from a consultation whose outcome does not count as a referral.
-    pub warnings: Vec<String>,
+    pub warnings: Told,
+}
+
+/// Notes or warnings of one kind: the first few in full, the rest only counted, so that a file
+/// of a million rows that all warn is not held in memory.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Told {
+    pub first: Vec<String>,
+    pub more: u64,
+}
+
+impl Told {
+    fn push(&mut self, line: String) {
+        if self.first.len() < MAX_NOTES {
+            self.first.push(line);
+        } else {
+            self.more += 1;
+        }
+    }
 }
 
 /// The import itself: reads the header, then opens the logbook with `open` (so that a file
@@ -185,9 +203,9 @@ pub fn import_csv<R: Read, S: Storage, L: BorrowMut<S>>(
         bulk,
         checklist: request.checklist,
         family: request.family,
-        spellings: HashMap::new(),
-        respelled: Vec::new(),
-        warnings: Vec::new(),
+        first_spellings: FirstSpellings::default(),
+        respelled: Told::default(),
+        warnings: Told::default(),
         today: request.today,
         now: request.now.clone(),
         columns: &columns,
@@ -446,10 +464,10 @@ struct Import<'a, 't> {
     bulk: bool,
     checklist: &'a Checklist,
     family: &'a FamilyRule,
-    /// The spelling of each family this import has added consultations of.
-    spellings: HashMap<FamilyKey, Text>,
-    respelled: Vec<String>,
-    warnings: Vec<String>,
+    /// The first spelling of each family added while bulk-loading an empty table.
+    first_spellings: FirstSpellings,
+    respelled: Told,
+    warnings: Told,
     today: NaiveDate,
     /// The time of the import: no record was made after it.
     now: Timestamp,
@@ -543,11 +561,17 @@ impl Import<'_, '_> {
                         self.added += 1;
                         self.lines.add(number, line);
                         self.decided.extend(checked.decides);
-                        if let Some((key, spelling)) = checked.family {
-                            self.spellings.entry(key).or_insert(spelling);
+                        if let Some((key, spelling)) = &checked.family
+                            && self.bulk
+                        {
+                            self.first_spellings.add(key, spelling, number);
                         }
-                        self.respelled.extend(checked.note);
-                        self.warnings.extend(checked.warning);
+                        if let Some(note) = checked.note {
+                            self.respelled.push(note);
+                        }
+                        if let Some(warning) = checked.warning {
+                            self.warnings.push(warning);
+                        }
                     }
                     None => {
                         let taken = self.tx.find_uuid(kind, uuid)?;
@@ -564,14 +588,22 @@ impl Import<'_, '_> {
         Ok(())
     }
 
-    /// Keeps a consultation under its family's first spelling: that of a consultation this
-    /// import added, or one already in the logbook (none is while bulk-loading an empty table).
+    /// Keeps a consultation under its family's first spelling: that of the first consultation
+    /// of the family this import added to an empty table, or of the family's first one in the
+    /// logbook (which holds what this import has added so far).
     fn spell_family(&mut self, c: &mut Consultation) -> Result<Option<family::Respelled>> {
         let key = c.family_key();
-        let known = match self.spellings.get(&key) {
-            Some(spelling) => Some(spelling.clone()),
-            None if self.bulk => None,
-            None => self.tx.family_spelling(&key, None)?,
+        let known = if self.bulk {
+            match self.first_spellings.other_than(&key, &c.family) {
+                Some(first) => self
+                    .tx
+                    .consultation(ConsultationId(first))?
+                    .filter(|first| first.family_key() == key)
+                    .map(|first| first.family),
+                None => None,
+            }
+        } else {
+            self.tx.family_spelling(&key, None)?
         };
         let (kept, respelled) = family::spelling(known, &c.family);
         c.family = kept;
@@ -966,6 +998,36 @@ fn refuse_voided_parent(
             format!("{id} was voided: nothing can be linked to it"),
         )),
         None => Ok(()),
+    }
+}
+
+/// The first spelling of each family a bulk load has added, kept small — a million
+/// consultations are a third of a million families: by a hash of the family's key, the number of
+/// the consultation that first spelled it and a hash of that spelling. A consultation spelled
+/// otherwise is the rare case that reads the first one back (which also rules out two keys with
+/// one hash).
+#[derive(Debug, Default)]
+struct FirstSpellings(HashMap<u64, (i64, u64)>);
+
+impl FirstSpellings {
+    fn hash(text: &str) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::hash::DefaultHasher::new();
+        text.hash(&mut hasher);
+        hasher.finish()
+    }
+
+    fn add(&mut self, key: &FamilyKey, spelling: &Text, number: i64) {
+        let spelling = FirstSpellings::hash(spelling.as_str());
+        self.0
+            .entry(FirstSpellings::hash(key.as_str()))
+            .or_insert((number, spelling));
+    }
+
+    /// The consultation that first spelled the family otherwise than `spelling`, if one did.
+    fn other_than(&self, key: &FamilyKey, spelling: &Text) -> Option<i64> {
+        let (first, spelled) = self.0.get(&FirstSpellings::hash(key.as_str()))?;
+        (*spelled != FirstSpellings::hash(spelling.as_str())).then_some(*first)
     }
 }
 

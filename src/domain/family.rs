@@ -25,18 +25,18 @@ impl FamilyKey {
     /// upper-case letter may be written with a combining mark: `ΐ` becomes `Ϊ́`), keeping only
     /// its letters and digits (general categories L and N).
     pub fn of(reference: &str) -> FamilyKey {
-        let upper: String = reference.nfc().flat_map(char::to_uppercase).collect();
-        FamilyKey(
-            upper
-                .nfc()
-                .filter(|c| {
-                    matches!(
-                        c.general_category_group(),
-                        GeneralCategoryGroup::Letter | GeneralCategoryGroup::Number
-                    )
-                })
-                .collect(),
-        )
+        // Most references are ASCII, which is already NFC: its key is its letters and digits,
+        // upper-cased.
+        if reference.is_ascii() {
+            return FamilyKey(
+                reference
+                    .bytes()
+                    .filter(u8::is_ascii_alphanumeric)
+                    .map(|b| char::from(b.to_ascii_uppercase()))
+                    .collect(),
+            );
+        }
+        FamilyKey(unicode_key(reference))
     }
 
     pub fn as_str(&self) -> &str {
@@ -47,6 +47,20 @@ impl FamilyKey {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+}
+
+/// The key of any reference, by the Unicode rules.
+fn unicode_key(reference: &str) -> String {
+    let upper: String = reference.nfc().flat_map(char::to_uppercase).collect();
+    upper
+        .nfc()
+        .filter(|c| {
+            matches!(
+                c.general_category_group(),
+                GeneralCategoryGroup::Letter | GeneralCategoryGroup::Number
+            )
+        })
+        .collect()
 }
 
 impl fmt::Display for FamilyKey {
@@ -195,6 +209,13 @@ mod tests {
 
     fn key(s: &str) -> String {
         FamilyKey::of(text(s).as_str()).to_string()
+    }
+
+    #[test]
+    fn the_ascii_key_is_the_unicode_key() {
+        let every: String = (0u8..0x80).map(char::from).collect();
+        assert_eq!(FamilyKey::of(&every).as_str(), unicode_key(&every));
+        assert_eq!(FamilyKey::of(&every).as_str().len(), 62);
     }
 
     #[test]

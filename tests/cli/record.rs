@@ -463,6 +463,30 @@ fn an_import_keeps_each_familys_first_spelling_and_says_so() {
 }
 
 #[test]
+fn an_import_gives_ten_notes_and_counts_the_rest() {
+    let env = TestEnv::new();
+    let mut csv = String::from("date,advisor,setting,agency,family,outcome,level\n");
+    for i in 0..13 {
+        let spelling = if i == 0 { "OAK-0142" } else { "oak 0142" };
+        csv.push_str(&format!("2026-03-02,Sam,S,2A,{spelling},advice,1\n"));
+    }
+    fs::write(env.path("in.csv"), csv).unwrap();
+    let (out, stderr) = ok_with_stderr(&env, &["import", "in.csv"]);
+    assert!(out.starts_with("Added 13 consultations"), "{out}");
+    let notes: Vec<&str> = stderr.lines().collect();
+    assert_eq!(notes.len(), 11, "{stderr}");
+    assert_eq!(
+        notes[0],
+        "note: line 3: family 'oak 0142' recorded as OAK-0142, its first spelling"
+    );
+    assert_eq!(notes[10], "note: … and 2 more like these");
+    assert_eq!(
+        env.sql("SELECT DISTINCT family FROM consultation"),
+        [["OAK-0142"]]
+    );
+}
+
+#[test]
 fn a_logbook_from_the_first_version_opens_with_every_record_and_keys_computed() {
     let env = TestEnv::new();
     let fixture =
