@@ -69,8 +69,8 @@ fn required(records: Records) -> &'static [&'static str] {
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
     let checklist = ctx.checklist()?;
     let shown = args.file.display().to_string();
-    let input: Box<dyn Read> = if args.file.as_os_str() == "-" {
-        Box::new(std::io::stdin().lock())
+    let input: Box<dyn Read + Send> = if args.file.as_os_str() == "-" {
+        Box::new(std::io::stdin())
     } else {
         Box::new(std::fs::File::open(&args.file).map_err(|e| {
             Error::input(format!("cannot read {shown}: {}", crate::error::plain(&e)))
@@ -186,7 +186,7 @@ impl Told {
 /// The import itself: reads the header, then opens the logbook with `open` (so that a file
 /// with a bad header creates nothing; `open` may also lend one already open), then checks and saves every row in one write
 /// transaction, committed only when every row is valid and this is not a dry run.
-pub fn import_csv<R: Read, S: Storage, L: BorrowMut<S>>(
+pub fn import_csv<R: Read + Send, S: Storage, L: BorrowMut<S>>(
     input: R,
     request: &Request,
     open: impl FnOnce() -> Result<L>,
@@ -198,17 +198,22 @@ pub fn import_csv<R: Read, S: Storage, L: BorrowMut<S>>(
     let logbook: &mut S = opened.borrow_mut();
     let mut tx = logbook.write()?;
     let bulk = tx.begin_bulk(request.records.kind())?;
-    let mut import = Import {
-        tx: tx.as_mut(),
-        bulk,
+    let reading = Reading {
+        records: request.records,
+        shown,
         checklist: request.checklist,
         family: request.family,
-        first_spellings: FirstSpellings::default(),
-        respelled: Told::default(),
-        warnings: Told::default(),
         today: request.today,
         now: request.now.clone(),
         columns: &columns,
+    };
+    let mut import = Import {
+        tx: tx.as_mut(),
+        bulk,
+        reading: &reading,
+        first_spellings: FirstSpellings::default(),
+        respelled: Told::default(),
+        warnings: Told::default(),
         lines: Lines::default(),
         decided: Default::default(),
         errors: Vec::new(),
@@ -216,48 +221,38 @@ pub fn import_csv<R: Read, S: Storage, L: BorrowMut<S>>(
         skipped: 0,
     };
     let bar = progress::bar(None, request.records.noun());
-    let mut cells = csv::ByteRecord::new();
-    while let Some(at) = reader.read(&mut cells).map_err(|e| unreadable(shown, e))? {
-        let line = at.line;
-        if let Some((cell, quoting)) = at.quoting {
-            import.errors.push(format!(
-                "line {line}, {}: {}",
-                columns.cell(cell),
-                quoting.problem()
-            ));
-        } else if cells.iter().all(|cell| cell.trim_ascii().is_empty()) {
-            // A row of empty cells (a spreadsheet's trailing commas) holds no record.
-            continue;
-        } else if cells.len() != columns.names.len() {
-            import.errors.push(format!(
-                "line {line}: the row has {} cells but the header has {}",
-                cells.len(),
-                columns.names.len()
-            ));
-        } else {
-            match csv::StringRecord::from_byte_record(std::mem::take(&mut cells)) {
-                Ok(record) => {
-                    let row = Row {
-                        record: &record,
-                        columns: &columns,
-                    };
-                    import.row(request.records, line, &row)?;
-                    cells = record.into_byte_record();
+    // The file is read and its consultations checked on a thread of their own while the rows
+    // before are saved: on two cores, reading and saving take turns no longer. The channel
+    // holds a few batches of rows, so memory stays flat.
+    std::thread::scope(|scope| -> Result<()> {
+        let (send, receive) = std::sync::mpsc::sync_channel::<Vec<Found>>(4);
+        let reading = &reading;
+        let reader = scope.spawn(move || reading.read_all(reader, send));
+        'rows: for batch in &receive {
+            for found in batch {
+                match found {
+                    Found::Problem(problem) => import.errors.push(problem),
+                    Found::Consultation(line, parsed) => import.consultation(line, parsed)?,
+                    Found::Row(line, record) => {
+                        let row = Row {
+                            record: &record,
+                            columns: &columns,
+                        };
+                        import.row(line, &row)?;
+                    }
                 }
-                Err(e) => {
-                    import.errors.push(format!(
-                        "line {line}, {}: the cell is not UTF-8 text ({SAVE_AS_UTF8})",
-                        columns.cell(e.utf8_error().field())
-                    ));
-                    cells = e.into_byte_record();
+                bar.inc(1);
+                if import.errors.len() >= MAX_ERRORS {
+                    break 'rows;
                 }
             }
         }
-        bar.inc(1);
-        if import.errors.len() >= MAX_ERRORS {
-            break;
-        }
-    }
+        // The reader stops at its next batch once nothing receives it.
+        drop(receive);
+        reader
+            .join()
+            .expect("the reading thread ends without panicking")
+    })?;
     bar.finish_and_clear();
     // Records given the same UUID on two lines: caught as they are saved, or, when the table
     // was empty and its indexes were set aside, as they are built again.
@@ -456,22 +451,248 @@ fn refused(invalid: Invalid) -> Problem {
     problem(column, message)
 }
 
+/// How the rows of a file are read and checked before anything is looked up in the logbook:
+/// shared by the thread that reads the file and by the import that saves what it read.
+struct Reading<'a> {
+    records: Records,
+    /// How the file is named in messages.
+    shown: &'a str,
+    checklist: &'a Checklist,
+    family: &'a FamilyRule,
+    today: NaiveDate,
+    /// The time of the import: no record was made after it.
+    now: Timestamp,
+    columns: &'a Columns,
+}
+
+/// What the reading thread passes on, a batch at a time: a problem with a line, a consultation
+/// checked (or why it was refused), or a row of records that hang from others, to be checked
+/// against the logbook.
+/// Most are consultations, so the largest variant is the common one: boxing it would allocate
+/// for every row.
+#[allow(clippy::large_enum_variant)]
+enum Found {
+    Problem(String),
+    Consultation(u64, Result<Consultation, Problem>),
+    Row(u64, csv::StringRecord),
+}
+
+/// How many rows go to the import at a time.
+const BATCH: usize = 256;
+
+impl Reading<'_> {
+    /// Reads every row after the header and passes on what it found, until the file ends or
+    /// nothing receives it any more (the import stopped).
+    fn read_all<R: std::io::Read>(
+        &self,
+        mut reader: exchange::Reader<R>,
+        send: std::sync::mpsc::SyncSender<Vec<Found>>,
+    ) -> Result<()> {
+        let columns = self.columns;
+        let mut cells = csv::ByteRecord::new();
+        let mut batch = Vec::with_capacity(BATCH);
+        while let Some(at) = reader
+            .read(&mut cells)
+            .map_err(|e| unreadable(self.shown, e))?
+        {
+            let line = at.line;
+            let found = if let Some((cell, quoting)) = at.quoting {
+                Found::Problem(format!(
+                    "line {line}, {}: {}",
+                    columns.cell(cell),
+                    quoting.problem()
+                ))
+            } else if cells.iter().all(|cell| cell.trim_ascii().is_empty()) {
+                // A row of empty cells (a spreadsheet's trailing commas) holds no record.
+                continue;
+            } else if cells.len() != columns.names.len() {
+                Found::Problem(format!(
+                    "line {line}: the row has {} cells but the header has {}",
+                    cells.len(),
+                    columns.names.len()
+                ))
+            } else {
+                match csv::StringRecord::from_byte_record(std::mem::take(&mut cells)) {
+                    Ok(record) if self.records == Records::Consultations => {
+                        let row = Row {
+                            record: &record,
+                            columns,
+                        };
+                        let parsed = self.consultation(&row);
+                        cells = record.into_byte_record();
+                        Found::Consultation(line, parsed)
+                    }
+                    Ok(record) => Found::Row(line, record),
+                    Err(e) => {
+                        let problem = format!(
+                            "line {line}, {}: the cell is not UTF-8 text ({SAVE_AS_UTF8})",
+                            columns.cell(e.utf8_error().field())
+                        );
+                        cells = e.into_byte_record();
+                        Found::Problem(problem)
+                    }
+                }
+            };
+            batch.push(found);
+            if batch.len() == BATCH && send.send(std::mem::take(&mut batch)).is_err() {
+                return Ok(());
+            }
+        }
+        if !batch.is_empty() {
+            // The import may have stopped already: then there is no one to tell.
+            let _ = send.send(batch);
+        }
+        Ok(())
+    }
+
+    /// The row's stamp and its fields as a draft, read through the record's field table. A
+    /// blank date is refused, not left to default to today.
+    fn draft<R, D: Default>(
+        &self,
+        row: &Row,
+        kind: RecordKind,
+        table: &'static [Field<R, D>],
+    ) -> Result<(Stamp<i64>, D), Problem> {
+        let stamp = self.stamp(row, kind)?;
+        if row.get("date").is_none() {
+            return Err(problem(
+                "date",
+                "missing date (a blank date is not taken as today)",
+            ));
+        }
+        let mut draft = D::default();
+        for field in table {
+            if let (Some(read), Some(text)) = (field.read, row.get(field.name)) {
+                read(&mut draft, text).map_err(|p| refused(Invalid::new(field.name, p)))?;
+            }
+        }
+        Ok((stamp, draft))
+    }
+
+    /// The row's stamp: its ID's number when given (kept if free, else 0), its UUID (a new one
+    /// when the column is absent or blank), and `created_at` (now when absent).
+    fn stamp(&self, row: &Row, kind: RecordKind) -> Result<Stamp<i64>, Problem> {
+        let id = match row.get("id") {
+            None => 0,
+            Some(text) => {
+                let id: RecordId = text.parse().map_err(|p| refused(Invalid::new("id", p)))?;
+                if id.kind != kind {
+                    let wrong = crate::domain::invalid::Problem::WrongKind { id, expected: kind };
+                    return Err(refused(Invalid::new("id", wrong)));
+                }
+                id.number
+            }
+        };
+        Ok(Stamp {
+            id,
+            uuid: self.uuid(row)?,
+            created_at: self.created_at(row)?,
+        })
+    }
+
+    /// The row's UUID (a new one when the column is absent or blank).
+    fn uuid(&self, row: &Row) -> Result<uuid::Uuid, Problem> {
+        match row.get("uuid") {
+            None => Ok(uuid::Uuid::new_v4()),
+            Some(text) => uuid::Uuid::parse_str(text.trim())
+                .map_err(|_| problem("uuid", format!("'{}' is not a UUID", text.trim()))),
+        }
+    }
+
+    /// `created_at` as in the file — an RFC 3339 timestamp not after now, made UTC to the
+    /// second as the logbook writes it — or now when absent.
+    fn created_at(&self, row: &Row) -> Result<Timestamp, Problem> {
+        let Some(text) = row.get("created_at") else {
+            return Ok(self.now.clone());
+        };
+        let text = text.trim();
+        let at: Timestamp = text.parse().map_err(|_| {
+            let zoneless = ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f"]
+                .iter()
+                .any(|format| NaiveDateTime::parse_from_str(text, format).is_ok());
+            problem(
+                "created_at",
+                if zoneless {
+                    format!(
+                        "'{text}' has no time zone: write it in UTC, such as \
+                         2026-03-15T10:00:00Z, or with its offset, such as \
+                         2026-03-15T11:00:00+01:00"
+                    )
+                } else {
+                    format!("'{text}' is not a timestamp such as 2026-03-15T10:00:00Z")
+                },
+            )
+        })?;
+        if at > self.now {
+            return Err(problem(
+                "created_at",
+                format!("{text} is in the future (it is now {})", self.now),
+            ));
+        }
+        Ok(at)
+    }
+
+    /// A consultation, checked with the same rules as `caselog consult`, and its suggested level
+    /// against the file's.
+    fn consultation(&self, row: &Row) -> Result<Consultation, Problem> {
+        let (stamp, draft): (_, consultation::Draft) =
+            self.draft(row, RecordKind::Consultation, consultation::FIELDS)?;
+        let rules = consultation::Rules {
+            checklist: self.checklist,
+            today: self.today,
+            family: self.family,
+        };
+        let c = draft
+            .consultation(rules, stamp.map(ConsultationId))
+            .map_err(|e| {
+                let mut p = refused(e);
+                if p.message.contains("rationale") && !self.columns.has("rationale") {
+                    p.message.push_str(
+                        " (the file has no rationale column: export with --include-notes)",
+                    );
+                }
+                p
+            })?;
+        // The suggested level is derived from the indicators against the checklist in use; a
+        // file that says otherwise was written against another checklist.
+        if self.columns.has("suggested_level") {
+            let given: Option<Level> = row
+                .get("suggested_level")
+                .map(|t| {
+                    t.parse()
+                        .map_err(|p| refused(Invalid::new("suggested_level", p)))
+                })
+                .transpose()?;
+            if given != c.suggested_level {
+                let shown = |l: Option<Level>| l.map_or("none".to_string(), |l| l.to_string());
+                return Err(problem(
+                    "suggested_level",
+                    format!(
+                        "the file says {} but the indicators give {} against the {}; import with \
+                         the checklist used at the time (--thresholds)",
+                        shown(given),
+                        shown(c.suggested_level),
+                        self.checklist.name
+                    ),
+                ));
+            }
+        }
+        Ok(c)
+    }
+}
+
 /// The state of one import: where it writes, what it has seen, and what it found.
 struct Import<'a, 't> {
     tx: &'a mut (dyn Writer + 't),
     /// Whether the table was empty and is being bulk-loaded: what this import adds is then all
     /// it holds, and its indexes are not there to look families up by.
     bulk: bool,
-    checklist: &'a Checklist,
-    family: &'a FamilyRule,
+    /// How rows are read, which `Import` shares with the thread reading the file.
+    reading: &'a Reading<'a>,
     /// The first spelling of each family added while bulk-loading an empty table.
     first_spellings: FirstSpellings,
     respelled: Told,
     warnings: Told,
-    today: NaiveDate,
-    /// The time of the import: no record was made after it.
-    now: Timestamp,
-    columns: &'a Columns,
     /// The line each added record came from, to name the earlier line of a UUID given twice.
     lines: Lines,
     /// Referrals with a newly imported review: their results are brought up to date at the end,
@@ -514,20 +735,27 @@ impl Checked {
 }
 
 impl Import<'_, '_> {
-    /// Checks one row and, while every row so far has been valid, saves it.
-    fn row(&mut self, records: Records, line: u64, row: &Row) -> Result<()> {
-        let checked: std::result::Result<Checked, Problem> = match records {
-            Records::Consultations => match self.consultation(row) {
-                Ok(mut c) => {
-                    let respelled = self.spell_family(&mut c)?;
-                    let mut checked =
-                        Checked::new(RecordKind::Consultation, c.id.0, c.uuid, store::columns(&c));
-                    checked.family = Some((c.family_key(), c.family.clone()));
-                    checked.note = respelled.map(|r| format!("line {line}: {r}"));
-                    Ok(checked)
-                }
-                Err(p) => Err(p),
-            },
+    /// A consultation checked by the reader: kept under its family's first spelling, and saved.
+    fn consultation(&mut self, line: u64, parsed: Result<Consultation, Problem>) -> Result<()> {
+        let checked = match parsed {
+            Ok(mut c) => {
+                let respelled = self.spell_family(&mut c)?;
+                let mut checked =
+                    Checked::new(RecordKind::Consultation, c.id.0, c.uuid, store::columns(&c));
+                checked.family = Some((c.family_key(), c.family.clone()));
+                checked.note = respelled.map(|r| format!("line {line}: {r}"));
+                Ok(checked)
+            }
+            Err(p) => Err(p),
+        };
+        self.save(line, checked)
+    }
+
+    /// Checks a row of referrals, reviews or audits, which hang from records in the logbook,
+    /// and saves it.
+    fn row(&mut self, line: u64, row: &Row) -> Result<()> {
+        let checked: std::result::Result<Checked, Problem> = match self.reading.records {
+            Records::Consultations => unreachable!("consultations are checked as they are read"),
             Records::Referrals => self.referral(row).map(|(r, warning)| {
                 let mut checked =
                     Checked::new(RecordKind::Referral, r.id.0, r.uuid, store::columns(&r));
@@ -544,6 +772,11 @@ impl Import<'_, '_> {
                 .audit(row)
                 .map(|a| Checked::new(RecordKind::Audit, a.id.0, a.uuid, store::columns(&a))),
         };
+        self.save(line, checked)
+    }
+
+    /// Saves a record checked, or notes why it was refused.
+    fn save(&mut self, line: u64, checked: std::result::Result<Checked, Problem>) -> Result<()> {
         match checked {
             Err(p) if p.column.is_empty() => {
                 self.errors.push(format!("line {line}: {}", p.message))
@@ -610,60 +843,6 @@ impl Import<'_, '_> {
         Ok(respelled)
     }
 
-    /// The row's stamp and its fields as a draft, read through the record's field table. A
-    /// blank date is refused, not left to default to today.
-    fn draft<R, D: Default>(
-        &mut self,
-        row: &Row,
-        kind: RecordKind,
-        table: &'static [Field<R, D>],
-    ) -> Result<(Stamp<i64>, D), Problem> {
-        let stamp = self.stamp(row, kind)?;
-        if row.get("date").is_none() {
-            return Err(problem(
-                "date",
-                "missing date (a blank date is not taken as today)",
-            ));
-        }
-        let mut draft = D::default();
-        for field in table {
-            if let (Some(read), Some(text)) = (field.read, row.get(field.name)) {
-                read(&mut draft, text).map_err(|p| refused(Invalid::new(field.name, p)))?;
-            }
-        }
-        Ok((stamp, draft))
-    }
-
-    /// The row's stamp: its ID's number when given (kept if free, else 0), its UUID (a new one
-    /// when the column is absent or blank), and `created_at` (now when absent).
-    fn stamp(&mut self, row: &Row, kind: RecordKind) -> Result<Stamp<i64>, Problem> {
-        let id = match row.get("id") {
-            None => 0,
-            Some(text) => {
-                let id: RecordId = text.parse().map_err(|p| refused(Invalid::new("id", p)))?;
-                if id.kind != kind {
-                    let wrong = crate::domain::invalid::Problem::WrongKind { id, expected: kind };
-                    return Err(refused(Invalid::new("id", wrong)));
-                }
-                id.number
-            }
-        };
-        Ok(Stamp {
-            id,
-            uuid: self.uuid(row)?,
-            created_at: self.created_at(row)?,
-        })
-    }
-
-    /// The row's UUID (a new one when the column is absent or blank).
-    fn uuid(&mut self, row: &Row) -> Result<uuid::Uuid, Problem> {
-        match row.get("uuid") {
-            None => Ok(uuid::Uuid::new_v4()),
-            Some(text) => uuid::Uuid::parse_str(text.trim())
-                .map_err(|_| problem("uuid", format!("'{}' is not a UUID", text.trim()))),
-        }
-    }
-
     /// Records of the file that share a UUID, found as the bulk load ended: each line after the
     /// first is refused.
     fn duplicate(&mut self, duplicate: &store::Duplicate) {
@@ -681,85 +860,6 @@ impl Import<'_, '_> {
                 ));
             }
         }
-    }
-
-    /// `created_at` as in the file — an RFC 3339 timestamp not after now, made UTC to the
-    /// second as the logbook writes it — or now when absent.
-    fn created_at(&self, row: &Row) -> Result<Timestamp, Problem> {
-        let Some(text) = row.get("created_at") else {
-            return Ok(self.now.clone());
-        };
-        let text = text.trim();
-        let at: Timestamp = text.parse().map_err(|_| {
-            let zoneless = ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f"]
-                .iter()
-                .any(|format| NaiveDateTime::parse_from_str(text, format).is_ok());
-            problem(
-                "created_at",
-                if zoneless {
-                    format!(
-                        "'{text}' has no time zone: write it in UTC, such as \
-                         2026-03-15T10:00:00Z, or with its offset, such as \
-                         2026-03-15T11:00:00+01:00"
-                    )
-                } else {
-                    format!("'{text}' is not a timestamp such as 2026-03-15T10:00:00Z")
-                },
-            )
-        })?;
-        if at > self.now {
-            return Err(problem(
-                "created_at",
-                format!("{text} is in the future (it is now {})", self.now),
-            ));
-        }
-        Ok(at)
-    }
-
-    fn consultation(&mut self, row: &Row) -> Result<Consultation, Problem> {
-        let (stamp, draft): (_, consultation::Draft) =
-            self.draft(row, RecordKind::Consultation, consultation::FIELDS)?;
-        let rules = consultation::Rules {
-            checklist: self.checklist,
-            today: self.today,
-            family: self.family,
-        };
-        let c = draft
-            .consultation(rules, stamp.map(ConsultationId))
-            .map_err(|e| {
-                let mut p = refused(e);
-                if p.message.contains("rationale") && !self.columns.has("rationale") {
-                    p.message.push_str(
-                        " (the file has no rationale column: export with --include-notes)",
-                    );
-                }
-                p
-            })?;
-        // The suggested level is derived from the indicators against the checklist in use; a
-        // file that says otherwise was written against another checklist.
-        if self.columns.has("suggested_level") {
-            let given: Option<Level> = row
-                .get("suggested_level")
-                .map(|t| {
-                    t.parse()
-                        .map_err(|p| refused(Invalid::new("suggested_level", p)))
-                })
-                .transpose()?;
-            if given != c.suggested_level {
-                let shown = |l: Option<Level>| l.map_or("none".to_string(), |l| l.to_string());
-                return Err(problem(
-                    "suggested_level",
-                    format!(
-                        "the file says {} but the indicators give {} against the {}; import with \
-                         the checklist used at the time (--thresholds)",
-                        shown(given),
-                        shown(c.suggested_level),
-                        self.checklist.name
-                    ),
-                ));
-            }
-        }
-        Ok(c)
     }
 
     /// The record a referral or review hangs from: by UUID, or by ID when the UUID column is
@@ -827,7 +927,8 @@ impl Import<'_, '_> {
     /// referral.
     fn referral(&mut self, row: &Row) -> Result<(Referral, Option<String>), Problem> {
         let (stamp, draft): (_, referral::Draft) =
-            self.draft(row, RecordKind::Referral, referral::FIELDS)?;
+            self.reading
+                .draft(row, RecordKind::Referral, referral::FIELDS)?;
         let consultation = self
             .link(row, RecordKind::Consultation, "consultation")?
             .ok_or_else(|| {
@@ -843,7 +944,7 @@ impl Import<'_, '_> {
             outcome: parent.outcome,
         };
         let mut referral = draft
-            .referral(from, self.today, stamp.map(ReferralId))
+            .referral(from, self.reading.today, stamp.map(ReferralId))
             .map_err(refused)?;
         // What the front door decided, as the file says; a review of the referral imported
         // later takes its place, as `caselog review R-<n>` would.
@@ -863,7 +964,7 @@ impl Import<'_, '_> {
                     day,
                     "the referral's date",
                     referral.date,
-                    self.today,
+                    self.reading.today,
                 )
                 .map_err(refused)
             })
@@ -888,7 +989,8 @@ impl Import<'_, '_> {
 
     fn review(&mut self, row: &Row) -> Result<Review, Problem> {
         let (stamp, draft): (_, review::Draft) =
-            self.draft(row, RecordKind::Review, review::FIELDS)?;
+            self.reading
+                .draft(row, RecordKind::Review, review::FIELDS)?;
         let consultation = self.link(row, RecordKind::Consultation, "consultation")?;
         let referral = self.link(row, RecordKind::Referral, "referral")?;
         // The same rules as `caselog review C-<n>` and `caselog review R-<n>`.
@@ -917,7 +1019,7 @@ impl Import<'_, '_> {
             }
         };
         let mut review = draft
-            .review(of, self.today, stamp.map(ReviewId))
+            .review(of, self.reading.today, stamp.map(ReviewId))
             .map_err(refused)?;
         // A dispute exported without its note (no --include-notes) is still a dispute.
         if let Some(text) = row.get("disputed") {
@@ -955,7 +1057,7 @@ impl Import<'_, '_> {
     /// and not dated before it.
     fn audit(&mut self, row: &Row) -> Result<Audit, Problem> {
         let (stamp, draft): (_, audit::Draft) =
-            self.draft(row, RecordKind::Audit, audit::FIELDS)?;
+            self.reading.draft(row, RecordKind::Audit, audit::FIELDS)?;
         let consultation = self
             .link(row, RecordKind::Consultation, "consultation")?
             .ok_or_else(|| {
@@ -970,7 +1072,7 @@ impl Import<'_, '_> {
             date: parent.date,
         };
         draft
-            .audit(of, self.today, stamp.map(AuditId))
+            .audit(of, self.reading.today, stamp.map(AuditId))
             .map_err(refused)
     }
 }
