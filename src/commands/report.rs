@@ -20,9 +20,10 @@ use crate::store::Storage;
 #[command(mut_arg("format", |a| a.help(
     "How to print them: table (a summary; with --by, one row per group; with --against, the \
      two periods side by side), csv (a header of keys such as threshold.over, then one row, or \
-     one per group; with --against, one row per figure) or json (one object with the keys of \
-     docs/reports.md; with --by, an object holding the grouping, the period and one object per \
-     group; with --against, the current figures, the baseline's and the change of each)"
+     one per group; with --against, one row per figure) or json (One JSON object with the keys \
+     of docs/reports.md; with --by, an object holding the grouping, the period and one object \
+     per group; with --against, an object holding the current figures, the baseline's and the \
+     change of each)"
 )))]
 pub struct Args {
     #[command(flatten)]
