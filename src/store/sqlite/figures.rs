@@ -61,6 +61,16 @@ fn codes<C: CodeList>(keep: fn(C) -> bool) -> String {
         .join(", ")
 }
 
+/// The look-back of repeat consultations and re-referrals (domain brief §5), one rule for both:
+/// the record `earlier` is dated from 365 days before the record `later` to the same day, and on
+/// that day it has a lower number.
+fn in_the_year_before(earlier: &str, later: &str) -> String {
+    format!(
+        "{earlier}.date BETWEEN date({later}.date, '-365 days') AND {later}.date \
+         AND ({earlier}.date < {later}.date OR {earlier}.id < {later}.id)"
+    )
+}
+
 /// The SQL of the consultations (`c`) dated in the period.
 const IN_PERIOD: &str = "c.voided_at IS NULL AND c.date BETWEEN :from AND :to";
 
@@ -112,8 +122,7 @@ pub fn tallies(
              AS after_sum,
            total(EXISTS (SELECT 1 FROM consultation p
                          WHERE p.family_key = c.family_key AND p.voided_at IS NULL
-                           AND p.date BETWEEN date(c.date, '-365 days') AND c.date
-                           AND (p.date < c.date OR p.id < c.id))) AS repeats,
+                           AND {repeat})) AS repeats,
            total(c.diverted) AS diverted,
            total(c.diverted AND c.escalated) AS escalated,
            total(c.diverted AND NOT c.escalated AND date(c.date, '+90 days') < :as_at) AS held,
@@ -126,6 +135,7 @@ pub fn tallies(
                FROM consultation c WHERE {IN_PERIOD}) c
          GROUP BY 1",
         key = keys.consultation,
+        repeat = in_the_year_before("p", "c"),
     );
     each_row(conn, &sql, &with_as_at, |row| {
         let t = groups.entry(group(row)?).or_default();
@@ -222,12 +232,12 @@ pub fn tallies(
                SELECT 1 FROM consultation o JOIN referral q ON q.consultation_id = o.id
                WHERE o.family_key = c.family_key AND o.voided_at IS NULL
                  AND q.voided_at IS NULL AND q.referred_to IN ({front_door})
-                 AND q.date BETWEEN date(r.date, '-365 days') AND r.date
-                 AND (q.date < r.date OR q.id < r.id)) END) AS re_referrals
+                 AND {re_referral}) END) AS re_referrals
          FROM referral r JOIN consultation c ON c.id = r.consultation_id
          WHERE r.voided_at IS NULL AND c.voided_at IS NULL AND r.date BETWEEN :from AND :to
          GROUP BY 1, 2, 3",
-        key = keys.referral
+        key = keys.referral,
+        re_referral = in_the_year_before("q", "r"),
     );
     each_row(conn, &sql, &in_period, |row| {
         let t = groups.entry(group(row)?).or_default();
