@@ -1,14 +1,15 @@
 //! The counts behind `caselog report`, aggregated in SQL so that a logbook of any size is read
-//! without loading its records: one query per kind of figure, each grouped by the key of
-//! `report --by` (or by nothing), each going through the indexes (consultations by date and by
-//! family key, referrals by date and by consultation, reviews by consultation and by follow-up
-//! date, audits by consultation). Voided records never count, nor do records hanging off a
+//! without loading its records: one query per kind of record (the period's consultations are
+//! read once, and every consultation figure counted from what that pass kept), each grouped by
+//! the key of `report --by` (or by nothing), each going through the indexes (consultations by
+//! date and by family key, referrals by date and by consultation, reviews by consultation and
+//! by follow-up date, audits by consultation). Voided records never count, nor do records hanging off a
 //! voided one. Which codes count as what comes from the code lists, written into the SQL.
 //!
 //! The follow-ups are counted as `domain::follow_up::follow_ups` defines them (set by a
 //! consultation or by a review that does not resolve it, answered by the earliest review of
-//! the consultation from the day it was set on, a review set on the same day answered only by
-//! a review with a higher number): the conformance check "follow-ups are counted as the
+//! the consultation from the day it was set on, one set by a review answered on its own day only by a
+//! review with a higher number): the conformance check "follow-ups are counted as the
 //! domain defines them" holds this SQL to that function on a logbook with every tie.
 
 use std::collections::BTreeMap;
@@ -92,8 +93,9 @@ pub fn tallies(
     let escalating = codes::<Destination>(Destination::escalates);
     let front_door = codes::<Destination>(Destination::is_front_door);
 
-    // The consultations: one pass, with the look-backs (repeats) and look-aheads (diversions)
-    // through the family key index.
+    // The consultations: one pass over the period's, with the look-backs (repeats) and
+    // look-aheads (diversions) through the family key index, kept aside; then the sums and the
+    // counts of each code from what was kept, in one statement whose rows say what they hold.
     let diverted = format!("(c.consultee_level = 4 AND c.outcome IN ({diversions}))");
     let escalated = format!(
         "(EXISTS (SELECT 1 FROM consultation o JOIN referral r ON r.consultation_id = o.id
@@ -105,120 +107,120 @@ pub fn tallies(
                        AND o.date BETWEEN c.date AND date(c.date, '+90 days')
                        AND o.outcome IN ({referral_outcomes})))"
     );
+    // A row of counts of one code list: its kind, the group, the code, how many consultations
+    // had it and how many children they were about (for ages); the sums' columns empty.
+    let codes_of = |kind: &str, code: &str, filter: &str| {
+        format!(
+            "SELECT '{kind}', grp, {code}, count(*), total(children), {empty}
+             FROM facts {filter} GROUP BY grp, {code}",
+            empty = ["NULL"; 17].join(", ")
+        )
+    };
     let sql = format!(
-        "SELECT {key} AS grp, count(*) AS consultations,
-           count(DISTINCT c.family_key) AS families,
-           total(c.level = 1) AS level_1, total(c.level = 2) AS level_2,
-           total(c.level = 3) AS level_3, total(c.level = 4) AS level_4,
-           total(c.consultee_level IS NOT NULL) AS compared,
-           total(c.consultee_level = c.level) AS agree,
-           total(c.consultee_level > c.level) AS over,
-           total(c.consultee_level < c.level) AS under,
-           total(c.confidence_before IS NOT NULL AND c.confidence_after IS NOT NULL)
+        "WITH facts AS MATERIALIZED (
+           SELECT {key} AS grp, c.family_key, c.level, c.consultee_level, c.outcome, c.agency,
+             c.consent, c.factors, c.ages, c.children, c.confidence_before, c.confidence_after,
+             EXISTS (SELECT 1 FROM consultation p
+                     WHERE p.family_key = c.family_key AND p.voided_at IS NULL
+                       AND {repeat}) AS repeat,
+             {diverted} AS diverted,
+             CASE WHEN {diverted} THEN {escalated} END AS escalated,
+             {diverted} AND date(c.date, '+90 days') < :as_at AS over_90_days,
+             CASE WHEN c.outcome IN ({referral_outcomes})
+                  THEN NOT EXISTS (SELECT 1 FROM referral r
+                                   WHERE r.consultation_id = c.id AND r.voided_at IS NULL)
+             END AS not_made
+           FROM consultation c WHERE {IN_PERIOD}
+         )
+         SELECT 'sums' AS kind, grp, NULL AS code, count(*) AS n, NULL AS children,
+           count(DISTINCT family_key) AS families,
+           total(level = 1) AS level_1, total(level = 2) AS level_2,
+           total(level = 3) AS level_3, total(level = 4) AS level_4,
+           total(consultee_level IS NOT NULL) AS compared,
+           total(consultee_level = level) AS agree,
+           total(consultee_level > level) AS over,
+           total(consultee_level < level) AS under,
+           total(confidence_before IS NOT NULL AND confidence_after IS NOT NULL)
              AS confidence_compared,
-           total(CASE WHEN c.confidence_after IS NOT NULL THEN c.confidence_before END)
+           total(CASE WHEN confidence_after IS NOT NULL THEN confidence_before END)
              AS before_sum,
-           total(CASE WHEN c.confidence_before IS NOT NULL THEN c.confidence_after END)
+           total(CASE WHEN confidence_before IS NOT NULL THEN confidence_after END)
              AS after_sum,
-           total(EXISTS (SELECT 1 FROM consultation p
-                         WHERE p.family_key = c.family_key AND p.voided_at IS NULL
-                           AND {repeat})) AS repeats,
-           total(c.diverted) AS diverted,
-           total(c.diverted AND c.escalated) AS escalated,
-           total(c.diverted AND NOT c.escalated AND date(c.date, '+90 days') < :as_at) AS held,
-           total(CASE WHEN c.outcome IN ({referral_outcomes})
-                      THEN NOT EXISTS (SELECT 1 FROM referral r
-                                       WHERE r.consultation_id = c.id AND r.voided_at IS NULL)
-                 END) AS advised_not_made
-         FROM (SELECT c.*, {diverted} AS diverted,
-                      CASE WHEN {diverted} THEN {escalated} END AS escalated
-               FROM consultation c WHERE {IN_PERIOD}) c
-         GROUP BY 1",
+           total(repeat) AS repeats,
+           total(diverted) AS diverted,
+           total(escalated) AS escalated,
+           total(over_90_days AND NOT escalated) AS held,
+           total(not_made) AS advised_not_made
+         FROM facts GROUP BY grp
+         UNION ALL {outcomes}
+         UNION ALL {agencies}
+         UNION ALL {consent}
+         UNION ALL {factors}
+         UNION ALL {ages}",
         key = keys.consultation,
         repeat = in_the_year_before("p", "c"),
+        outcomes = codes_of("outcome", "outcome", ""),
+        agencies = codes_of("agency", "agency", ""),
+        consent = codes_of("consent", "consent", ""),
+        factors = codes_of("factors", "factors", "WHERE factors <> ''"),
+        ages = codes_of("ages", "ages", ""),
     );
     each_row(conn, &sql, &with_as_at, |row| {
         let t = groups.entry(group(row)?).or_default();
         let n = |name: &str| count(row, name);
-        t.consultations = n("consultations")?;
-        t.families = n("families")?;
-        for level in 1..=4u8 {
-            let found = n(&format!("level_{level}"))?;
-            if found > 0 {
-                t.levels.insert(level, found);
+        let kind: String = row.get("kind")?;
+        let code: Option<String> = row.get("code")?;
+        match (kind.as_str(), code) {
+            ("sums", _) => {
+                t.consultations = n("n")?;
+                t.families = n("families")?;
+                for level in 1..=4u8 {
+                    let found = n(&format!("level_{level}"))?;
+                    if found > 0 {
+                        t.levels.insert(level, found);
+                    }
+                }
+                t.threshold_compared = n("compared")?;
+                t.threshold_agree = n("agree")?;
+                t.threshold_over = n("over")?;
+                t.threshold_under = n("under")?;
+                t.confidence_compared = n("confidence_compared")?;
+                t.confidence_before_sum = n("before_sum")?;
+                t.confidence_after_sum = n("after_sum")?;
+                t.repeats = n("repeats")?;
+                t.diverted = n("diverted")?;
+                t.diverted_escalated = n("escalated")?;
+                t.diverted_held = n("held")?;
+                t.advised_not_made = n("advised_not_made")?;
             }
-        }
-        t.threshold_compared = n("compared")?;
-        t.threshold_agree = n("agree")?;
-        t.threshold_over = n("over")?;
-        t.threshold_under = n("under")?;
-        t.confidence_compared = n("confidence_compared")?;
-        t.confidence_before_sum = n("before_sum")?;
-        t.confidence_after_sum = n("after_sum")?;
-        t.repeats = n("repeats")?;
-        t.diverted = n("diverted")?;
-        t.diverted_escalated = n("escalated")?;
-        t.diverted_held = n("held")?;
-        t.advised_not_made = n("advised_not_made")?;
-        Ok(())
-    })?;
-
-    // Outcomes, agencies and consent: one pass, few combinations.
-    let sql = format!(
-        "SELECT {key} AS grp, c.outcome, c.agency, c.consent, count(*) AS n
-         FROM consultation c WHERE {IN_PERIOD} GROUP BY 1, 2, 3, 4",
-        key = keys.consultation
-    );
-    each_row(conn, &sql, &in_period, |row| {
-        let t = groups.entry(group(row)?).or_default();
-        let n = count(row, "n")?;
-        *t.outcomes.entry(row.get("outcome")?).or_default() += n;
-        *t.agencies.entry(row.get("agency")?).or_default() += n;
-        match row.get::<_, Option<String>>("consent")? {
-            Some(code) => *t.consent.entry(code).or_default() += n,
-            None => t.consent_unrecorded += n,
-        }
-        Ok(())
-    })?;
-
-    // Factors: each list of factors once, with how many consultations named it.
-    let sql = format!(
-        "SELECT {key} AS grp, c.factors, count(*) AS n
-         FROM consultation c WHERE {IN_PERIOD} AND c.factors <> '' GROUP BY 1, 2",
-        key = keys.consultation
-    );
-    each_row(conn, &sql, &in_period, |row| {
-        let t = groups.entry(group(row)?).or_default();
-        let n = count(row, "n")?;
-        let factors: String = row.get("factors")?;
-        for code in factors.split(';').filter(|c| !c.is_empty()) {
-            *t.factors.entry(code.to_string()).or_default() += n;
-        }
-        Ok(())
-    })?;
-
-    // Children: each list of ages once, with how many consultations gave it; the number of
-    // children of the consultations without ages.
-    let sql = format!(
-        "SELECT {key} AS grp, c.ages, count(*) AS n, total(c.children) AS children
-         FROM consultation c WHERE {IN_PERIOD} GROUP BY 1, 2",
-        key = keys.consultation
-    );
-    each_row(conn, &sql, &in_period, |row| {
-        let t = groups.entry(group(row)?).or_default();
-        let n = count(row, "n")?;
-        let ages: String = row.get("ages")?;
-        if ages.is_empty() {
-            t.children_unrecorded += count(row, "children")?;
-            return Ok(());
-        }
-        let ages = Vec::<Age>::restore(Value::text(ages.clone())).ok_or_else(|| {
-            Error::failure(format!(
-                "the logbook holds ages caselog cannot read: '{ages}'"
-            ))
-        })?;
-        for age in ages {
-            *t.ages.entry(age).or_default() += n;
+            ("outcome", Some(code)) => *t.outcomes.entry(code).or_default() += n("n")?,
+            ("agency", Some(code)) => *t.agencies.entry(code).or_default() += n("n")?,
+            ("consent", Some(code)) => *t.consent.entry(code).or_default() += n("n")?,
+            ("consent", None) => t.consent_unrecorded += n("n")?,
+            // Each list of factors once, with how many consultations named it.
+            ("factors", Some(factors)) => {
+                for code in factors.split(';').filter(|c| !c.is_empty()) {
+                    *t.factors.entry(code.to_string()).or_default() += n("n")?;
+                }
+            }
+            // Each list of ages once, with how many consultations gave it; the number of
+            // children of the consultations without ages.
+            ("ages", Some(ages)) if ages.is_empty() => t.children_unrecorded += n("children")?,
+            ("ages", Some(ages)) => {
+                let ages = Vec::<Age>::restore(Value::text(ages.clone())).ok_or_else(|| {
+                    Error::failure(format!(
+                        "the logbook holds ages caselog cannot read: '{ages}'"
+                    ))
+                })?;
+                for age in ages {
+                    *t.ages.entry(age).or_default() += n("n")?;
+                }
+            }
+            (kind, code) => {
+                return Err(Error::failure(format!(
+                    "the figures' query gave a row it does not know: {kind} {code:?}"
+                )));
+            }
         }
         Ok(())
     })?;
@@ -265,7 +267,7 @@ pub fn tallies(
            WHERE v.voided_at IS NULL AND c.voided_at IS NULL AND v.status IS NOT '{resolved}'
              AND v.follow_up BETWEEN :from AND :to
          ),
-         answered AS (
+         answered AS MATERIALIZED (
            SELECT f.*, (SELECT min(a.date) FROM review a
                         WHERE a.consultation_id = f.consultation_id AND a.voided_at IS NULL
                           AND (a.date > f.set_on OR (a.date = f.set_on AND a.id > f.set_by)))
