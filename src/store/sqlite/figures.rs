@@ -3,13 +3,14 @@
 //! read once, and every consultation figure counted from what that pass kept), each grouped by
 //! the key of `report --by` (or by nothing), each going through the indexes (consultations by
 //! date and by family key, referrals by date and by consultation, reviews by consultation and
-//! by follow-up date, audits by consultation). Voided records never count, nor do records hanging off a
-//! voided one. Which codes count as what comes from the code lists, written into the SQL.
+//! by follow-up date, audits by consultation). Voided records never count, nor do records
+//! hanging off a voided one. Which codes count as what comes from the code lists, written into
+//! the SQL.
 //!
 //! The follow-ups are counted as `domain::follow_up::follow_ups` defines them (set by a
 //! consultation or by a review that does not resolve it, answered by the earliest review of
-//! the consultation from the day it was set on, one set by a review answered on its own day only by a
-//! review with a higher number): the conformance check "follow-ups are counted as the
+//! the consultation from the day it was set on, one set by a review answered on its own day
+//! only by a review with a higher number): the conformance check "follow-ups are counted as the
 //! domain defines them" holds this SQL to that function on a logbook with every tie.
 
 use std::collections::BTreeMap;
