@@ -180,10 +180,16 @@ fn shown_codes<C: CodeList>(
             )
         })
         .collect();
-    for (code, _) in counts.0.iter().chain(also.into_iter().flat_map(|a| &a.0)) {
-        if C::from_code(code).is_none() && !lines.iter().any(|l| l.code.as_deref() == Some(code)) {
-            lines.push(coded(code, code, Value::Rate(counts.get(code), whole)));
-        }
+    // Codes the list does not know, in the same order for both periods.
+    let unknown: std::collections::BTreeSet<&String> = counts
+        .0
+        .iter()
+        .chain(also.into_iter().flat_map(|a| &a.0))
+        .map(|(code, _)| code)
+        .filter(|code| C::from_code(code).is_none())
+        .collect();
+    for code in unknown {
+        lines.push(coded(code, code, Value::Rate(counts.get(code), whole)));
     }
     lines
 }
@@ -454,16 +460,22 @@ pub fn comparison(c: &Comparison) -> String {
         if section.lines.is_empty() {
             s.push_str("  none\n");
         }
-        for (l, b) in section.lines.iter().zip(&baseline.lines) {
+        for l in &section.lines {
             let name = match &l.code {
                 Some(code) => cut(&format!("{code} {}", l.label), 44),
                 None => cut(&l.label, 44),
             };
+            // The same line of the baseline's section, if it has one.
+            let then = baseline
+                .lines
+                .iter()
+                .find(|b| b.code == l.code && b.label == l.label)
+                .map(|b| b.value);
             s.push_str(&row(
                 &name,
-                &b.value.shown(),
+                &then.map_or_else(|| "–".to_string(), Value::shown),
                 &l.value.shown(),
-                &l.value.change_from(b.value),
+                &then.map_or_else(|| "–".to_string(), |b| l.value.change_from(b)),
             ));
         }
     }
