@@ -473,10 +473,10 @@ impl Reader for SqliteTxn<'_> {
     fn tallies(
         &self,
         period: Period,
-        today: NaiveDate,
+        as_at: NaiveDate,
         by: Option<Grouping>,
-    ) -> Result<BTreeMap<String, Tally>> {
-        super::figures::tallies(&self.tx, period, today, by)
+    ) -> Result<BTreeMap<Option<String>, Tally>> {
+        super::figures::tallies(&self.tx, period, as_at, by)
     }
 }
 
