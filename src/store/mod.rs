@@ -162,8 +162,9 @@ pub trait Reader {
     fn audits_of_period(&self, period: Period) -> Result<Vec<Audit>>;
     /// Every record about a family (by its key, whatever each was typed as), in ID order.
     fn family(&self, family: &FamilyKey) -> Result<Family>;
-    /// The family's consultations, not voided, from `date` − 365 days to the day before,
-    /// oldest first: the window of `repeat_consultations`.
+    /// The family's consultations, not voided, from `date` − 365 days to `date`, oldest first:
+    /// for a consultation about to be added on `date`, the window of `repeat_consultations`
+    /// (on its own date, every one already there has a lower ID).
     fn family_year_before(&self, family: &FamilyKey, date: NaiveDate) -> Result<Vec<Earlier>>;
     /// The spelling of the family's lowest-numbered consultation that is not voided, leaving
     /// out the consultation `except` (one being corrected); none for a family not recorded.

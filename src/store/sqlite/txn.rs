@@ -243,7 +243,7 @@ impl Reader for SqliteTxn<'_> {
         let since = date - chrono::Days::new(365);
         let mut stmt = self.tx.prepare_cached(
             "SELECT id, date, level, outcome FROM consultation \
-             WHERE family_key = ?1 AND voided_at IS NULL AND date >= ?2 AND date < ?3 \
+             WHERE family_key = ?1 AND voided_at IS NULL AND date >= ?2 AND date <= ?3 \
              ORDER BY date, id",
         )?;
         let mut found = Vec::new();
