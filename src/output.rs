@@ -90,6 +90,10 @@ pub trait Rows {
     fn headings(&self) -> &[&'static str];
     /// A row's cells in the table.
     fn cells(&self, row: &Self::Row) -> Vec<String>;
+    /// The line under the table, given how many rows it had: "12 consultations".
+    fn footer(&self, rows: usize) -> String {
+        count(rows, Self::NOUN)
+    }
     /// The CSV header row.
     fn csv_header(&self, w: &mut csv::Writer<&mut dyn Write>) -> Result<()>;
     /// A row in CSV.
@@ -123,7 +127,7 @@ impl Output {
                     Ok(())
                 })?;
                 block.print(out)?;
-                writeln!(out, "{}", count(printed, V::NOUN))?;
+                writeln!(out, "{}", view.footer(printed))?;
             }
             Format::Csv => {
                 let mut w = crate::exchange::writer(out);

@@ -287,6 +287,9 @@ pub fn import_csv<R: Read + Send, S: Storage, L: BorrowMut<S>>(
         for referral in decided {
             tx.follow_reviews(referral, None)?;
         }
+        if bulk && matches!(request.records, Records::Referrals | Records::Reviews) {
+            tx.refresh_every_due_from()?;
+        }
         tx.commit()?;
     }
     Ok(summary)
@@ -721,6 +724,9 @@ struct Checked {
     columns: store::Columns,
     /// The referral it decides, for a review of one.
     decides: Option<ReferralId>,
+    /// The consultation whose `due_from` it may change: that of a referral, or a consultation's
+    /// review.
+    follows: Option<ConsultationId>,
     /// For a consultation: its family's key and the spelling it is kept under.
     family: Option<(FamilyKey, Text)>,
     /// What to say about it once it is added.
@@ -736,6 +742,7 @@ impl Checked {
             uuid,
             columns,
             decides: None,
+            follows: None,
             family: None,
             note: None,
             warning: None,
@@ -776,12 +783,14 @@ impl Import<'_, '_> {
                 let mut checked =
                     Checked::new(RecordKind::Referral, r.id.0, r.uuid, store::columns(&r));
                 checked.warning = warning.map(|w| format!("line {line}: {w}"));
+                checked.follows = Some(r.consultation);
                 checked
             }),
             Records::Reviews => self.review(row).map(|v| {
                 let mut checked =
                     Checked::new(RecordKind::Review, v.id.0, v.uuid, store::columns(&v));
                 checked.decides = v.referral;
+                checked.follows = v.consultation;
                 checked
             }),
             Records::Audits => self
@@ -810,6 +819,13 @@ impl Import<'_, '_> {
                         self.added += 1;
                         self.lines.add(number, line);
                         self.decided.extend(checked.decides);
+                        // While bulk-loading, every consultation's is brought up to date at
+                        // the end, once the indexes are there again.
+                        if let Some(c) = checked.follows
+                            && !self.bulk
+                        {
+                            self.tx.refresh_due_from(c)?;
+                        }
                         if let Some((key, spelling)) = &checked.family
                             && self.bulk
                         {

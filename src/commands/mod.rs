@@ -18,6 +18,7 @@ pub mod review;
 pub mod sample;
 pub mod show;
 pub mod void;
+pub mod weekly;
 
 use std::io::Write;
 
