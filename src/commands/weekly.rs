@@ -7,6 +7,7 @@
 
 use std::collections::HashMap;
 use std::io::Write;
+use std::rc::Rc;
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -52,7 +53,7 @@ impl State {
 }
 
 /// A follow-up not yet answered, or a referral still pending.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 struct Item {
     /// C-<n> for a follow-up (its consultation), R-<n> for a pending referral.
     id: RecordId,
@@ -63,7 +64,9 @@ struct Item {
     /// For a follow-up: the consultation or review that set it.
     set_by: Option<RecordId>,
     agency: Agency,
-    advisor: Text,
+    /// Shared by every item of the advisor's: a list of a hundred thousand items names a few
+    /// dozen advisors.
+    advisor: Rc<Text>,
     /// The level of need that stands now.
     level: Level,
     /// The consultation's outcome.
@@ -99,12 +102,13 @@ impl Priority {
     }
 }
 
-/// One family's entry on the weekly list. Its key is worked out from its spelling when it is
-/// printed, so that a list of a hundred thousand families holds each reference once.
+/// One family's entry on the weekly list. Its spelling is looked up as it is printed, so that a
+/// list of a hundred thousand families holds only their keys.
 #[derive(Debug)]
 struct FamilyDue {
-    /// The family's spelling: that of its first consultation.
-    family: Text,
+    key: FamilyKey,
+    /// The family's spelling, that of its first consultation: found as it is printed.
+    family: Option<Text>,
     /// Why it comes first, if it does.
     priority: Vec<Priority>,
     /// Its follow-ups and pending referrals, oldest first.
@@ -115,7 +119,7 @@ impl Serialize for FamilyDue {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         let mut entry = s.serialize_struct("FamilyDue", 4)?;
         entry.serialize_field("family", &self.family)?;
-        entry.serialize_field("key", &FamilyKey::of(self.family.as_str()))?;
+        entry.serialize_field("key", &self.key)?;
         entry.serialize_field("priority", &self.priority)?;
         entry.serialize_field("items", &self.items)?;
         entry.end()
@@ -123,28 +127,10 @@ impl Serialize for FamilyDue {
 }
 
 impl FamilyDue {
-    /// The order of the list: families with a priority first, then those with an overdue
-    /// follow-up, the longest overdue first, then by their oldest item, then by key.
-    fn rank(&self) -> (bool, bool, Option<NaiveDate>, NaiveDate, FamilyKey) {
-        let overdue = self
-            .items
-            .iter()
-            .filter(|i| i.state == State::Overdue)
-            .map(|i| i.date)
-            .min();
-        let oldest = self
-            .items
-            .iter()
-            .map(|i| i.date)
-            .min()
-            .unwrap_or(NaiveDate::MAX);
-        (
-            self.priority.is_empty(),
-            overdue.is_none(),
-            overdue,
-            oldest,
-            FamilyKey::of(self.family.as_str()),
-        )
+    /// The family's spelling, or its key while there is none (every consultation of a family
+    /// on the list stands, so there is one).
+    fn spelling(&self) -> &str {
+        self.family.as_ref().map_or(self.key.as_str(), Text::as_str)
     }
 }
 
@@ -176,11 +162,19 @@ pub fn list(
             to: r.to,
         });
     }
-    // Each family's place in `families`, while they are gathered.
-    let mut places: HashMap<FamilyKey, usize> = HashMap::new();
-    let mut families: Vec<FamilyDue> = Vec::new();
+    // The families on the list by their place in `gathered`, each item with its family's
+    // place, and each advisor's name held once: a county's list holds a hundred thousand
+    // families, so each is kept small until it is printed.
+    let mut places: HashMap<FamilyKey, u32> = HashMap::new();
+    let mut gathered: Vec<Gathered> = Vec::new();
+    let mut items: Vec<(u32, Item)> = Vec::new();
+    let mut advisors: HashMap<Text, Rc<Text>> = HashMap::new();
     tx.may_be_due(horizon, advisor, &mut |c, reviews| {
         let level = follow_up::current_level(c, reviews);
+        let advisor = advisors
+            .entry(c.advisor.clone())
+            .or_insert_with(|| Rc::new(c.advisor.clone()))
+            .clone();
         let item = |id: RecordId, kind, date, state, set_by, to| Item {
             id,
             kind,
@@ -188,24 +182,24 @@ pub fn list(
             state,
             set_by,
             agency: c.agency,
-            advisor: c.advisor.clone(),
+            advisor: Rc::clone(&advisor),
             level,
             outcome: c.outcome,
             to,
         };
-        let mut items = Vec::new();
+        let mut due = Vec::new();
         // The follow-ups not answered (domain brief §5) that fall due by the horizon.
         for f in follow_up::follow_ups(c, reviews) {
             if f.answered.is_some() {
                 continue;
             }
-            if let Some(due) = follow_up::due(f.due, today, within) {
-                let state = match due {
+            if let Some(when) = follow_up::due(f.due, today, within) {
+                let state = match when {
                     Due::Overdue => State::Overdue,
                     Due::Due => State::Due,
                 };
                 let id = c.id.any();
-                items.push(item(
+                due.push(item(
                     id,
                     ItemKind::FollowUp,
                     f.due,
@@ -217,7 +211,7 @@ pub fn list(
         }
         // A referral's consultation is never voided while the referral stands (see `void`).
         for r in pending.remove(&c.id).into_iter().flatten() {
-            items.push(item(
+            due.push(item(
                 r.id.any(),
                 ItemKind::Referral,
                 r.date,
@@ -226,54 +220,108 @@ pub fn list(
                 Some(r.to),
             ));
         }
-        if items.is_empty() {
+        if due.is_empty() {
             return Ok(());
         }
-        let place = *places.entry(c.family_key()).or_insert_with(|| {
-            families.push(FamilyDue {
-                family: c.family.clone(),
-                priority: Vec::new(),
-                items: Vec::new(),
+        let place = *places.entry(c.family_key()).or_insert_with_key(|key| {
+            gathered.push(Gathered {
+                key: key.clone(),
+                level4: false,
+                urgent: false,
             });
-            families.len() - 1
+            (gathered.len() - 1) as u32
         });
-        let entry = &mut families[place];
-        if level.get() == 4 {
-            entry.priority.push(Priority::Level4);
-        }
-        if c.outcome == Outcome::Urgent {
-            entry.priority.push(Priority::Urgent);
-        }
-        entry.items.extend(items);
+        let family = &mut gathered[place as usize];
+        family.level4 |= level.get() == 4;
+        family.urgent |= c.outcome == Outcome::Urgent;
+        items.extend(due.into_iter().map(|i| (place, i)));
         Ok(())
     })?;
     drop(places);
-    for f in &mut families {
-        f.priority.sort();
-        f.priority.dedup();
-        f.items.sort_by_key(|i| (i.date, i.kind, i.id.number));
-        if let Some(spelling) = tx.family_spelling(&FamilyKey::of(f.family.as_str()), None)? {
-            f.family = spelling;
-        }
+    // Each family's items side by side, oldest first; then the families in the list's order.
+    items.sort_by_key(|(place, i)| (*place, i.date, i.kind, i.id.number));
+    let mut order: Vec<Ranked> = Vec::with_capacity(gathered.len());
+    let mut first = 0;
+    for run in items.chunk_by(|a, b| a.0 == b.0) {
+        let place = run[0].0;
+        let family = &gathered[place as usize];
+        order.push(Ranked {
+            place,
+            first,
+            len: run.len(),
+            first_place: !(family.level4 || family.urgent),
+            not_overdue: !run.iter().any(|(_, i)| i.state == State::Overdue),
+            overdue: run
+                .iter()
+                .filter(|(_, i)| i.state == State::Overdue)
+                .map(|(_, i)| i.date)
+                .min(),
+            oldest: run[0].1.date,
+        });
+        first += run.len();
     }
-    families.sort_by_cached_key(FamilyDue::rank);
+    order.sort_by(|a, b| {
+        (a.first_place, a.not_overdue, a.overdue, a.oldest)
+            .cmp(&(b.first_place, b.not_overdue, b.overdue, b.oldest))
+            .then_with(|| {
+                gathered[a.place as usize]
+                    .key
+                    .cmp(&gathered[b.place as usize].key)
+            })
+    });
+    let follow_ups = items
+        .iter()
+        .filter(|(_, i)| i.kind == ItemKind::FollowUp)
+        .count();
     let mut view = WeeklyList {
         today,
         horizon,
-        follow_ups: families
-            .iter()
-            .flat_map(|f| &f.items)
-            .filter(|i| i.kind == ItemKind::FollowUp)
-            .count(),
-        referrals: families
-            .iter()
-            .flat_map(|f| &f.items)
-            .filter(|i| i.kind == ItemKind::Referral)
-            .count(),
+        follow_ups,
+        referrals: items.len() - follow_ups,
     };
     output.print_rows(&mut view, out, |each| {
-        families.into_iter().try_for_each(each)
+        for ranked in &order {
+            let family = &gathered[ranked.place as usize];
+            let mut priority = Vec::new();
+            if family.level4 {
+                priority.push(Priority::Level4);
+            }
+            if family.urgent {
+                priority.push(Priority::Urgent);
+            }
+            each(FamilyDue {
+                key: family.key.clone(),
+                family: tx.family_spelling(&family.key, None)?,
+                priority,
+                items: items[ranked.first..ranked.first + ranked.len]
+                    .iter()
+                    .map(|(_, i)| i.clone())
+                    .collect(),
+            })?;
+        }
+        Ok(())
     })
+}
+
+/// A family on the list as it is gathered: its key, and why it comes first if it does.
+struct Gathered {
+    key: FamilyKey,
+    level4: bool,
+    urgent: bool,
+}
+
+/// A family's place in the list's order: families with a priority first, then those with an
+/// overdue follow-up, the longest overdue first, then by their oldest item, then by key.
+struct Ranked {
+    /// Its place in the families gathered.
+    place: u32,
+    /// Where its items are among the list's.
+    first: usize,
+    len: usize,
+    first_place: bool,
+    not_overdue: bool,
+    overdue: Option<NaiveDate>,
+    oldest: NaiveDate,
 }
 
 /// How the weekly list is printed, a family at a time.
@@ -336,7 +384,7 @@ impl Rows for WeeklyList {
         };
         let priority: Vec<&str> = f.priority.iter().map(|p| p.words()).collect();
         vec![
-            f.family.to_string(),
+            f.spelling().to_string(),
             priority.join(", "),
             lines(&|i| i.date.to_string()),
             lines(&|i| i.id.to_string()),
@@ -379,7 +427,7 @@ impl Rows for WeeklyList {
         exchange::write_row(
             w,
             &[
-                f.family.to_string(),
+                f.spelling().to_string(),
                 priority.join(";"),
                 joined(ItemKind::FollowUp, &|i| {
                     format!("{}:{}:{}", i.id, i.date, i.state.code())
