@@ -329,7 +329,8 @@ pub fn months(months: &[Month]) -> Result<Drawing> {
         chart
             .configure_mesh()
             .disable_x_mesh()
-            .y_labels(5)
+            // No more labels than whole numbers to put them at.
+            .y_labels((ceiling as usize + 1).min(6))
             .light_line_style(WHITE)
             .bold_line_style(RULE)
             .axis_style(INK)

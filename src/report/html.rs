@@ -17,15 +17,38 @@ use chrono::NaiveDate;
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use super::charts::{self, Agreement, Drawing, Part};
-use super::figures::{
-    self, Cell, Comparison, Difference, Figures, GroupFigures, Grouping, NO_ORGANISATION,
+use super::figures::{self, Comparison, Figures, GroupFigures, Grouping, NO_ORGANISATION};
+use super::render::{
+    Counted, Keys, Line, Section, Value, cell_text, difference_text, group_title, percent, sections,
 };
-use super::render::{Line, Section, Value, group_title, percent, sections};
 use crate::domain::codes::{Agency, CodeList, Grade, ReferralResult};
 use crate::error::Result;
 
 /// The most organisations the page shows: those with the most consultations compared.
 const ORGANISATIONS_SHOWN: usize = 12;
+
+/// The headline figures, each with what it is and its key.
+const HEADLINE: [(&str, &str); 10] = [
+    ("Consultations", "consultations"),
+    ("Families", "families"),
+    (
+        "Repeat consultations (family consulted on in the year before)",
+        "repeat_consultations",
+    ),
+    ("Referral advised (refer-csc or urgent)", "referral_rate"),
+    (
+        "Consultee agreed with the advisor's level",
+        "threshold.agree",
+    ),
+    ("Diversions held, of those known", "diverted.held_rate"),
+    (
+        "Front-door referrals taken up, of those decided",
+        "referrals.taken_up_rate",
+    ),
+    ("Front-door re-referrals", "referrals.re_referral_rate"),
+    ("Follow-ups overdue, of those due", "follow_ups.overdue"),
+    ("Consultations audited", "oversight.audited"),
+];
 
 /// What the page shows: the period's figures (beside a baseline's, with `--against`) and the
 /// rows of `report --by` for agencies and organisations over the period and for each month of
@@ -76,14 +99,7 @@ impl Values {
         Values(
             figures::cells(f)
                 .into_iter()
-                .map(|(key, cell)| {
-                    let value = match cell {
-                        Cell::Date(d) => d.to_string(),
-                        Cell::Count(n) => n.to_string(),
-                        Cell::Fraction(x) => x.map(|x| x.to_string()).unwrap_or_default(),
-                    };
-                    (key, value)
-                })
+                .map(|(key, cell)| (key, cell_text(cell)))
                 .collect(),
         )
     }
@@ -101,14 +117,7 @@ impl Changes {
         Changes(
             c.rows()
                 .into_iter()
-                .filter_map(|(key, _, _, change)| {
-                    let difference = match change?.difference {
-                        Some(Difference::Count(n)) => n.to_string(),
-                        Some(Difference::Fraction(x)) => x.to_string(),
-                        None => String::new(),
-                    };
-                    Some((key, difference))
-                })
+                .filter_map(|(key, _, _, change)| Some((key, difference_text(change?.difference))))
                 .collect(),
         )
     }
@@ -215,7 +224,7 @@ impl Context<'_> {
     /// baseline's value and the change.
     fn table(&self, section: &Section, then: Option<&Section>) -> Markup {
         let compared = then.is_some();
-        let counted = |c: &super::render::Counted, of: Of, values: &Values| match c.key {
+        let counted = |c: &Counted, of: Of, values: &Values| match c.key {
             Some(key) => figure(of, key, values, html! { (c.n) }),
             None => html! { (c.n) },
         };
@@ -315,7 +324,7 @@ fn count_line(label: &str, n: u64, key: Option<&str>) -> Line {
         code: None,
         label: label.to_string(),
         value: Value::Count(n),
-        keys: super::render::Keys {
+        keys: Keys {
             count: key.map(str::to_string),
             rate: None,
         },
@@ -384,7 +393,9 @@ fn agreement_block(
             }
         })
         .collect();
-    let drawing = charts::agreement(&bars)?;
+    let drawing = (!groups.is_empty())
+        .then(|| charts::agreement(&bars))
+        .transpose()?;
     let table_id = format!("{id}-numbers");
     let title = format!(
         "{heading}: for each {}, of the consultations with both levels recorded, the consultee's \
@@ -395,11 +406,9 @@ fn agreement_block(
     Ok(html! {
         section.block {
             h2 { (heading) }
-            @if groups.is_empty() {
-                p { "No consultation in the period had both levels recorded." }
-            } @else {
+            @if let Some(drawing) = &drawing {
                 figure {
-                    (chart(&id, &title, &drawing, &table_id))
+                    (chart(&id, &title, drawing, &table_id))
                     figcaption {
                         @if by == Grouping::Agency {
                             "Of the consultations where both the consultee's and the advisor's \
@@ -416,22 +425,24 @@ fn agreement_block(
                         }
                     }
                 }
-                table id=(table_id) {
-                    thead { tr {
-                        th scope="col" { (group_title(by)) }
-                        th scope="col" { "With both levels" }
-                        th scope="col" { "Under-estimated" }
-                        th scope="col" { "Agreed" }
-                        th scope="col" { "Over-estimated" }
-                    } }
-                    tbody {
-                        @for (g, name) in groups.iter().zip(&names) {
-                            (agreement_row(Some(&g.group), name, &g.figures, &Values::of(&g.figures)))
-                        }
+            } @else {
+                p { "No consultation in the period had both levels recorded." }
+            }
+            table id=(table_id) {
+                thead { tr {
+                    th scope="col" { (group_title(by)) }
+                    th scope="col" { "With both levels" }
+                    th scope="col" { "Under-estimated" }
+                    th scope="col" { "Agreed" }
+                    th scope="col" { "Over-estimated" }
+                } }
+                tbody {
+                    @for (g, name) in groups.iter().zip(&names) {
+                        (agreement_row(Some(&g.group), name, &g.figures, &Values::of(&g.figures)))
                     }
-                    tfoot {
-                        (agreement_row(None, "All", ctx.now, &ctx.values))
-                    }
+                }
+                tfoot {
+                    (agreement_row(None, "All", ctx.now, &ctx.values))
                 }
             }
         }
@@ -698,34 +709,15 @@ impl Page {
                 Some((id, s, shown_then.as_ref().map(|t| &t[i])))
             })
             .collect();
-        let headline = [
-            ("Consultations", "consultations"),
-            ("Families", "families"),
-            (
-                "Repeat consultations (family consulted on in the year before)",
-                "repeat_consultations",
-            ),
-            ("Referral advised (refer-csc or urgent)", "referral_rate"),
-            (
-                "Consultee agreed with the advisor's level",
-                "threshold.agree",
-            ),
-            ("Diversions held, of those known", "diverted.held_rate"),
-            (
-                "Front-door referrals taken up, of those decided",
-                "referrals.taken_up_rate",
-            ),
-            ("Front-door re-referrals", "referrals.re_referral_rate"),
-            ("Follow-ups overdue, of those due", "follow_ups.overdue"),
-            ("Consultations audited", "oversight.audited"),
-        ];
         // A section whose every line is a headline figure is not shown again.
         let in_headline = |section: &Section| {
-            section.lines.iter().all(|l| {
-                headline.iter().any(|(_, key)| {
-                    l.keys.count.as_deref() == Some(*key) || l.keys.rate.as_deref() == Some(*key)
+            !section.lines.is_empty()
+                && section.lines.iter().all(|l| {
+                    HEADLINE.iter().any(|(_, key)| {
+                        l.keys.count.as_deref() == Some(*key)
+                            || l.keys.rate.as_deref() == Some(*key)
+                    })
                 })
-            })
         };
         let rest: Vec<&(Option<String>, &Section, Option<&Section>)> =
             rest.iter().filter(|(_, s, _)| !in_headline(s)).collect();
@@ -767,7 +759,7 @@ impl Page {
                     }
                     main {
                         section.headline aria-label="Headline figures" {
-                            @for (title, key) in headline {
+                            @for (title, key) in HEADLINE {
                                 (ctx.card(title, key, &shown, shown_then.as_deref()))
                             }
                         }
@@ -856,6 +848,20 @@ svg { display: block; width: 100%; height: auto; }
 mod tests {
     use super::*;
     use crate::domain::period::Period;
+
+    #[test]
+    fn every_headline_figure_has_its_line() {
+        let day = NaiveDate::from_ymd_opt(2026, 2, 1).unwrap();
+        let f = Figures::compute(
+            Period { from: day, to: day },
+            day,
+            &figures::Tally::default(),
+        );
+        let shown = sections(&f, None);
+        for (_, key) in HEADLINE {
+            assert!(line_of(&shown, key).is_some(), "{key}");
+        }
+    }
 
     #[test]
     fn every_key_a_line_shows_is_a_figure() {

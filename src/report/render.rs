@@ -748,7 +748,7 @@ pub(super) fn group_title(by: Grouping) -> &'static str {
 
 /// A figure as a CSV cell: dates as ISO dates, counts and fractions as plain numbers, none as
 /// an empty cell.
-fn cell_text(cell: Cell) -> String {
+pub(super) fn cell_text(cell: Cell) -> String {
     match cell {
         Cell::Date(d) => d.to_string(),
         Cell::Count(n) => n.to_string(),
@@ -804,6 +804,15 @@ fn blank_keys() -> Vec<String> {
     figures::cells(&blank).into_iter().map(|(k, _)| k).collect()
 }
 
+/// A change's difference as a CSV cell: a plain number, none as an empty cell.
+pub(super) fn difference_text(difference: Option<Difference>) -> String {
+    match difference {
+        Some(Difference::Count(n)) => n.to_string(),
+        Some(Difference::Fraction(x)) => x.to_string(),
+        None => String::new(),
+    }
+}
+
 /// CSV of a comparison: one row per figure, with its value in the baseline and in the period,
 /// the difference and the relative change (the difference as a fraction of the baseline).
 fn comparison_csv(out: &mut dyn Write, c: &Comparison) -> Result<()> {
@@ -815,11 +824,7 @@ fn comparison_csv(out: &mut dyn Write, c: &Comparison) -> Result<()> {
                 difference,
                 relative,
             }) => (
-                match difference {
-                    Some(Difference::Count(n)) => n.to_string(),
-                    Some(Difference::Fraction(x)) => x.to_string(),
-                    None => String::new(),
-                },
+                difference_text(difference),
                 relative.map(|x| x.to_string()).unwrap_or_default(),
             ),
             None => (String::new(), String::new()),

@@ -176,9 +176,9 @@ fn rows_match(doc: &Html, table: &str, groups: &[Value], every: &[String]) {
     assert_eq!(names, every, "#{table}");
 }
 
-/// Checks what every page must be: valid HTML, nothing to fetch or run, every chart titled and
-/// described by the table of its numbers, every id once.
-fn well_formed(html: &str) -> Html {
+/// Checks what every page must be: valid HTML, nothing to fetch or run, at least `charts`
+/// charts, each titled and described by the table of its numbers, every id once.
+fn well_formed(html: &str, charts: usize) -> Html {
     let doc = parse(html);
     assert!(doc.errors.is_empty(), "HTML errors: {:?}", doc.errors);
     assert!(html.starts_with("<!DOCTYPE html>"), "{}", &html[..40]);
@@ -196,9 +196,9 @@ fn well_formed(html: &str) -> Html {
             e.attr("id")
         );
     }
-    let charts = select(&doc, "svg");
-    assert!(charts.len() >= 5, "{} charts", charts.len());
-    for svg in charts {
+    let svgs = select(&doc, "svg");
+    assert!(svgs.len() >= charts, "{} charts", svgs.len());
+    for svg in svgs {
         assert_eq!(svg.attr("role"), Some("img"));
         let title = svg.attr("aria-labelledby").unwrap();
         let described = svg.attr("aria-describedby").unwrap();
@@ -240,7 +240,7 @@ fn the_page_shows_every_figure_of_the_json_and_prints_on_one_or_two_a4_pages() {
     assert!(out.stdout.is_empty() && out.stderr.is_empty());
     let page = env.path("november.html");
     let html = std::fs::read_to_string(&page).unwrap();
-    let written = well_formed(&html);
+    let written = well_formed(&html, 6);
     // The same page as standard output gives.
     assert_eq!(
         env.ok(&[
@@ -375,7 +375,7 @@ fn against_a_baseline_the_page_shows_the_change_beside_each_figure() {
         "--format",
     ];
     let html = env.ok(&[&args[..], &["html"]].concat());
-    well_formed(&html);
+    well_formed(&html, 6);
     std::fs::write(env.path("against.html"), &html).unwrap();
     let chromium = Chromium::find();
     let dom = Html::parse_document(&chromium.dump_dom(&env.path("against.html")));
@@ -414,6 +414,43 @@ fn against_a_baseline_the_page_shows_the_change_beside_each_figure() {
     chromium.print_to_pdf(&env.path("against.html"), &pdf);
     let pages = pdf_pages(&pdf);
     assert!((1..=2).contains(&pages.len()), "{pages:?}");
+}
+
+/// A month with nothing in it: every figure 0 or without a rate, no bars to draw but the
+/// months', and still a valid page that says so.
+#[test]
+fn a_month_with_nothing_to_count_is_a_page_of_zeros() {
+    let env = crate::figures::fixture();
+    let html = env.ok(&["report", "--month", "2025-06", "--format", "html"]);
+    let doc = well_formed(&html, 4);
+    let mut figures = BTreeMap::new();
+    flatten(
+        "",
+        &json(&env.ok(&["report", "--month", "2025-06", "--format", "json"])),
+        &mut figures,
+    );
+    assert_eq!(figures["consultations"], 0);
+    holds_every_figure(&doc, "data-figure", &figures, &|_| false);
+    assert!(
+        html.contains("No consultation in the period had both levels recorded."),
+        "{html}"
+    );
+    // Every section of the summary is there, those with nothing to list saying so.
+    for heading in ["Agencies consulting", "Factors named"] {
+        let section = select(&doc, "h3")
+            .into_iter()
+            .find(|h| text(h) == heading)
+            .unwrap_or_else(|| panic!("no {heading}"));
+        let table = section.next_siblings().find_map(ElementRef::wrap).unwrap();
+        assert_eq!(text(&table).trim(), "none", "{heading}");
+    }
+    // No organisation was recorded in the period: no chart by organisation.
+    assert!(select(&doc, "#organisation-agreement").is_empty());
+    assert_eq!(
+        select(&doc, "#months-numbers tr[data-group]").len(),
+        12,
+        "the year to June 2025"
+    );
 }
 
 #[test]
@@ -532,7 +569,7 @@ fn the_monthly_script_writes_the_month_as_a_page() {
         page,
         env.ok(&["report", "--month", "2026-02", "--format", "html"])
     );
-    well_formed(&page);
+    well_formed(&page, 5);
 }
 
 /// How wide the widest line is, in characters.
