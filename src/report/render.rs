@@ -20,7 +20,7 @@ use crate::error::Result;
 use crate::exchange;
 use crate::output::{self as render, View};
 
-/// The width the `--by` table fits in.
+/// The width the tables fit in: the `--by` table and the comparison with a baseline.
 pub const TABLE_WIDTH: u16 = 100;
 
 /// A stored code's label, or the code itself when the list does not know it.
@@ -531,34 +531,44 @@ pub fn comparison(c: &Comparison) -> String {
         "Figures from {} to {} against {} to {}, as at {}\n",
         now.period.from, now.period.to, then.period.from, then.period.to, now.as_at
     );
-    let row = |name: &str, then: &str, now: &str, change: &str| {
-        format!("  {name:<44} {then:<17} {now:<17} {change}\n")
-            .trim_end()
-            .to_string()
-            + "\n"
+    /// A line of the comparison: a section's heading, a row of a name and three values, or
+    /// none for a section with nothing to list.
+    enum Printed {
+        Heading(&'static str),
+        Row([String; 4]),
+        Nothing,
+    }
+    let mut printed = Vec::new();
+    let row = |name: &str, then: String, now: String, change: String| {
+        Printed::Row([name.to_string(), then, now, change])
     };
     for (section, baseline) in sections(now, Some(then))
         .into_iter()
         .zip(sections(then, Some(now)))
     {
-        s.push_str(&format!("\n{}\n", section.heading));
-        s.push_str(&row("", "Baseline", "This period", "Change"));
+        printed.push(Printed::Heading(section.heading));
+        printed.push(row(
+            "",
+            "Baseline".into(),
+            "This period".into(),
+            "Change".into(),
+        ));
         if let (Some(now), Some(then)) = (&section.counted, &baseline.counted) {
             let (now, then) = (Value::Count(now.n), Value::Count(then.n));
-            s.push_str(&row(
+            printed.push(row(
                 section.counted.as_ref().map_or("", |c| c.label),
-                &then.shown(),
-                &now.shown(),
-                &now.change_from(then),
+                then.shown(),
+                now.shown(),
+                now.change_from(then),
             ));
         }
         if section.lines.is_empty() {
-            s.push_str("  none\n");
+            printed.push(Printed::Nothing);
         }
         for l in &section.lines {
             let name = match &l.code {
-                Some(code) => cut(&format!("{code} {}", l.label), 44),
-                None => cut(&l.label, 44),
+                Some(code) => format!("{code} {}", l.label),
+                None => l.label.clone(),
             };
             // The same line of the baseline's section, if it has one.
             let then = baseline
@@ -566,12 +576,40 @@ pub fn comparison(c: &Comparison) -> String {
                 .iter()
                 .find(|b| b.code == l.code && b.label == l.label)
                 .map(|b| b.value);
-            s.push_str(&row(
+            printed.push(row(
                 &name,
-                &then.map_or_else(|| "–".to_string(), Value::shown),
-                &l.value.shown(),
-                &then.map_or_else(|| "–".to_string(), |b| l.value.change_from(b)),
+                then.map_or_else(|| "–".to_string(), Value::shown),
+                l.value.shown(),
+                then.map_or_else(|| "–".to_string(), |b| l.value.change_from(b)),
             ));
+        }
+    }
+    // The values' columns as wide as their widest, the names cut to fit the rest of the width.
+    let widest = |column: usize| {
+        printed
+            .iter()
+            .filter_map(|p| match p {
+                Printed::Row(cells) => Some(cells[column].chars().count()),
+                _ => None,
+            })
+            .max()
+            .unwrap_or(0)
+    };
+    let (then_width, now_width) = (widest(1).max(17), widest(2).max(17));
+    let name_width = (TABLE_WIDTH as usize)
+        .saturating_sub(2 + then_width + now_width + widest(3) + 3)
+        .clamp(20, 44);
+    for p in printed {
+        match p {
+            Printed::Heading(heading) => s.push_str(&format!("\n{heading}\n")),
+            Printed::Nothing => s.push_str("  none\n"),
+            Printed::Row([name, then, now, change]) => {
+                let name = cut(&name, name_width);
+                let line =
+                    format!("  {name:<name_width$} {then:<then_width$} {now:<now_width$} {change}");
+                s.push_str(line.trim_end());
+                s.push('\n');
+            }
         }
     }
     s
@@ -922,6 +960,35 @@ mod tests {
         assert_eq!(
             Value::Signed(Some(1.0)).change_from(Value::Signed(Some(2.0))),
             "−1.0"
+        );
+    }
+
+    #[test]
+    fn a_comparison_of_hundreds_of_thousands_fits_100_columns() {
+        let period = |month: u32| Period {
+            from: NaiveDate::from_ymd_opt(2025, month, 1).unwrap(),
+            to: NaiveDate::from_ymd_opt(2025, month, 28).unwrap(),
+        };
+        let as_at = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        let tally = |n: u64| figures::Tally {
+            consultations: n,
+            families: n,
+            outcomes: [("advice".to_string(), n - 1), ("urgent".to_string(), 1)].into(),
+            ..figures::Tally::default()
+        };
+        let c = Comparison::new(
+            Figures::compute(period(2), as_at, &tally(123_456)),
+            Figures::compute(period(1), as_at, &tally(234_567)),
+        );
+        let table = comparison(&c);
+        assert!(table.contains("123455 of 123456, 100%"), "{table}");
+        assert!(table.contains("234566 of 234567, 100%"), "{table}");
+        let widest = table.lines().map(|l| l.chars().count()).max().unwrap();
+        assert!(widest <= 100, "{widest} columns:\n{table}");
+        // The names are cut to make room, and the values are whole.
+        assert!(
+            table.contains("  advice Advice only — consultee conti… 234566 of 234567, 100% "),
+            "{table}"
         );
     }
 
