@@ -108,8 +108,8 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
     let given = args.file.unwrap_or_else(|| PathBuf::from("-"));
     let shown = given.display().to_string();
     let destination = Destination::choose(&given, &shown, logbook.path(), args.force)?;
-    let tx = logbook.read()?;
-    let tx = tx.as_ref();
+    let reader = logbook.read()?;
+    let tx = reader.as_ref();
     let whole = |period: Period| -> Result<Figures> {
         let tally = tx
             .tallies(period, today, None)?
@@ -147,6 +147,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
             organisations: grouped(tx, Grouping::Organisation, period, today)?,
             months,
         };
+        drop(reader);
         return destination.write(out, &shown, |w| html::write(&page, w));
     }
     let report = match (args.by, baseline) {
@@ -163,6 +164,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
         }
         (None, None) => Report::Whole(Box::new(whole(period)?)),
     };
+    drop(reader);
     destination.write(out, &shown, |w| args.output.print(&report, w))
 }
 
