@@ -404,7 +404,7 @@ fn agreement_block(
         by.name()
     );
     Ok(html! {
-        section.block {
+        section {
             h2 { (heading) }
             @if let Some(drawing) = &drawing {
                 figure {
@@ -498,7 +498,7 @@ fn months_block(months: &[GroupFigures]) -> Result<Markup> {
          or pending; the numbers are in the table that follows"
     );
     Ok(html! {
-        section.block {
+        section {
             h2 { "Consultations and front-door referrals by month, " (first) " to " (last) }
             figure {
                 (chart("months", &title, &drawing, "months-numbers"))
@@ -556,7 +556,7 @@ fn parts_block(
         .collect();
     let title = format!("{heading}: {}", described.join(", "));
     Ok(html! {
-        section.block.part {
+        section {
             h2 { (heading) }
             (chart(id, &title, &drawing, &table_id))
             @if beside {
@@ -731,7 +731,7 @@ impl Page {
                     title { (title) }
                     style { (PreEscaped(STYLE)) }
                 }
-                body class=(if then.is_some() { "against" } else { "period" }) {
+                body class=[then.is_some().then_some("against")] {
                     header {
                         h1 { "Early help consultations" }
                         p.period {
@@ -771,7 +771,7 @@ impl Page {
                             @if let Some(block) = follow_ups { (block) }
                             @if let Some(block) = oversight { (block) }
                         }
-                        section.rest {
+                        section {
                             h2 { "Every other figure" }
                             div.columns {
                                 @for (id, section, then) in rest {
@@ -824,7 +824,6 @@ thead th { font-weight: bold; border-bottom: 1px solid #1a1a1a; }
 tfoot th, tfoot td { font-weight: bold; border-top: 1px solid #1a1a1a; }
 td { white-space: nowrap; font-variant-numeric: tabular-nums; }
 .code { font-weight: bold; }
-.hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); }
 figure { margin: 0; break-inside: avoid; }
 svg { display: block; width: 100%; height: auto; }
 .months { break-inside: auto; }
