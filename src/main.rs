@@ -5,6 +5,12 @@ use std::process::ExitCode;
 
 use caselog::{cli, commands};
 
+/// An allocator whose threads do not wait on one another: an import's reader and saver threads
+/// hand each row across, and the system allocator serialises the frees of one thread's blocks
+/// in another.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     match cli::parse().and_then(commands::run) {
         Ok(()) => ExitCode::SUCCESS,

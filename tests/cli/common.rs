@@ -204,3 +204,27 @@ pub fn with_flag<'a>(base: &[&'a str], flag: &'a str, value: &'a str) -> Vec<&'a
 pub fn json(text: &str) -> serde_json::Value {
     serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
 }
+
+/// Writes `n` valid consultations in the exchange format, each with its own UUID.
+pub fn write_consultations(path: &std::path::Path, n: u64) {
+    let mut w = csv::Writer::from_path(path).unwrap();
+    w.write_record([
+        "uuid", "date", "advisor", "setting", "agency", "family", "level", "outcome", "worry",
+    ])
+    .unwrap();
+    for i in 0..n {
+        w.write_record([
+            &format!("00000000-0000-4000-8000-{i:012x}"),
+            "2026-03-01",
+            "Imported Advisor",
+            "Northgate children's centre",
+            "3B",
+            &format!("IMP-{i}"),
+            "2",
+            "advice",
+            "Worried about attendance, and \"tiredness\" in class",
+        ])
+        .unwrap();
+    }
+    w.flush().unwrap();
+}

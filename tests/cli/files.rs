@@ -17,7 +17,7 @@ use std::path::Path;
 use std::process::{Output, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::common::{MINIMAL, TestEnv, json, sql_at};
+use crate::common::{MINIMAL, TestEnv, json, sql_at, write_consultations};
 
 /// The names in the test's folder, sorted.
 fn names(env: &TestEnv) -> Vec<String> {
@@ -494,24 +494,10 @@ fn a_dry_run_works_on_a_read_only_logbook() {
     assert_eq!(env.count("consultation"), 1);
 }
 
-/// Writes a consultations file of `rows` valid rows.
-fn write_consultations(path: &Path, rows: usize) {
-    use std::io::Write;
-    let mut w = std::io::BufWriter::new(fs::File::create(path).unwrap());
-    writeln!(w, "date,advisor,setting,agency,family,outcome,level,worry").unwrap();
-    for i in 0..rows {
-        writeln!(
-            w,
-            "2026-03-01,Imported Advisor,Northgate children's centre,3B,IMP-{i},advice,2,Late most days and tired in class"
-        )
-        .unwrap();
-    }
-}
-
 /// Starts a first import into a new logbook, sends it `signal` (with the `kill` program) while
 /// it is under way, and checks that it ended by that signal leaving nothing but the CSV file.
 fn interrupt_a_first_import(signal: &str, number: i32) {
-    let mut rows = 50_000;
+    let mut rows: u64 = 50_000;
     loop {
         let env = TestEnv::new();
         write_consultations(&env.path("big.csv"), rows);

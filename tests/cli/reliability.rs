@@ -4,7 +4,7 @@
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 
-use crate::common::{MINIMAL, NOW, SCHEMA_VERSION, TestEnv, json, with_flag};
+use crate::common::{MINIMAL, NOW, SCHEMA_VERSION, TestEnv, json, with_flag, write_consultations};
 
 fn mode(path: &std::path::Path) -> u32 {
     fs::metadata(path).unwrap().permissions().mode() & 0o777
@@ -264,30 +264,6 @@ fn every_row(db: &std::path::Path) -> Vec<(String, Vec<Vec<String>>)> {
             (t, rows)
         })
         .collect()
-}
-
-/// Writes `n` valid consultations in the exchange format, each with its own UUID.
-fn write_consultations(path: &std::path::Path, n: u64) {
-    let mut w = csv::Writer::from_path(path).unwrap();
-    w.write_record([
-        "uuid", "date", "advisor", "setting", "agency", "family", "level", "outcome", "worry",
-    ])
-    .unwrap();
-    for i in 0..n {
-        w.write_record([
-            &format!("00000000-0000-4000-8000-{i:012x}"),
-            "2026-03-01",
-            "Imported Advisor",
-            "Northgate children's centre",
-            "3B",
-            &format!("IMP-{i}"),
-            "2",
-            "advice",
-            "Worried about attendance, and \"tiredness\" in class",
-        ])
-        .unwrap();
-    }
-    w.flush().unwrap();
 }
 
 /// A logbook of three consultations, checkpointed into its main file.

@@ -419,6 +419,10 @@ impl BulkLoad {
     /// UUID, returns the first `limit` of those UUIDs instead, with the records that have them.
     pub fn finish(self, conn: &Connection, limit: usize) -> Result<Vec<Duplicate>> {
         conn.flush_prepared_statement_cache();
+        // Each index is sorted by SQLite's sorter, which may share the work out among a few
+        // threads of its own.
+        let helpers = std::thread::available_parallelism().map_or(1, |n| n.get().min(4)) - 1;
+        conn.pragma_update(None, "threads", helpers as i64)?;
         for sql in &self.indexes {
             match conn.execute_batch(sql) {
                 Err(e)
