@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 pub struct Config {
     /// The advisor's name, used when `--advisor` is not given.
     pub advisor: Option<String>,
-    /// The logbook file.
+    /// The logbook file, or a team logbook's `postgresql://` URL.
     pub database: Option<PathBuf>,
     /// A partnership's thresholds file.
     pub thresholds: Option<PathBuf>,
@@ -67,7 +67,14 @@ impl Config {
             )
         })?;
         let base = path.parent().unwrap_or(Path::new("."));
-        config.database = config.database.map(|p| resolve(base, &p));
+        // A team logbook's URL is not a path.
+        config.database = config.database.map(|p| {
+            if crate::store::postgres::connect::is_url(p.as_os_str()) {
+                p
+            } else {
+                resolve(base, &p)
+            }
+        });
         config.thresholds = config.thresholds.map(|p| resolve(base, &p));
         Ok(config)
     }

@@ -59,6 +59,10 @@ pub const CHECKS: &[Check] = &[
         records_in_a_period,
     ),
     ("lists filter consultations", lists_filter),
+    (
+        "every record, voided ones too, with the UUIDs it hangs from",
+        every_record,
+    ),
 ];
 
 /// Today, for every check.
@@ -505,6 +509,49 @@ fn lists_filter(storage: &mut dyn Storage) {
     })
     .expect("read");
     assert_eq!(found, [a.id]);
+}
+
+fn every_record(storage: &mut dyn Storage) {
+    let c = add_consultation(storage, consultation("OAK-19", "2026-02-10", None));
+    let gone = add_consultation(storage, consultation("OAK-20", "2026-02-11", None));
+    let r = add_referral(storage, referral(&c, "csc", "2026-02-12"));
+    let d = add_review(storage, decision(&r, "nfa", "2026-02-13"));
+    let f = add_review(storage, follow_up(&c, "2026-02-14", None));
+    write(storage, |tx| {
+        tx.void(
+            gone.id.any(),
+            &"wrong family".parse().expect("text"),
+            &now(),
+        )
+        .expect("voided")
+    });
+    let tx = storage.read().expect("read");
+    let mut found = Vec::new();
+    for kind in [
+        RecordKind::Consultation,
+        RecordKind::Referral,
+        RecordKind::Review,
+    ] {
+        tx.every(kind, &mut |record| {
+            found.push(match record {
+                Exported::Consultation(x) => (x.id.any(), x.voided.is_some(), None, None),
+                Exported::Referral(x, of) => (x.id.any(), x.voided.is_some(), Some(of), None),
+                Exported::Review(x, of, decided) => (x.id.any(), x.voided.is_some(), of, decided),
+            });
+            Ok(())
+        })
+        .expect("read");
+    }
+    assert_eq!(
+        found,
+        [
+            (c.id.any(), false, None, None),
+            (gone.id.any(), true, None, None),
+            (r.id.any(), false, Some(c.uuid), None),
+            (d.id.any(), false, None, Some(r.uuid)),
+            (f.id.any(), false, Some(c.uuid), None),
+        ]
+    );
 }
 
 #[cfg(test)]

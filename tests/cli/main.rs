@@ -16,4 +16,5 @@ mod settings;
 mod snapshots;
 mod storage;
 mod support;
+mod team;
 mod typed_values;

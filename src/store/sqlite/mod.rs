@@ -4,7 +4,7 @@
 //! SQLite's online backup API; `check` its integrity checks.
 
 mod figures;
-mod records;
+pub(super) mod records;
 pub mod schema;
 mod txn;
 

@@ -1,0 +1,275 @@
+//! The PostgreSQL engine's reading and writing of records, built from the field tables as the
+//! SQLite engine's are (the same table, column and select-list names): values go to the server
+//! as text, which it reads with each column's own type (a date, a timestamp, a UUID, a
+//! boolean), and come back by column name, turned into the values the field tables know.
+
+use std::cell::Cell as Hint;
+use std::error::Error as StdError;
+
+use bytes::BytesMut;
+use chrono::{DateTime, NaiveDate, Utc};
+use postgres::types::{Format, IsNull, ToSql, Type, to_sql_checked};
+use postgres::{Column, Row, Transaction};
+
+use crate::domain::fields::{BadValue, Columns as ColumnValues, Field, Load, Value};
+use crate::domain::ids::{RecordId, RecordKind};
+use crate::domain::invalid::FieldName;
+use crate::domain::record::{Timestamp, Voided};
+use crate::error::{Error, Result};
+use crate::store::Columns;
+pub use crate::store::sqlite::records::{column, select_list, table};
+
+/// A statement's parameters.
+pub type Params<'a> = [&'a (dyn ToSql + Sync)];
+
+/// Where each column of a statement is, found once per statement.
+pub struct Positions {
+    names: Vec<String>,
+    /// Where the last lookup ended: records are read in table order.
+    next: Hint<usize>,
+}
+
+impl Positions {
+    pub fn of(columns: &[Column]) -> Positions {
+        Positions {
+            names: columns.iter().map(|c| c.name().to_string()).collect(),
+            next: Hint::new(0),
+        }
+    }
+
+    fn find(&self, name: &str) -> Option<usize> {
+        let start = self.next.get();
+        let found = (start..self.names.len())
+            .chain(0..start)
+            .find(|&i| self.names[i] == name)?;
+        self.next.set(found + 1);
+        Some(found)
+    }
+}
+
+/// A row read by column name.
+pub struct NamedRow<'r> {
+    pub row: &'r Row,
+    pub positions: &'r Positions,
+}
+
+impl NamedRow<'_> {
+    fn typed<'a, T: postgres::types::FromSql<'a>>(
+        &'a self,
+        at: usize,
+        name: FieldName,
+    ) -> std::result::Result<Option<T>, BadValue> {
+        self.row.try_get(at).map_err(|e| BadValue {
+            column: name,
+            found: match e.source() {
+                Some(cause) => cause.to_string(),
+                None => "a value of another type".to_string(),
+            },
+        })
+    }
+}
+
+impl ColumnValues for NamedRow<'_> {
+    fn value(&self, name: FieldName) -> std::result::Result<Value<'_>, BadValue> {
+        let at = self.positions.find(column(name)).ok_or_else(|| BadValue {
+            column: name,
+            found: "no such column".into(),
+        })?;
+        let owned = |text: String| Value::Text(std::borrow::Cow::Owned(text));
+        let ty = self.row.columns()[at].type_();
+        let value = match *ty {
+            Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME => self
+                .typed::<&str>(at, name)?
+                .map(|t| Value::Text(std::borrow::Cow::Borrowed(t))),
+            Type::INT2 => self
+                .typed::<i16>(at, name)?
+                .map(|n| Value::Integer(n.into())),
+            Type::INT4 => self
+                .typed::<i32>(at, name)?
+                .map(|n| Value::Integer(n.into())),
+            Type::INT8 => self.typed::<i64>(at, name)?.map(Value::Integer),
+            Type::BOOL => self
+                .typed::<bool>(at, name)?
+                .map(|b| Value::Integer(b.into())),
+            Type::DATE => self
+                .typed::<NaiveDate>(at, name)?
+                .map(|d| owned(d.to_string())),
+            Type::TIMESTAMPTZ => self
+                .typed::<DateTime<Utc>>(at, name)?
+                .map(|t| owned(Timestamp::new(t).to_string())),
+            Type::UUID => self
+                .typed::<uuid::Uuid>(at, name)?
+                .map(|u| owned(u.hyphenated().to_string())),
+            _ => {
+                return Err(BadValue {
+                    column: name,
+                    found: format!("a value of type {ty}"),
+                });
+            }
+        };
+        Ok(value.unwrap_or(Value::Null))
+    }
+}
+
+/// A field's value as a statement parameter: sent as text, which the server reads as the
+/// column's type.
+#[derive(Debug)]
+pub struct Param<'a>(pub &'a Value<'a>);
+
+impl ToSql for Param<'_> {
+    fn to_sql(
+        &self,
+        _ty: &Type,
+        out: &mut BytesMut,
+    ) -> std::result::Result<IsNull, Box<dyn StdError + Sync + Send>> {
+        match self.0 {
+            Value::Null => return Ok(IsNull::Yes),
+            Value::Integer(n) => out.extend_from_slice(n.to_string().as_bytes()),
+            Value::Text(t) => out.extend_from_slice(t.as_bytes()),
+        }
+        Ok(IsNull::No)
+    }
+
+    fn accepts(_ty: &Type) -> bool {
+        true
+    }
+
+    fn encode_format(&self, _ty: &Type) -> Format {
+        Format::Text
+    }
+
+    to_sql_checked!();
+}
+
+/// Turns every row of a query into a record, one at a time.
+pub fn each_record<R: Load>(
+    tx: &mut Transaction,
+    sql: &str,
+    params: &Params,
+    mut each: impl FnMut(R, &NamedRow) -> Result<()>,
+) -> Result<()> {
+    use postgres::fallible_iterator::FallibleIterator;
+    let stmt = tx.prepare(sql)?;
+    let positions = Positions::of(stmt.columns());
+    let mut rows = tx.query_raw(&stmt, params.iter().copied())?;
+    while let Some(row) = rows.next()? {
+        positions.next.set(0);
+        let named = NamedRow {
+            row: &row,
+            positions: &positions,
+        };
+        let record = R::load(&named).map_err(damaged)?;
+        each(record, &named)?;
+    }
+    Ok(())
+}
+
+/// Every record a query gives.
+pub fn records<R: Load>(tx: &mut Transaction, sql: &str, params: &Params) -> Result<Vec<R>> {
+    let mut found = Vec::new();
+    each_record(tx, sql, params, |r, _| {
+        found.push(r);
+        Ok(())
+    })?;
+    Ok(found)
+}
+
+/// One record by its number, voided or not.
+pub fn get<R: Load, D>(
+    tx: &mut Transaction,
+    kind: RecordKind,
+    fields: &'static [Field<R, D>],
+    number: i64,
+) -> Result<Option<R>> {
+    let sql = format!(
+        "SELECT {} FROM {} r WHERE r.id = $1",
+        select_list(fields, "r"),
+        table(kind)
+    );
+    Ok(records(tx, &sql, &[&number])?.pop())
+}
+
+/// A value in a column that caselog cannot read: the logbook was changed outside caselog.
+pub fn damaged(e: BadValue) -> Error {
+    Error::failure(format!(
+        "the team logbook holds a record caselog cannot read: {e}"
+    ))
+    .hint("`caselog check` reports on the logbook; ask whoever runs its server (docs/team.md)")
+}
+
+/// The statement that saves a record of a kind with these columns: its number when `$1` is
+/// above 0 and free, else the server's next — past any number an import kept in this
+/// transaction — and a record whose UUID is already there is skipped (no row returned).
+pub fn insert_sql(kind: RecordKind, columns: &Columns) -> String {
+    let table = table(kind);
+    let names: Vec<&str> = std::iter::once("id")
+        .chain(columns.iter().map(|(name, _)| column(name)))
+        .collect();
+    let marks: Vec<String> = std::iter::once(format!(
+        "CASE WHEN $1::bigint IS NULL OR EXISTS (SELECT 1 FROM {table} WHERE id = $1) \
+         THEN (SELECT greatest(nextval('{table}_id_seq'), coalesce(max(id), 0) + 1) FROM {table}) \
+         ELSE $1 END"
+    ))
+    .chain((2..=names.len()).map(|i| format!("${i}")))
+    .collect();
+    format!(
+        "INSERT INTO {table} ({}) VALUES ({}) ON CONFLICT (uuid) DO NOTHING RETURNING id",
+        names.join(", "),
+        marks.join(", ")
+    )
+}
+
+/// Saves a record with the statement of `insert_sql`; gives its number, or none when its UUID
+/// is already there.
+pub fn insert(
+    tx: &mut Transaction,
+    stmt: &postgres::Statement,
+    wanted: i64,
+    columns: &Columns,
+) -> Result<Option<i64>> {
+    let number = (wanted > 0).then_some(wanted);
+    let values: Vec<Param> = columns.iter().map(|(_, v)| Param(v)).collect();
+    let mut params: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(values.len() + 1);
+    params.push(&number);
+    params.extend(values.iter().map(|v| v as &(dyn ToSql + Sync)));
+    Ok(tx
+        .query_opt(stmt, &params)?
+        .map(|row| row.get::<_, i64>("id")))
+}
+
+/// Writes some of a record's columns back; says how many rows the server let it change.
+pub fn update(tx: &mut Transaction, id: RecordId, columns: &Columns) -> Result<u64> {
+    if columns.is_empty() {
+        return Ok(1);
+    }
+    let sets: Vec<String> = columns
+        .iter()
+        .enumerate()
+        .map(|(i, (name, _))| format!("{} = ${}", column(name), i + 2))
+        .collect();
+    let sql = format!(
+        "UPDATE {} SET {} WHERE id = $1",
+        table(id.kind),
+        sets.join(", ")
+    );
+    let values: Vec<Param> = columns.iter().map(|(_, v)| Param(v)).collect();
+    let mut params: Vec<&(dyn ToSql + Sync)> = vec![&id.number];
+    params.extend(values.iter().map(|v| v as &(dyn ToSql + Sync)));
+    Ok(tx.execute(sql.as_str(), &params)?)
+}
+
+/// Marks a record voided; says how many rows the server let it change.
+pub fn set_voided(tx: &mut Transaction, id: RecordId, voided: &Voided) -> Result<u64> {
+    let at = Value::text(voided.at.to_string());
+    let reason = Value::text(voided.reason.as_str());
+    Ok(tx.execute(
+        format!(
+            "UPDATE {} SET {} = $2, {} = $3 WHERE id = $1",
+            table(id.kind),
+            Voided::AT,
+            Voided::REASON
+        )
+        .as_str(),
+        &[&id.number, &Param(&at), &Param(&reason)],
+    )?)
+}
