@@ -44,3 +44,487 @@ fn postgresql_passes_every_conformance_check() {
         assert!(ran.is_ok(), "PostgreSQL fails the check: {name}");
     }
 }
+
+/// The URL of the same database as `url`, logging in as `role`.
+fn as_role(url: &str, role: &str) -> String {
+    url.replacen("postgres@", &format!("{role}@"), 1)
+}
+
+/// The database's name in a URL (`test_7`), to make role names no other test uses.
+fn database_of(url: &str) -> &str {
+    url.rsplit('/').next().expect("a database")
+}
+
+/// Records consultations, referrals and follow-ups that exercise every figure: families
+/// written in different cases, repeats within a year, threshold and confidence pairs,
+/// follow-ups done, due and overdue, referral results, notes on several lines.
+fn record_fixture(env: &TestEnv) {
+    let consults: &[&[&str]] = &[
+        &[
+            "--date",
+            "2025-03-01",
+            "--family",
+            "OAK-1",
+            "--consultee-level",
+            "3",
+            "--level",
+            "2",
+            "--rationale",
+            "Steady now",
+            "--confidence-before",
+            "2",
+            "--confidence-after",
+            "4",
+        ],
+        &[
+            "--date",
+            "2025-11-20",
+            "--family",
+            "oak-1",
+            "--agency",
+            "health-visitor",
+            "--consultee-level",
+            "4",
+            "--outcome",
+            "refer-csc",
+            "--follow-up",
+            "2025-12-01",
+            "--worry",
+            "Bruises,\nseen twice",
+        ],
+        &[
+            "--date",
+            "2026-01-05",
+            "--family",
+            "ELM-2",
+            "--agency",
+            "police",
+            "--advisor",
+            "Jo Bloggs",
+            "--setting",
+            "Phone",
+            "--mode",
+            "phone",
+            "--consultee-level",
+            "1",
+            "--confidence-before",
+            "3",
+            "--follow-up",
+            "2026-01-20",
+        ],
+        &[
+            "--date",
+            "2026-01-15",
+            "--family",
+            "Elm-2",
+            "--consultee-level",
+            "4",
+            "--outcome",
+            "urgent",
+            "--strengths",
+            "Grandmother \"nearby\"",
+            "--advice",
+            "Call the front door; today",
+        ],
+        &[
+            "--date",
+            "2026-02-02",
+            "--family",
+            "ASH-3",
+            "--organisation",
+            "Ash Nursery",
+            "--factor",
+            "3B",
+            "--factor",
+            "16A",
+            "--follow-up",
+            "2026-02-16",
+        ],
+        &[
+            "--date",
+            "2026-02-10",
+            "--family",
+            "ASH-3",
+            "--consultee-level",
+            "2",
+            "--confidence-before",
+            "1",
+            "--confidence-after",
+            "5",
+            "--follow-up",
+            "2026-03-20",
+        ],
+        &[
+            "--date",
+            "2026-03-01",
+            "--family",
+            "BIRCH-4",
+            "--agency",
+            "3B",
+            "--advisor",
+            "Jo Bloggs",
+            "--consent",
+            "given",
+            "--outcome",
+            "signpost",
+        ],
+        &[
+            "--date",
+            "2026-03-14",
+            "--family",
+            "OAK-1",
+            "--consultee-level",
+            "2",
+            "--level",
+            "3",
+            "--rationale",
+            "More worry\nthan said",
+            "--follow-up",
+            "+1w",
+        ],
+    ];
+    for extra in consults {
+        env.consult(extra);
+    }
+    for args in [
+        &[
+            "refer",
+            "C-2",
+            "--date",
+            "2025-11-21",
+            "--to",
+            "csc",
+            "--reason",
+            "Injuries",
+            "--urgent",
+        ][..],
+        &[
+            "refer",
+            "C-4",
+            "--date",
+            "2026-01-15",
+            "--to",
+            "police",
+            "--by",
+            "advisor",
+        ],
+        &[
+            "refer",
+            "C-6",
+            "--date",
+            "2026-02-11",
+            "--to",
+            "csc",
+            "--consent",
+            "given",
+        ],
+        &[
+            "review",
+            "R-1",
+            "--date",
+            "2025-11-28",
+            "--result",
+            "assessment",
+        ],
+        &["review", "R-2", "--date", "2026-01-20", "--result", "nfa"],
+        &[
+            "review",
+            "C-2",
+            "--date",
+            "2025-11-30",
+            "--status",
+            "ongoing",
+            "--note",
+            "Seen at\nschool",
+            "--level",
+            "3",
+        ],
+        &[
+            "review",
+            "C-5",
+            "--date",
+            "2026-02-20",
+            "--status",
+            "resolved",
+            "--confidence",
+            "4",
+        ],
+        &[
+            "review",
+            "C-3",
+            "--date",
+            "2026-02-01",
+            "--status",
+            "ongoing",
+            "--follow-up",
+            "2026-03-01",
+        ],
+    ] {
+        env.ok(args);
+    }
+}
+
+/// What is done on both engines after the import: a correction and a record voided.
+fn correct_and_void(env: &TestEnv) {
+    env.ok(&[
+        "amend",
+        "C-7",
+        "--setting",
+        "Birch Lane",
+        "--reason",
+        "typed in error",
+    ]);
+    env.ok(&["void", "V-5", "--reason", "entered twice"]);
+    env.ok(&[
+        "amend",
+        "V-1",
+        "--result",
+        "s47",
+        "--reason",
+        "decision changed",
+    ]);
+}
+
+#[test]
+fn one_fixture_gives_the_same_answers_on_sqlite_and_postgresql() {
+    let source = TestEnv::new();
+    record_fixture(&source);
+    let mut files = Vec::new();
+    for records in ["consultations", "referrals", "reviews"] {
+        let file = source.path(&format!("{records}.csv"));
+        source.ok(&[
+            "export",
+            "--records",
+            records,
+            "--include-notes",
+            "--from",
+            "2000-01-01",
+            "--to",
+            "2026-03-15",
+            "--output",
+            file.to_str().unwrap(),
+        ]);
+        files.push((records, file));
+    }
+    let sqlite = TestEnv::new();
+    let team = on(&team_logbook());
+    for env in [&sqlite, &team] {
+        for (records, file) in &files {
+            env.ok(&["import", file.to_str().unwrap(), "--records", records]);
+        }
+        correct_and_void(env);
+    }
+
+    let both = |args: &[&str]| -> (String, String) { (sqlite.ok(args), team.ok(args)) };
+    let whole = ["--from", "2025-01-01", "--to", "2026-03-31"];
+    let (a, b) = both(&[&["report", "--format", "json"][..], &whole].concat());
+    assert_eq!(a, b, "report --format json");
+    let report = crate::common::json(&b);
+    assert_eq!(report["consultations"], 8, "{report}");
+    for by in ["agency", "setting", "advisor", "month"] {
+        let (a, b) = both(&[&["report", "--format", "json", "--by", by][..], &whole].concat());
+        assert_eq!(a, b, "report --by {by}");
+    }
+    for records in ["consultations", "referrals", "reviews"] {
+        let (a, b) = both(&[
+            "export",
+            "--records",
+            records,
+            "--include-notes",
+            "--from",
+            "2000-01-01",
+            "--to",
+            "2026-03-15",
+        ]);
+        assert_eq!(a, b, "export --records {records}");
+        assert!(a.lines().count() > 2, "{a}");
+    }
+    for family in ["oak-1", "ELM-2", "ASH-3"] {
+        let (a, b) = both(&["history", family, "--format", "json", "--all"]);
+        assert_eq!(a, b, "history {family}");
+    }
+    for args in [
+        &[
+            "list",
+            "--format",
+            "json",
+            "--from",
+            "2025-01-01",
+            "--to",
+            "2026-03-15",
+        ][..],
+        &["review", "--format", "json"],
+        &["show", "V-1", "--format", "json"],
+        &["show", "R-1", "--format", "json"],
+    ] {
+        let (a, b) = both(args);
+        assert_eq!(a, b, "{args:?}");
+    }
+}
+
+/// Runs caselog in `env` and asserts it failed with `code`, with plain words: `error: …`, no
+/// text of the client library or the server's internals. Returns standard error.
+fn refused(env: &TestEnv, args: &[&str], code: i32) -> String {
+    let message = env.fails(args, code);
+    for library in [
+        "db error",
+        "ERROR:",
+        "error connecting",
+        "Error {",
+        "SqlState",
+    ] {
+        assert!(!message.contains(library), "library text in: {message}");
+    }
+    message
+}
+
+#[test]
+fn access_by_role_is_enforced_by_the_server() {
+    let url = team_logbook();
+    let db = database_of(&url).to_string();
+    let (alice, bob, mo) = (
+        format!("alice_{db}"),
+        format!("bob_{db}"),
+        format!("mo_{db}"),
+    );
+    let admin = on(&url);
+    for (command, name) in [
+        ("add-advisor", &alice),
+        ("add-advisor", &bob),
+        ("add-manager", &mo),
+    ] {
+        let out = admin.ok(&["team", command, name, "--no-password"]);
+        assert!(out.starts_with(&format!("Added {name} to ")), "{out}");
+    }
+    let again = refused(&admin, &["team", "add-advisor", &alice, "--no-password"], 2);
+    assert!(
+        again.contains(&format!("already has a role named {alice}")),
+        "{again}"
+    );
+
+    // Alice's records are hers: the server stamps them.
+    let as_alice = on(&as_role(&url, &alice));
+    assert_eq!(as_alice.consult(&["--family", "OAK-9"]), "C-1");
+    as_alice.ok(&["refer", "C-1", "--to", "csc"]);
+    let as_bob = on(&as_role(&url, &bob));
+    assert_eq!(as_bob.consult(&["--family", "OAK-9"]), "C-2");
+    let rows = sql(&url)
+        .query("SELECT id, created_by FROM consultation ORDER BY id", &[])
+        .unwrap();
+    let authors: Vec<(i64, String)> = rows.iter().map(|r| (r.get(0), r.get(1))).collect();
+    assert_eq!(authors, [(1, alice.clone()), (2, bob.clone())]);
+
+    // Bob reads the whole family, but changes only his own.
+    let history = crate::common::json(&as_bob.ok(&["history", "oak-9", "--format", "json"]));
+    assert_eq!(history["entries"].as_array().unwrap().len(), 3, "{history}");
+    for args in [
+        &[
+            "amend",
+            "C-1",
+            "--setting",
+            "Elsewhere",
+            "--reason",
+            "mine now",
+        ][..],
+        &["void", "R-1", "--reason", "not mine"],
+        &["review", "R-1", "--result", "nfa"],
+    ] {
+        let message = refused(&as_bob, args, 1);
+        assert!(
+            message.contains(&format!(
+                "was recorded by {alice}: on the team logbook only its author may change it"
+            )),
+            "{args:?}: {message}"
+        );
+    }
+    assert_eq!(count(&url, "SELECT count(*) FROM amendment"), 0);
+    assert_eq!(count(&url, "SELECT count(*) FROM review"), 0);
+    assert_eq!(
+        count(
+            &url,
+            "SELECT count(*) FROM referral WHERE voided_at IS NULL"
+        ),
+        1
+    );
+    as_bob.ok(&[
+        "amend",
+        "C-2",
+        "--setting",
+        "Elm surgery",
+        "--reason",
+        "typed in error",
+    ]);
+    as_alice.ok(&["review", "R-1", "--result", "nfa"]);
+
+    // The manager reads and reports, and records nothing.
+    let as_mo = on(&as_role(&url, &mo));
+    let report = crate::common::json(&as_mo.ok(&[
+        "report",
+        "--format",
+        "json",
+        "--from",
+        "2026-03-01",
+        "--to",
+        "2026-03-31",
+    ]));
+    assert_eq!(report["consultations"], 2, "{report}");
+    let message = refused(&as_mo, crate::common::MINIMAL, 1);
+    assert!(message.contains("does not let you do this"), "{message}");
+    assert_eq!(count(&url, "SELECT count(*) FROM consultation"), 2);
+
+    // Round caselog, straight to the server: the same rules hold.
+    let mut bob_sql = sql(&as_role(&url, &bob));
+    let changed = bob_sql
+        .execute("UPDATE consultation SET setting = 'x' WHERE id = 1", &[])
+        .unwrap();
+    assert_eq!(changed, 0, "bob changed alice's consultation");
+    for (who, statement) in [
+        (&alice, "DELETE FROM consultation WHERE id = 1"),
+        (&alice, "TRUNCATE referral"),
+        (&alice, "DELETE FROM amendment"),
+        (
+            &alice,
+            "UPDATE consultation SET created_by = 'x' WHERE id = 1",
+        ),
+        (
+            &alice,
+            "UPDATE consultation SET uuid = gen_random_uuid() WHERE id = 1",
+        ),
+        (&bob, "DELETE FROM consultation WHERE id = 2"),
+        (
+            &bob,
+            "INSERT INTO amendment (record, record_id, field, reason, amended_at) \
+          VALUES ('consultation', 1, 'setting', 'x', now())",
+        ),
+        (
+            &bob,
+            "INSERT INTO consultation (uuid, date, advisor, setting, mode, agency, family, level, \
+          outcome, created_at, created_by) VALUES (gen_random_uuid(), '2026-03-01', 'B', 'S', \
+          'surgery', '2A', 'F', 1, 'advice', now(), 'alice')",
+        ),
+        (&mo, "DELETE FROM consultation"),
+        (&mo, "UPDATE consultation SET setting = 'x'"),
+        (
+            &mo,
+            "INSERT INTO consultation (uuid, date, advisor, setting, mode, agency, family, level, \
+          outcome, created_at) VALUES (gen_random_uuid(), '2026-03-01', 'M', 'S', 'surgery', \
+          '2A', 'F', 1, 'advice', now())",
+        ),
+    ] {
+        let result = sql(&as_role(&url, who)).batch_execute(statement);
+        let code = result.as_ref().err().and_then(|e| e.code().cloned());
+        assert_eq!(
+            code,
+            Some(postgres::error::SqlState::INSUFFICIENT_PRIVILEGE),
+            "{who}: {statement}: {result:?}"
+        );
+    }
+    assert_eq!(count(&url, "SELECT count(*) FROM consultation"), 2);
+    assert_eq!(
+        count(
+            &url,
+            "SELECT count(*) FROM amendment WHERE record = 'consultation'"
+        ),
+        1
+    );
+}
