@@ -528,3 +528,271 @@ fn access_by_role_is_enforced_by_the_server() {
         1
     );
 }
+
+/// A CSV line with its record IDs (C-3, R-1) masked, to compare logbooks that number apart.
+fn without_ids(line: &str) -> String {
+    let is_id = |cell: &str| {
+        let mut chars = cell.chars();
+        matches!(chars.next(), Some('C' | 'R' | 'V'))
+            && chars.next() == Some('-')
+            && chars.as_str().parse::<u64>().is_ok()
+    };
+    line.split(',')
+        .map(|cell| if is_id(cell) { "#" } else { cell })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+#[test]
+fn push_sends_a_personal_logbook_by_uuid_all_or_nothing() {
+    let url = team_logbook();
+    let team = on(&url);
+    // The team already has records, so numbers differ from the personal logbook's.
+    team.consult(&["--family", "TEAM-1"]);
+    team.consult(&["--family", "TEAM-2"]);
+    let mine = TestEnv::new();
+    mine.consult(&[
+        "--date",
+        "2026-03-01",
+        "--family",
+        "OAK-3",
+        "--worry",
+        "Late\nand hungry",
+    ]);
+    mine.consult(&["--date", "2026-03-02", "--family", "ELM-4"]);
+    mine.ok(&["refer", "C-1", "--date", "2026-03-03", "--to", "csc"]);
+    mine.ok(&[
+        "review",
+        "R-1",
+        "--date",
+        "2026-03-05",
+        "--result",
+        "assessment",
+    ]);
+    mine.ok(&[
+        "review",
+        "C-2",
+        "--date",
+        "2026-03-06",
+        "--status",
+        "resolved",
+    ]);
+    mine.ok(&[
+        "amend",
+        "C-1",
+        "--setting",
+        "Oak Lane",
+        "--reason",
+        "typed in error",
+    ]);
+    mine.ok(&["void", "V-2", "--reason", "entered twice"]);
+
+    let out = mine.ok(&["push", &url]);
+    assert_eq!(
+        out,
+        format!(
+            "Pushed to {url}: 5 records added, 0 already there.\n\
+             C-1 → C-3\nC-2 → C-4\nR-1 → R-1\nV-1 → V-1\nV-2 → V-2\n"
+        )
+    );
+    // Dates, created_at, voiding, amendments and links came along.
+    let row = sql(&url)
+        .query_one(
+            "SELECT r.consultation_id, to_char(c.created_at AT TIME ZONE 'UTC', \
+             'YYYY-MM-DD\"T\"HH24:MI:SS') AS created, c.date::text AS date, c.setting \
+             FROM referral r JOIN consultation c ON c.id = r.consultation_id",
+            &[],
+        )
+        .unwrap();
+    assert_eq!(row.get::<_, i64>(0), 3);
+    assert_eq!(row.get::<_, String>(1), "2026-03-15T10:00:00");
+    assert_eq!(row.get::<_, String>(2), "2026-03-01");
+    assert_eq!(row.get::<_, String>(3), "Oak Lane");
+    assert_eq!(
+        count(
+            &url,
+            "SELECT count(*) FROM amendment WHERE record = 'consultation' AND record_id = 3"
+        ),
+        1
+    );
+    assert_eq!(
+        count(
+            &url,
+            "SELECT count(*) FROM review WHERE voided_at IS NOT NULL AND id = 2"
+        ),
+        1
+    );
+    for records in ["consultations", "referrals", "reviews"] {
+        let export = |env: &TestEnv| {
+            env.ok(&[
+                "export",
+                "--records",
+                records,
+                "--include-notes",
+                "--from",
+                "2026-03-01",
+                "--to",
+                "2026-03-15",
+            ])
+        };
+        let mut theirs: Vec<String> = export(&team).lines().map(without_ids).collect();
+        let mine: Vec<String> = export(&mine).lines().map(without_ids).collect();
+        theirs.retain(|l| !l.contains("TEAM-"));
+        assert_eq!(theirs, mine, "{records}, but for their IDs");
+    }
+
+    // Again: nothing new.
+    let again = mine.ok(&["push", &url]);
+    assert!(
+        again.starts_with(&format!(
+            "Pushed to {url}: 0 records added, 5 already there.\nC-1 → C-3 (already there)\n"
+        )),
+        "{again}"
+    );
+    assert_eq!(count(&url, "SELECT count(*) FROM consultation"), 4);
+
+    // A record changed here after it was pushed stops the whole push, named.
+    mine.consult(&["--family", "NEW-5"]);
+    mine.ok(&[
+        "amend",
+        "C-2",
+        "--family",
+        "ELM-44",
+        "--reason",
+        "wrong reference",
+    ]);
+    let message = refused(&mine, &["push", &url], 1);
+    let uuid: String = sql(&url)
+        .query_one("SELECT uuid::text FROM consultation WHERE id = 4", &[])
+        .unwrap()
+        .get(0);
+    assert!(
+        message.starts_with(&format!(
+            "error: C-2 is on the team logbook as C-4 (UUID {uuid}) with different content: \
+             family, amendments: nothing was pushed"
+        )),
+        "{message}"
+    );
+    assert_eq!(
+        count(&url, "SELECT count(*) FROM consultation"),
+        4,
+        "C-3 of mine was not sent"
+    );
+
+    let message = refused(&mine, &["push", "team.db"], 2);
+    assert!(message.contains("not a team logbook's URL"), "{message}");
+}
+
+#[test]
+fn twenty_advisors_recording_at_once_lose_nothing() {
+    let url = team_logbook();
+    let db = database_of(&url).to_string();
+    let advisors: Vec<String> = (0..4).map(|i| format!("adv{i}_{db}")).collect();
+    for name in &advisors {
+        on(&url).ok(&["team", "add-advisor", name, "--no-password"]);
+    }
+    let envs: Vec<TestEnv> = (0..20)
+        .map(|i| on(&as_role(&url, &advisors[i % advisors.len()])))
+        .collect();
+    let running: Vec<_> = envs
+        .iter()
+        .enumerate()
+        .map(|(i, env)| {
+            let mut cmd = env.process();
+            let family = format!("FAM-{i}");
+            cmd.args(crate::common::with_flag(
+                crate::common::MINIMAL,
+                "--family",
+                &family,
+            ))
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+            cmd.spawn().expect("start caselog")
+        })
+        .collect();
+    let mut recorded = Vec::new();
+    for child in running {
+        let out = child.wait_with_output().expect("caselog ends");
+        assert!(out.status.success(), "a writer failed: {}", stderr(&out));
+        let text = String::from_utf8(out.stdout).unwrap();
+        let id = text
+            .split_whitespace()
+            .find(|w| w.starts_with("C-"))
+            .map(|w| w.trim_end_matches(':').to_string())
+            .unwrap_or_else(|| panic!("no ID in {text}"));
+        recorded.push(id);
+    }
+    recorded.sort();
+    recorded.dedup();
+    assert_eq!(
+        recorded.len(),
+        20,
+        "every writer got its own number: {recorded:?}"
+    );
+    assert_eq!(count(&url, "SELECT count(*) FROM consultation"), 20);
+    assert_eq!(
+        count(&url, "SELECT count(DISTINCT family) FROM consultation"),
+        20
+    );
+    assert_eq!(count(&url, "SELECT max(id) FROM consultation"), 20);
+}
+
+#[test]
+fn a_server_restart_in_the_middle_of_an_import_writes_nothing() {
+    let server = PostgresServer::start();
+    let url = server.create_database();
+    PostgresLogbook::init(&url).expect("team init");
+    let env = on(&url);
+    let file = env.path("many.csv");
+    let mut csv = String::from("date,advisor,setting,agency,family,level,outcome\n");
+    for i in 0..40_000 {
+        csv.push_str(&format!("2026-03-01,Sam,Surgery,school,F-{i},1,advice\n"));
+    }
+    std::fs::write(&file, csv).unwrap();
+    let mut import = env.process();
+    import
+        .args(["import", file.to_str().unwrap()])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = import.spawn().expect("start caselog import");
+    // Wait until the import's transaction has written something, then restart the server.
+    let started = std::time::Instant::now();
+    let mut watcher = sql(&url);
+    loop {
+        let writing = watcher
+            .query_one(
+                "SELECT count(*) FROM pg_stat_activity \
+                 WHERE application_name = 'caselog' AND backend_xid IS NOT NULL",
+                &[],
+            )
+            .unwrap()
+            .get::<_, i64>(0);
+        if writing > 0 {
+            break;
+        }
+        if child.try_wait().unwrap().is_some() {
+            let out = child.wait_with_output().unwrap();
+            panic!("the import ended before the restart: {}", stderr(&out));
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(60),
+            "the import never started writing"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    drop(watcher);
+    server.restart();
+    let out = child.wait_with_output().expect("caselog ends");
+    let message = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{message}");
+    assert_eq!(
+        message,
+        "error: the connection to the team logbook's server was lost (the server stopped or \
+         restarted): nothing was written\nhint: run the command again once the server is back\n"
+    );
+    assert!(out.stdout.is_empty());
+    assert_eq!(count(&url, "SELECT count(*) FROM consultation"), 0);
+    // The logbook works again once the server is back.
+    env.ok(crate::common::MINIMAL);
+    assert_eq!(count(&url, "SELECT count(*) FROM consultation"), 1);
+}
