@@ -796,3 +796,129 @@ fn a_server_restart_in_the_middle_of_an_import_writes_nothing() {
     env.ok(crate::common::MINIMAL);
     assert_eq!(count(&url, "SELECT count(*) FROM consultation"), 1);
 }
+
+/// A certificate authority made for a test, and its certificate as PEM.
+fn authority(name: &str) -> (rcgen::CertifiedIssuer<'static, rcgen::KeyPair>, String) {
+    let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+    params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, name);
+    let ca = rcgen::CertifiedIssuer::self_signed(params, rcgen::KeyPair::generate().unwrap())
+        .unwrap();
+    let pem = ca.pem();
+    (ca, pem)
+}
+
+/// Writes a file the server reads, owned by the server's user, readable by it alone.
+fn server_file(data: &std::path::Path, name: &str, text: &str) {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let owner = std::fs::metadata(data).unwrap();
+    let path = data.join(name);
+    std::fs::write(&path, text).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    std::os::unix::fs::chown(&path, Some(owner.uid()), Some(owner.gid())).unwrap();
+}
+
+#[test]
+fn connecting_with_tls_a_password_or_the_password_file() {
+    let server = PostgresServer::start();
+    let url = server.create_database();
+    PostgresLogbook::init(&url).expect("team init");
+    let data = server.directory().join("data");
+    // A server certificate for 127.0.0.1 from an authority made here; TLS switched on.
+    let (ca, ca_pem) = authority("caselog test authority");
+    let (_, other_pem) = authority("some other authority");
+    let key = rcgen::KeyPair::generate().unwrap();
+    let cert = rcgen::CertificateParams::new(vec!["127.0.0.1".to_string()])
+        .unwrap()
+        .signed_by(&key, &ca)
+        .unwrap();
+    server_file(&data, "server.crt", &cert.pem());
+    server_file(&data, "server.key", &key.serialize_pem());
+    // Carol may only come in encrypted, with her password.
+    let hba = std::fs::read_to_string(data.join("pg_hba.conf")).unwrap();
+    server_file(
+        &data,
+        "pg_hba.conf",
+        &format!(
+            "hostnossl all carol 127.0.0.1/32 reject\n\
+             hostssl all carol 127.0.0.1/32 scram-sha-256\n{hba}"
+        ),
+    );
+    let mut admin = sql(&url);
+    admin.batch_execute("ALTER SYSTEM SET ssl = on").unwrap();
+    admin.batch_execute("SELECT pg_reload_conf()").unwrap();
+    let started = std::time::Instant::now();
+    while sql(&url).query_one("SHOW ssl", &[]).unwrap().get::<_, String>(0) != "on" {
+        assert!(started.elapsed().as_secs() < 30, "TLS never came on");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+
+    let env = on(&url);
+    std::fs::create_dir_all(env.path("home")).unwrap();
+    std::fs::write(env.path("password"), "s3cret word\n").unwrap();
+    std::fs::write(env.path("root.crt"), &ca_pem).unwrap();
+    std::fs::write(env.path("other.crt"), &other_pem).unwrap();
+    let password_file = env.path("password");
+    env.ok(&["team", "add-advisor", "carol", "--password-file", password_file.to_str().unwrap()]);
+    let secret: String = admin
+        .query_one("SELECT rolpassword FROM pg_authid WHERE rolname = 'carol'", &[])
+        .unwrap()
+        .get(0);
+    assert!(secret.starts_with("SCRAM-SHA-256$"), "{secret}");
+
+    let carol = |params: &str| as_role(&url, "carol") + params;
+    let require = carol("?sslmode=require");
+    let message = refused(&on(&require), crate::common::MINIMAL, 1);
+    assert!(message.contains("asks carol for a password, and none was given"), "{message}");
+    let message = refused(&on(&require).env("PGPASSWORD", "wrong"), crate::common::MINIMAL, 1);
+    assert!(message.contains("refused to let carol in"), "{message}");
+    on(&require).env("PGPASSWORD", "s3cret word").consult(&[]);
+    let message = refused(
+        &on(&carol("?sslmode=disable")).env("PGPASSWORD", "s3cret word"),
+        crate::common::MINIMAL,
+        1,
+    );
+    assert!(message.contains("refused to let carol in") && message.contains("no encryption"), "{message}");
+
+    // The password file, as libpq reads it: only when others cannot read it.
+    let port = url.split(':').nth(2).unwrap().split('/').next().unwrap();
+    let pgpass = env.path("home/.pgpass");
+    std::fs::write(&pgpass, format!("127.0.0.1:{port}:{}:carol:s3cret word\n", database_of(&url))).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&pgpass, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let with_home = |u: &str| on(u).env("HOME", env.path("home").to_str().unwrap());
+    with_home(&require).consult(&[]);
+    std::fs::set_permissions(&pgpass, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let message = refused(&with_home(&require), crate::common::MINIMAL, 1);
+    assert!(message.contains("none was given"), "{message}");
+
+    // Checking the server's certificate against its authority, and its name.
+    let root = env.path("root.crt");
+    let other = env.path("other.crt");
+    let verified = |file: &std::path::Path| {
+        carol(&format!("?sslmode=verify-full&sslrootcert={}", file.display()))
+    };
+    on(&verified(&root)).env("PGPASSWORD", "s3cret word").consult(&[]);
+    let message = refused(
+        &on(&verified(&other)).env("PGPASSWORD", "s3cret word"),
+        crate::common::MINIMAL,
+        1,
+    );
+    assert!(message.contains("cannot make an encrypted (TLS) connection to postgresql://carol@127.0.0.1:"), "{message}");
+    assert!(message.contains("the server's certificate does not come from the authority in sslrootcert"), "{message}");
+
+    // The config file may name the team logbook.
+    let config = env.path("config.toml");
+    std::fs::write(&config, format!("database = \"{require}\"\n")).unwrap();
+    let mut cmd = env.process();
+    cmd.env_remove("CASELOG_DB")
+        .env("PGPASSWORD", "s3cret word")
+        .args(["--config", config.to_str().unwrap(), "list", "--format", "json"]);
+    let out = cmd.output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let listed = crate::common::json(&String::from_utf8(out.stdout).unwrap());
+    assert_eq!(listed.as_array().unwrap().len(), 3, "{listed}");
+    assert_eq!(count(&url, "SELECT count(*) FROM consultation WHERE created_by = 'carol'"), 3);
+}

@@ -292,7 +292,14 @@ fn lost_on_commit(e: postgres::Error) -> Error {
 fn refused_connection(target: &Target, e: postgres::Error) -> Error {
     let shown = target.shown();
     let user = target.user();
-    let words = e.to_string();
+    // The client library's error and what it came from, for what has no SQLSTATE.
+    let mut words = e.to_string();
+    let mut cause = std::error::Error::source(&e);
+    while let Some(c) = cause {
+        words.push_str(": ");
+        words.push_str(&c.to_string());
+        cause = c.source();
+    }
     let error = match e.code() {
         Some(c)
             if *c == SqlState::INVALID_PASSWORD
@@ -322,17 +329,18 @@ fn refused_connection(target: &Target, e: postgres::Error) -> Error {
             "the server of {shown} asks {user} for a password, and none was given"
         ))
         .hint("set PGPASSWORD, or add a line for this server to ~/.pgpass (docs/team.md)"),
-        _ if words.contains("TLS") || words.contains("tls") => {
-            let why = std::error::Error::source(&e)
-                .map(ToString::to_string)
-                .unwrap_or_default();
+        _ if words.contains("TLS") => {
+            let why = if words.contains("does not support TLS") {
+                "the server does not offer TLS"
+            } else if words.contains("NotValidForName") {
+                "the server's certificate is not for this host name"
+            } else if words.contains("certificate") {
+                "the server's certificate does not come from the authority in sslrootcert"
+            } else {
+                "the handshake failed"
+            };
             Error::failure(format!(
-                "cannot make an encrypted (TLS) connection to {shown}{}",
-                if why.is_empty() {
-                    String::new()
-                } else {
-                    format!(": {why}")
-                }
+                "cannot make an encrypted (TLS) connection to {shown}: {why}"
             ))
             .hint(
                 "sslmode=require needs a server with TLS on; verify-ca and verify-full also need \
