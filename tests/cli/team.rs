@@ -804,8 +804,8 @@ fn authority(name: &str) -> (rcgen::CertifiedIssuer<'static, rcgen::KeyPair>, St
     params
         .distinguished_name
         .push(rcgen::DnType::CommonName, name);
-    let ca = rcgen::CertifiedIssuer::self_signed(params, rcgen::KeyPair::generate().unwrap())
-        .unwrap();
+    let ca =
+        rcgen::CertifiedIssuer::self_signed(params, rcgen::KeyPair::generate().unwrap()).unwrap();
     let pem = ca.pem();
     (ca, pem)
 }
@@ -850,7 +850,12 @@ fn connecting_with_tls_a_password_or_the_password_file() {
     admin.batch_execute("ALTER SYSTEM SET ssl = on").unwrap();
     admin.batch_execute("SELECT pg_reload_conf()").unwrap();
     let started = std::time::Instant::now();
-    while sql(&url).query_one("SHOW ssl", &[]).unwrap().get::<_, String>(0) != "on" {
+    while sql(&url)
+        .query_one("SHOW ssl", &[])
+        .unwrap()
+        .get::<_, String>(0)
+        != "on"
+    {
         assert!(started.elapsed().as_secs() < 30, "TLS never came on");
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
@@ -861,9 +866,18 @@ fn connecting_with_tls_a_password_or_the_password_file() {
     std::fs::write(env.path("root.crt"), &ca_pem).unwrap();
     std::fs::write(env.path("other.crt"), &other_pem).unwrap();
     let password_file = env.path("password");
-    env.ok(&["team", "add-advisor", "carol", "--password-file", password_file.to_str().unwrap()]);
+    env.ok(&[
+        "team",
+        "add-advisor",
+        "carol",
+        "--password-file",
+        password_file.to_str().unwrap(),
+    ]);
     let secret: String = admin
-        .query_one("SELECT rolpassword FROM pg_authid WHERE rolname = 'carol'", &[])
+        .query_one(
+            "SELECT rolpassword FROM pg_authid WHERE rolname = 'carol'",
+            &[],
+        )
         .unwrap()
         .get(0);
     assert!(secret.starts_with("SCRAM-SHA-256$"), "{secret}");
@@ -871,8 +885,15 @@ fn connecting_with_tls_a_password_or_the_password_file() {
     let carol = |params: &str| as_role(&url, "carol") + params;
     let require = carol("?sslmode=require");
     let message = refused(&on(&require), crate::common::MINIMAL, 1);
-    assert!(message.contains("asks carol for a password, and none was given"), "{message}");
-    let message = refused(&on(&require).env("PGPASSWORD", "wrong"), crate::common::MINIMAL, 1);
+    assert!(
+        message.contains("asks carol for a password, and none was given"),
+        "{message}"
+    );
+    let message = refused(
+        &on(&require).env("PGPASSWORD", "wrong"),
+        crate::common::MINIMAL,
+        1,
+    );
     assert!(message.contains("refused to let carol in"), "{message}");
     on(&require).env("PGPASSWORD", "s3cret word").consult(&[]);
     let message = refused(
@@ -880,12 +901,19 @@ fn connecting_with_tls_a_password_or_the_password_file() {
         crate::common::MINIMAL,
         1,
     );
-    assert!(message.contains("refused to let carol in") && message.contains("no encryption"), "{message}");
+    assert!(
+        message.contains("refused to let carol in") && message.contains("no encryption"),
+        "{message}"
+    );
 
     // The password file, as libpq reads it: only when others cannot read it.
     let port = url.split(':').nth(2).unwrap().split('/').next().unwrap();
     let pgpass = env.path("home/.pgpass");
-    std::fs::write(&pgpass, format!("127.0.0.1:{port}:{}:carol:s3cret word\n", database_of(&url))).unwrap();
+    std::fs::write(
+        &pgpass,
+        format!("127.0.0.1:{port}:{}:carol:s3cret word\n", database_of(&url)),
+    )
+    .unwrap();
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(&pgpass, std::fs::Permissions::from_mode(0o600)).unwrap();
     let with_home = |u: &str| on(u).env("HOME", env.path("home").to_str().unwrap());
@@ -898,16 +926,29 @@ fn connecting_with_tls_a_password_or_the_password_file() {
     let root = env.path("root.crt");
     let other = env.path("other.crt");
     let verified = |file: &std::path::Path| {
-        carol(&format!("?sslmode=verify-full&sslrootcert={}", file.display()))
+        carol(&format!(
+            "?sslmode=verify-full&sslrootcert={}",
+            file.display()
+        ))
     };
-    on(&verified(&root)).env("PGPASSWORD", "s3cret word").consult(&[]);
+    on(&verified(&root))
+        .env("PGPASSWORD", "s3cret word")
+        .consult(&[]);
     let message = refused(
         &on(&verified(&other)).env("PGPASSWORD", "s3cret word"),
         crate::common::MINIMAL,
         1,
     );
-    assert!(message.contains("cannot make an encrypted (TLS) connection to postgresql://carol@127.0.0.1:"), "{message}");
-    assert!(message.contains("the server's certificate does not come from the authority in sslrootcert"), "{message}");
+    assert!(
+        message
+            .contains("cannot make an encrypted (TLS) connection to postgresql://carol@127.0.0.1:"),
+        "{message}"
+    );
+    assert!(
+        message
+            .contains("the server's certificate does not come from the authority in sslrootcert"),
+        "{message}"
+    );
 
     // The config file may name the team logbook.
     let config = env.path("config.toml");
@@ -915,10 +956,167 @@ fn connecting_with_tls_a_password_or_the_password_file() {
     let mut cmd = env.process();
     cmd.env_remove("CASELOG_DB")
         .env("PGPASSWORD", "s3cret word")
-        .args(["--config", config.to_str().unwrap(), "list", "--format", "json"]);
+        .args([
+            "--config",
+            config.to_str().unwrap(),
+            "list",
+            "--format",
+            "json",
+        ]);
     let out = cmd.output().unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     let listed = crate::common::json(&String::from_utf8(out.stdout).unwrap());
     assert_eq!(listed.as_array().unwrap().len(), 3, "{listed}");
-    assert_eq!(count(&url, "SELECT count(*) FROM consultation WHERE created_by = 'carol'"), 3);
+    assert_eq!(
+        count(
+            &url,
+            "SELECT count(*) FROM consultation WHERE created_by = 'carol'"
+        ),
+        3
+    );
+}
+
+#[test]
+fn team_init_check_backup_and_schema_versions() {
+    let url = PostgresServer::shared().create_database();
+    let env = on(&url);
+    let message = refused(&env, &["list"], 1);
+    assert!(
+        message.contains("is not a team logbook yet: it is empty"),
+        "{message}"
+    );
+    assert!(message.contains("team init"), "{message}");
+    let out = env.ok(&["team", "init"]);
+    assert!(
+        out.starts_with(&format!(
+            "Made {url} a team logbook (schema version 1), with the roles caselog_advisor and \
+             caselog_manager and their access rules.\n"
+        )),
+        "{out}"
+    );
+    let out = env.ok(&["team", "init"]);
+    assert!(
+        out.starts_with(&format!("The team logbook {url} was up to date")),
+        "{out}"
+    );
+    env.consult(&[]);
+    env.ok(&["void", "C-1", "--reason", "wrong family"]);
+
+    let out = env.ok(&["check"]);
+    for line in [
+        format!("Logbook: {url}"),
+        "Schema version: 1 (this caselog writes 1)".to_string(),
+        "Integrity: ok".to_string(),
+        "Links between records: ok".to_string(),
+    ] {
+        assert!(out.contains(&line), "{line} in {out}");
+    }
+    let health = crate::common::json(&env.ok(&["check", "--format", "json"]));
+    assert_eq!(
+        health["records"][0],
+        serde_json::json!({"table": "consultation", "total": 1, "voided": 1})
+    );
+    sql(&url)
+        .batch_execute("ALTER TABLE review DISABLE ROW LEVEL SECURITY")
+        .unwrap();
+    let out = env.run(&["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stdout)
+            .contains("row-level security is off on review: run `caselog team init` again"),
+        "{out:?}"
+    );
+    env.ok(&["team", "init"]);
+    env.ok(&["check"]);
+
+    let message = refused(&env, &["backup", "copy.db"], 2);
+    assert!(
+        message.contains("is a team logbook on a server: it is backed up there, with pg_dump"),
+        "{message}"
+    );
+    assert!(
+        message.contains(&format!(
+            "pg_dump --format=custom --file caselog.dump '{url}'"
+        )),
+        "{message}"
+    );
+    assert!(!env.path("copy.db").exists());
+
+    // A logbook of a newer caselog is refused, and left as it is.
+    sql(&url)
+        .batch_execute("UPDATE caselog_schema SET version = 99")
+        .unwrap();
+    for args in [&["list"][..], &["team", "init"], crate::common::MINIMAL] {
+        let message = refused(&env, args, 1);
+        assert!(
+            message.contains(
+                "was written by a newer caselog (schema version 99; this caselog knows up to 1)"
+            ),
+            "{args:?}: {message}"
+        );
+    }
+    assert_eq!(
+        count(&url, "SELECT version::bigint FROM caselog_schema"),
+        99
+    );
+    assert_eq!(count(&url, "SELECT count(*) FROM consultation"), 1);
+
+    // A database holding something else is not made a team logbook.
+    let other = PostgresServer::shared().create_database();
+    sql(&other)
+        .batch_execute("CREATE TABLE payroll (id int)")
+        .unwrap();
+    let message = refused(&on(&other), &["team", "init"], 1);
+    assert!(
+        message.contains("is not a caselog team logbook: it holds other tables"),
+        "{message}"
+    );
+    assert_eq!(
+        count(
+            &other,
+            "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"
+        ),
+        1
+    );
+
+    // The team commands need a team logbook.
+    let message = refused(&TestEnv::new(), &["team", "init"], 2);
+    assert!(
+        message.contains("caselog team works on a team logbook"),
+        "{message}"
+    );
+    let message = refused(&on(&url), &["team", "add-advisor", "dee"], 2);
+    assert!(message.contains("no password given for dee"), "{message}");
+}
+
+#[test]
+fn a_server_that_cannot_be_reached_is_named_in_plain_words() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let env = on(&format!("postgresql://sam:secret@127.0.0.1:{port}/team"));
+    let message = refused(&env, &["list"], 1);
+    assert_eq!(
+        message,
+        format!(
+            "error: cannot reach the server of postgresql://sam@127.0.0.1:{port}/team: \
+             connection refused\nhint: check that the server is running and that the URL's host \
+             and port are right\n"
+        )
+    );
+    let message = refused(
+        &on("postgresql://sam@127.0.0.1/team?colour=blue"),
+        &["list"],
+        2,
+    );
+    assert!(message.contains("unknown parameter `colour`"), "{message}");
+    let url = PostgresServer::shared().create_database();
+    let missing = url.replace("/test_", "/nothing_");
+    let message = refused(&on(&missing), &["list"], 1);
+    assert!(
+        message.contains("there is no database nothing_"),
+        "{message}"
+    );
 }

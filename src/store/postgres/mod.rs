@@ -222,7 +222,7 @@ fn setting_up(shown: &str, e: postgres::Error) -> Error {
 fn server_words(e: &postgres::Error) -> String {
     match e.as_db_error() {
         Some(db) => db.message().to_string(),
-        None => "no answer".to_string(),
+        None => "caselog could not make sense of its answer".to_string(),
     }
 }
 
@@ -381,10 +381,10 @@ impl Storage for PostgresLogbook {
         let mut integrity = Vec::new();
         for (table, _) in access::RECORD_TABLES.iter().chain(&[("amendment", "")]) {
             let row = tx.query_one(
-                "SELECT relrowsecurity AS on FROM pg_class WHERE oid = $1::regclass",
+                "SELECT relrowsecurity AS policed FROM pg_class WHERE oid = $1::text::regclass",
                 &[&table],
             )?;
-            if !row.get::<_, bool>("on") {
+            if !row.get::<_, bool>("policed") {
                 integrity.push(format!(
                     "row-level security is off on {table}: run `caselog team init` again"
                 ));
