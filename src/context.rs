@@ -70,7 +70,7 @@ impl Context {
     /// Opens the logbook, which must already exist.
     pub fn open_existing(&self) -> Result<Logbook> {
         if let Some(url) = self.team_url()? {
-            return Ok(Logbook::Postgres(PostgresLogbook::open(&url)?));
+            return Ok(Logbook::Postgres(Box::new(PostgresLogbook::open(&url)?)));
         }
         SqliteLogbook::open(&self.database()?.0, Access::Existing).map(Logbook::Sqlite)
     }

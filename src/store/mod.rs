@@ -36,7 +36,7 @@ pub use sqlite::{Access, SqliteLogbook};
 /// An open logbook: a file of one's own, or a team logbook on a server.
 pub enum Logbook {
     Sqlite(SqliteLogbook),
-    Postgres(PostgresLogbook),
+    Postgres(Box<PostgresLogbook>),
 }
 
 impl Logbook {
@@ -59,7 +59,7 @@ impl Logbook {
     fn storage(&mut self) -> &mut dyn Storage {
         match self {
             Logbook::Sqlite(l) => l,
-            Logbook::Postgres(l) => l,
+            Logbook::Postgres(l) => l.as_mut(),
         }
     }
 }
