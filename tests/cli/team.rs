@@ -527,6 +527,42 @@ fn access_by_role_is_enforced_by_the_server() {
         ),
         1
     );
+
+    // An advisor's import keeps numbers that are free; the team's numbering moves past them.
+    let own = TestEnv::new();
+    for _ in 0..7 {
+        own.consult(&["--family", "ASH-1"]);
+    }
+    let file = own.path("mine.csv");
+    own.ok(&[
+        "export",
+        "--records",
+        "consultations",
+        "--output",
+        file.to_str().unwrap(),
+        "--from",
+        "2026-01-01",
+        "--to",
+        "2026-03-15",
+    ]);
+    let out = as_alice.ok(&["import", file.to_str().unwrap()]);
+    assert!(out.starts_with("Added 7 consultations"), "{out}");
+    let ids: Vec<i64> = sql(&url)
+        .query(
+            "SELECT id FROM consultation WHERE family = 'ASH-1' ORDER BY id",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(
+        ids,
+        [3, 4, 5, 6, 7, 8, 9],
+        "C-1 and C-2 were taken: the next numbers"
+    );
+    assert_eq!(count(&url, "SELECT last_value FROM consultation_id_seq"), 9);
+    assert_eq!(as_bob.consult(&[]), "C-10");
 }
 
 /// A CSV line with its record IDs (C-3, R-1) masked, to compare logbooks that number apart.
