@@ -1156,3 +1156,55 @@ fn a_server_that_cannot_be_reached_is_named_in_plain_words() {
         "{message}"
     );
 }
+
+#[test]
+fn the_database_owner_with_createrole_sets_up_the_team_logbook() {
+    let url = PostgresServer::shared().create_database();
+    let db = database_of(&url).to_string();
+    let owner = format!("admin_{db}");
+    sql(&url)
+        .batch_execute(&format!(
+            "CREATE ROLE {owner} LOGIN CREATEROLE; ALTER DATABASE {db} OWNER TO {owner}"
+        ))
+        .unwrap();
+    let admin = on(&as_role(&url, &owner));
+    admin.ok(&["team", "init"]);
+    let advisor = format!("kim_{db}");
+    admin.ok(&["team", "add-advisor", &advisor, "--no-password"]);
+    let kim = on(&as_role(&url, &advisor));
+    assert_eq!(kim.consult(&[]), "C-1");
+    kim.ok(&[
+        "amend",
+        "C-1",
+        "--setting",
+        "Elm",
+        "--reason",
+        "typed in error",
+    ]);
+    assert_eq!(
+        count(
+            &url,
+            "SELECT count(*) FROM pg_policies WHERE policyname = 'correct_own'"
+        ),
+        3
+    );
+    // Someone who is neither owner nor allowed to make roles cannot set one up.
+    let other = PostgresServer::shared().create_database();
+    let nobody = format!("nobody_{}", database_of(&other));
+    sql(&other)
+        .batch_execute(&format!("CREATE ROLE {nobody} LOGIN"))
+        .unwrap();
+    let message = refused(&on(&as_role(&other, &nobody)), &["team", "init"], 1);
+    assert!(
+        message.contains("cannot set up the team logbook"),
+        "{message}"
+    );
+    assert!(message.contains("nothing was changed"), "{message}");
+    assert_eq!(
+        count(
+            &other,
+            "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"
+        ),
+        0
+    );
+}
