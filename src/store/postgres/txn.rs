@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 use chrono::NaiveDate;
 use postgres::{Row, Statement, Transaction};
 
-use super::records::{self, NamedRow, Param, Params, Positions, select_list, table};
+use super::records::{self, BATCH, NamedRow, Param, Params, Positions, select_list, table};
 use crate::domain::amendment::{Amendment, Change};
 use crate::domain::consultation::{self, Consultation};
 use crate::domain::fields::{Columns as _, Load, Value};
@@ -23,9 +23,6 @@ use crate::domain::text::Text;
 use crate::error::{Error, Result};
 use crate::report::figures::{Grouping, Tally};
 use crate::store::{Columns, Earlier, Exported, Family, Filter, Reader, Writer};
-
-/// How many rows a cursor fetches at a time.
-const BATCH: i32 = 1000;
 
 /// A read or write transaction on a team logbook.
 pub struct PostgresTxn<'a> {
