@@ -1057,6 +1057,14 @@ fn team_init_check_backup_and_schema_versions() {
         .unwrap();
     let out = env.run(&["check"]);
     assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "error: the team logbook {url} has problems (see above)\nhint: whoever runs it puts \
+             its access rules right with `caselog team init`, and looks into broken links on the \
+             server (docs/team.md)\n"
+        )
+    );
     assert!(
         String::from_utf8_lossy(&out.stdout)
             .contains("row-level security is off on review: run `caselog team init` again"),
