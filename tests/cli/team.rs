@@ -122,7 +122,7 @@ fn record_fixture(env: &TestEnv) {
             "--outcome",
             "urgent",
             "--strengths",
-            "Grandmother \"nearby\"",
+            "Grandmother \"nearby\" \\ aunt\\n",
             "--advice",
             "Call the front door; today",
         ],

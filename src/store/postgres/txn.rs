@@ -13,7 +13,7 @@ use postgres::{Row, Statement, Transaction};
 use super::records::{self, BATCH, NamedRow, Param, Params, Positions, select_list, table};
 use crate::domain::amendment::{Amendment, Change};
 use crate::domain::consultation::{self, Consultation};
-use crate::domain::fields::{Columns as _, Load, Value};
+use crate::domain::fields::{Columns as ColumnValues, Load, Value};
 use crate::domain::ids::{ConsultationId, RecordId, RecordKind, ReferralId, ReviewId};
 use crate::domain::period::Period;
 use crate::domain::record::{Timestamp, Voided};
@@ -345,36 +345,35 @@ impl Reader for PostgresTxn<'_> {
         period: Period,
         each: &mut dyn FnMut(Exported) -> Result<()>,
     ) -> Result<()> {
-        let params: &Params = &[&period.from, &period.to];
+        // Read through COPY, which takes no parameters: the dates are written into the SQL.
+        let dated = format!("BETWEEN '{}'::date AND '{}'::date", period.from, period.to);
         let mut tx = self.tx.borrow_mut();
         match kind {
-            RecordKind::Consultation => records::each_record(
+            RecordKind::Consultation => records::each_copied(
                 &mut tx,
                 &format!(
                     "SELECT {} FROM consultation r WHERE r.voided_at IS NULL \
-                     AND r.date BETWEEN $1 AND $2 ORDER BY r.id",
+                     AND r.date {dated} ORDER BY r.id",
                     select_list(consultation::FIELDS, "r")
                 ),
-                params,
                 |c: Consultation, _| each(Exported::Consultation(c)),
             ),
-            RecordKind::Referral => records::each_record(
+            RecordKind::Referral => records::each_copied(
                 &mut tx,
                 &format!(
                     "SELECT {}, c.uuid AS consultation_uuid FROM referral r \
                      JOIN consultation c ON c.id = r.consultation_id \
                      WHERE r.voided_at IS NULL AND c.voided_at IS NULL \
-                       AND r.date BETWEEN $1 AND $2 ORDER BY r.id",
+                       AND r.date {dated} ORDER BY r.id",
                     select_list(referral::FIELDS, "r")
                 ),
-                params,
                 |r: Referral, row| {
                     let c = link(row, "consultation_uuid")?
                         .ok_or_else(|| Error::failure(format!("{} has no consultation", r.id)))?;
                     each(Exported::Referral(r, c))
                 },
             ),
-            RecordKind::Review => records::each_record(
+            RecordKind::Review => records::each_copied(
                 &mut tx,
                 &format!(
                     "SELECT {}, c.uuid AS consultation_uuid, r.uuid AS referral_uuid \
@@ -383,10 +382,9 @@ impl Reader for PostgresTxn<'_> {
                      LEFT JOIN referral r ON r.id = v.referral_id \
                      LEFT JOIN consultation rc ON rc.id = r.consultation_id \
                      WHERE v.voided_at IS NULL AND c.voided_at IS NULL AND r.voided_at IS NULL \
-                       AND rc.voided_at IS NULL AND v.date BETWEEN $1 AND $2 ORDER BY v.id",
+                       AND rc.voided_at IS NULL AND v.date {dated} ORDER BY v.id",
                     select_list(review::FIELDS, "v")
                 ),
-                params,
                 |v: Review, row| {
                     let c = link(row, "consultation_uuid")?;
                     let r = link(row, "referral_uuid")?;
@@ -400,30 +398,28 @@ impl Reader for PostgresTxn<'_> {
     fn every(&self, kind: RecordKind, each: &mut dyn FnMut(Exported) -> Result<()>) -> Result<()> {
         let mut tx = self.tx.borrow_mut();
         match kind {
-            RecordKind::Consultation => records::each_record(
+            RecordKind::Consultation => records::each_copied(
                 &mut tx,
                 &format!(
                     "SELECT {} FROM consultation r ORDER BY r.id",
                     select_list(consultation::FIELDS, "r")
                 ),
-                &[],
                 |c: Consultation, _| each(Exported::Consultation(c)),
             ),
-            RecordKind::Referral => records::each_record(
+            RecordKind::Referral => records::each_copied(
                 &mut tx,
                 &format!(
                     "SELECT {}, c.uuid AS consultation_uuid FROM referral r \
                      JOIN consultation c ON c.id = r.consultation_id ORDER BY r.id",
                     select_list(referral::FIELDS, "r")
                 ),
-                &[],
                 |r: Referral, row| {
                     let c = link(row, "consultation_uuid")?
                         .ok_or_else(|| Error::failure(format!("{} has no consultation", r.id)))?;
                     each(Exported::Referral(r, c))
                 },
             ),
-            RecordKind::Review => records::each_record(
+            RecordKind::Review => records::each_copied(
                 &mut tx,
                 &format!(
                     "SELECT {}, c.uuid AS consultation_uuid, r.uuid AS referral_uuid \
@@ -432,7 +428,6 @@ impl Reader for PostgresTxn<'_> {
                      LEFT JOIN referral r ON r.id = v.referral_id ORDER BY v.id",
                     select_list(review::FIELDS, "v")
                 ),
-                &[],
                 |v: Review, row| {
                     let c = link(row, "consultation_uuid")?;
                     let r = link(row, "referral_uuid")?;
@@ -509,7 +504,7 @@ impl Reader for PostgresTxn<'_> {
 }
 
 /// A linked record's UUID from a joined column.
-fn link(row: &NamedRow, name: &'static str) -> Result<Option<uuid::Uuid>> {
+fn link(row: &impl ColumnValues, name: &'static str) -> Result<Option<uuid::Uuid>> {
     row.get(name).map_err(records::damaged)
 }
 
