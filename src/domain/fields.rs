@@ -226,6 +226,29 @@ impl Stored for NaiveDate {
     }
 }
 
+/// Appends `YYYY-MM-DD` without the general formatter (an export writes dates on every row); a
+/// year outside 0–9999 is written as chrono writes it.
+pub fn push_iso_date(out: &mut String, date: NaiveDate) {
+    use chrono::Datelike;
+    if !(0..=9999).contains(&date.year()) {
+        out.push_str(&date.to_string());
+        return;
+    }
+    push_digits(out, date.year() as u32, 4);
+    out.push('-');
+    push_digits(out, date.month(), 2);
+    out.push('-');
+    push_digits(out, date.day(), 2);
+}
+
+/// Appends `n` in `width` decimal digits, with leading zeros.
+pub fn push_digits(out: &mut String, n: u32, width: u32) {
+    for place in (0..width).rev() {
+        let digit = (n / 10u32.pow(place)) % 10;
+        out.push(char::from(b'0' + digit as u8));
+    }
+}
+
 /// Reads `YYYY-MM-DD`.
 pub fn iso_date(text: &str) -> Option<NaiveDate> {
     let b = text.as_bytes();
@@ -357,7 +380,19 @@ macro_rules! plain_cells {
 }
 pub(crate) use plain_cells;
 
-plain_cells!(NaiveDate, uuid::Uuid);
+plain_cells!(uuid::Uuid);
+
+impl Cell for NaiveDate {
+    fn cell(&self, out: &mut String) {
+        push_iso_date(out, *self);
+    }
+}
+
+impl Describe for NaiveDate {
+    fn describe(&self, _: &Checklist) -> String {
+        self.to_string()
+    }
+}
 
 /// One entry of a field table, for a field of both the record and its draft: its text and
 /// description come from the record's field, and import and `--clear` set the draft's field of

@@ -25,6 +25,9 @@ pub type Params<'a> = [&'a (dyn ToSql + Sync)];
 /// Where each column of a statement is, found once per statement.
 pub struct Positions {
     names: Vec<String>,
+    /// The name each column was last found by: the field tables' names are static, so a name
+    /// seen before is known by its address, without comparing text.
+    seen: Vec<Hint<usize>>,
     /// Where the last lookup ended: records are read in table order.
     next: Hint<usize>,
 }
@@ -33,15 +36,22 @@ impl Positions {
     pub fn of(columns: &[Column]) -> Positions {
         Positions {
             names: columns.iter().map(|c| c.name().to_string()).collect(),
+            seen: columns.iter().map(|_| Hint::new(0)).collect(),
             next: Hint::new(0),
         }
     }
 
-    fn find(&self, name: &str) -> Option<usize> {
+    fn find(&self, name: &'static str) -> Option<usize> {
         let start = self.next.get();
+        let address = name.as_ptr() as usize;
+        if self.seen.get(start).is_some_and(|s| s.get() == address) {
+            self.next.set(start + 1);
+            return Some(start);
+        }
         let found = (start..self.names.len())
             .chain(0..start)
             .find(|&i| self.names[i] == name)?;
+        self.seen[found].set(address);
         self.next.set(found + 1);
         Some(found)
     }
@@ -111,42 +121,16 @@ impl ColumnValues for NamedRow<'_> {
     }
 }
 
-/// A date as `YYYY-MM-DD`, written without the general formatter: an export reads several
-/// per row.
+/// A date as `YYYY-MM-DD`.
 fn iso_date(d: NaiveDate) -> String {
-    use chrono::Datelike;
-    if !(0..=9999).contains(&d.year()) {
-        return d.to_string();
-    }
-    let mut text = String::with_capacity(20);
-    push_digits(&mut text, d.year() as u32, 4);
-    text.push('-');
-    push_digits(&mut text, d.month(), 2);
-    text.push('-');
-    push_digits(&mut text, d.day(), 2);
+    let mut text = String::with_capacity(10);
+    crate::domain::fields::push_iso_date(&mut text, d);
     text
 }
 
 /// A moment as caselog writes it (`Timestamp`'s form), `2026-03-15T10:00:00Z`.
 fn iso_timestamp(t: DateTime<Utc>) -> String {
-    use chrono::Timelike;
-    let mut text = iso_date(t.date_naive());
-    text.push('T');
-    push_digits(&mut text, t.hour(), 2);
-    text.push(':');
-    push_digits(&mut text, t.minute(), 2);
-    text.push(':');
-    push_digits(&mut text, t.second(), 2);
-    text.push('Z');
-    text
-}
-
-/// `n` in `width` decimal digits, with leading zeros.
-fn push_digits(text: &mut String, n: u32, width: u32) {
-    for place in (0..width).rev() {
-        let digit = (n / 10u32.pow(place)) % 10;
-        text.push(char::from(b'0' + digit as u8));
-    }
+    crate::domain::record::Timestamp::new(t).to_string()
 }
 
 /// A field's value as a statement parameter: sent as text, which the server reads as the
@@ -210,52 +194,96 @@ pub fn each_record<R: Load>(
 /// How many rows are fetched at a time.
 pub const BATCH: i32 = 2000;
 
-/// Turns every row of a query into a record, one at a time, through `COPY … TO STDOUT`: the
-/// server writes each value as text, as `psql` does for an export, which costs far less per
-/// row than the client library's decoding of each value. For the long reads (an export);
-/// `sql` may hold no parameters, only literals made by caselog (dates).
+/// Turns every row of a query into a record, one at a time, through `COPY … TO STDOUT` in
+/// PostgreSQL's binary format: the server sends each row as one message, as it does for `psql`'s
+/// exports, and each value in its compact binary form, which costs both sides far less than the
+/// client library's row decoding. For the long reads (an export); `sql` may hold no parameters,
+/// only literals made by caselog (dates).
 pub fn each_copied<R: Load>(
     tx: &mut Transaction,
     sql: &str,
     mut each: impl FnMut(R, &CopiedRow) -> Result<()>,
 ) -> Result<()> {
-    use std::io::BufRead;
+    use std::io::{BufRead, Read};
     let stmt = tx.prepare(sql)?;
     let positions = Positions::of(stmt.columns());
     let types: Vec<Type> = stmt.columns().iter().map(|c| c.type_().clone()).collect();
-    // Moments in UTC, so that they are written as caselog writes them.
-    tx.batch_execute("SET LOCAL TimeZone = 'UTC'; SET LOCAL DateStyle = 'ISO'")?;
-    let mut reader = tx.copy_out(format!("COPY ({sql}) TO STDOUT").as_str())?;
-    let mut line = Vec::new();
-    let mut fields = Vec::with_capacity(types.len());
+    let mut reader = tx.copy_out(format!("COPY ({sql}) TO STDOUT (FORMAT binary)").as_str())?;
+    let unreadable = || {
+        damaged(BadValue {
+            column: "a row",
+            found: "a copy that does not follow PostgreSQL's binary format".into(),
+        })
+    };
+    // The header: a signature, flags, and an extension caselog skips.
+    let mut header = [0u8; 19];
+    reader.read_exact(&mut header).map_err(lost)?;
+    if &header[..11] != b"PGCOPY\n\xff\r\n\0" {
+        return Err(unreadable());
+    }
+    let extension = u32::from_be_bytes([header[15], header[16], header[17], header[18]]);
+    std::io::copy(
+        &mut (&mut reader).take(u64::from(extension)),
+        &mut std::io::sink(),
+    )
+    .map_err(lost)?;
+    // Each row comes as one message: it is taken whole, and its values are found in place.
+    let mut data: Vec<u8> = Vec::new();
+    let mut fields: Vec<Option<std::ops::Range<usize>>> = Vec::with_capacity(types.len());
     loop {
-        line.clear();
-        let read = reader.read_until(b'\n', &mut line).map_err(lost)?;
-        if read == 0 {
+        let length = loop {
+            match tuple(&data, &mut fields) {
+                Some(length) => break length,
+                None => {
+                    let chunk = reader.fill_buf().map_err(lost)?;
+                    if chunk.is_empty() {
+                        return Err(unreadable());
+                    }
+                    data.extend_from_slice(chunk);
+                    let taken = chunk.len();
+                    reader.consume(taken);
+                }
+            }
+        };
+        if length == 2 && fields.is_empty() {
+            // The trailer: a field count of -1.
             return Ok(());
         }
-        if line.last() == Some(&b'\n') {
-            line.pop();
+        if fields.len() != types.len() {
+            return Err(unreadable());
         }
-        fields.clear();
-        let mut start = 0;
-        for (i, b) in line.iter().enumerate() {
-            if *b == b'\t' {
-                fields.push(start..i);
-                start = i + 1;
-            }
-        }
-        fields.push(start..line.len());
         positions.next.set(0);
         let row = CopiedRow {
-            line: &line,
+            data: &data,
             fields: &fields,
             types: &types,
             positions: &positions,
         };
         let record = R::load(&row).map_err(damaged)?;
         each(record, &row)?;
+        data.drain(..length);
     }
+}
+
+/// The length of the binary COPY tuple at the start of `data`, with its values' places in
+/// `fields`; none while it is not all there. The trailer is 2 bytes long with no fields.
+fn tuple(data: &[u8], fields: &mut Vec<Option<std::ops::Range<usize>>>) -> Option<usize> {
+    fields.clear();
+    let count = i16::from_be_bytes(data.get(..2)?.try_into().ok()?);
+    let mut at = 2;
+    for _ in 0..count.max(0) {
+        let length = i32::from_be_bytes(data.get(at..at + 4)?.try_into().ok()?);
+        at += 4;
+        if length < 0 {
+            fields.push(None);
+            continue;
+        }
+        let end = at + length as usize;
+        data.get(at..end)?;
+        fields.push(Some(at..end));
+        at = end;
+    }
+    Some(at)
 }
 
 /// A failure reading a COPY's rows: the connection went.
@@ -268,74 +296,53 @@ fn lost(e: std::io::Error) -> Error {
     .caused_by(e)
 }
 
-/// One row of a `COPY … TO STDOUT` in its text format: fields separated by tabs, `\N` for
-/// none, backslash escapes for tabs, newlines and backslashes.
+/// One row of a binary `COPY … TO STDOUT`: each value's bytes, or none for NULL.
 pub struct CopiedRow<'r> {
-    line: &'r [u8],
-    fields: &'r [std::ops::Range<usize>],
+    data: &'r [u8],
+    fields: &'r [Option<std::ops::Range<usize>>],
     types: &'r [Type],
     positions: &'r Positions,
 }
 
 impl ColumnValues for CopiedRow<'_> {
     fn value(&self, name: FieldName) -> std::result::Result<Value<'_>, BadValue> {
-        let bad = |found: &str| BadValue {
+        use postgres::types::FromSql;
+        let bad = |found: String| BadValue {
             column: name,
-            found: found.to_string(),
+            found,
         };
         let at = self
             .positions
             .find(column(name))
-            .ok_or_else(|| bad("no such column"))?;
-        let range = self.fields.get(at).ok_or_else(|| bad("a row too short"))?;
-        let raw = &self.line[range.clone()];
-        if raw == b"\\N" {
+            .ok_or_else(|| bad("no such column".into()))?;
+        let Some(range) = self.fields[at].clone() else {
             return Ok(Value::Null);
-        }
-        let text = std::str::from_utf8(raw).map_err(|_| bad("text that is not UTF-8"))?;
-        let text: std::borrow::Cow<str> = if raw.contains(&b'\\') {
-            std::borrow::Cow::Owned(unescaped(text))
-        } else {
-            std::borrow::Cow::Borrowed(text)
         };
-        Ok(match self.types[at] {
-            Type::INT2 | Type::INT4 | Type::INT8 => {
-                Value::Integer(text.parse().map_err(|_| bad(&text))?)
-            }
-            Type::BOOL => Value::Integer(i64::from(text == "t")),
-            // `2026-03-15 10:00:00+00` (in UTC, to the second or finer) as `2026-03-15T10:00:00Z`.
-            Type::TIMESTAMPTZ => match (text.get(..10), text.get(11..19)) {
-                (Some(day), Some(time)) if text.ends_with("+00") => {
-                    Value::Text(std::borrow::Cow::Owned(format!("{day}T{time}Z")))
-                }
-                _ => return Err(bad(&text)),
-            },
-            _ => Value::Text(text),
+        let raw = &self.data[range];
+        let ty = &self.types[at];
+        let unreadable = |_| bad(format!("a value of type {ty} that cannot be read"));
+        let owned = |text: String| Value::Text(std::borrow::Cow::Owned(text));
+        Ok(match *ty {
+            Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME => Value::Text(
+                std::borrow::Cow::Borrowed(<&str>::from_sql(ty, raw).map_err(unreadable)?),
+            ),
+            Type::INT2 => Value::Integer(i16::from_sql(ty, raw).map_err(unreadable)?.into()),
+            Type::INT4 => Value::Integer(i32::from_sql(ty, raw).map_err(unreadable)?.into()),
+            Type::INT8 => Value::Integer(i64::from_sql(ty, raw).map_err(unreadable)?),
+            Type::BOOL => Value::Integer(bool::from_sql(ty, raw).map_err(unreadable)?.into()),
+            Type::DATE => owned(iso_date(NaiveDate::from_sql(ty, raw).map_err(unreadable)?)),
+            Type::TIMESTAMPTZ => owned(iso_timestamp(
+                DateTime::<Utc>::from_sql(ty, raw).map_err(unreadable)?,
+            )),
+            Type::UUID => owned(
+                uuid::Uuid::from_sql(ty, raw)
+                    .map_err(unreadable)?
+                    .hyphenated()
+                    .to_string(),
+            ),
+            _ => return Err(bad(format!("a value of type {ty}"))),
         })
     }
-}
-
-/// A COPY text field with its backslash escapes undone.
-fn unescaped(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        match chars.next() {
-            Some('n') => out.push('\n'),
-            Some('r') => out.push('\r'),
-            Some('t') => out.push('\t'),
-            Some('b') => out.push('\u{8}'),
-            Some('f') => out.push('\u{c}'),
-            Some('v') => out.push('\u{b}'),
-            Some(other) => out.push(other),
-            None => out.push('\\'),
-        }
-    }
-    out
 }
 
 /// Every record a query gives.
