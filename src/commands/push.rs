@@ -103,8 +103,8 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
         };
         return Err(
             Error::failure(format!("{first}{also}: nothing was pushed")).hint(
-                "a record changed here after it was pushed: make the same correction on the team \
-             logbook (caselog --db TEAM_URL amend …), or leave it out of your own logbook",
+                "a record is pushed once: once it is on the team logbook, correct it there \
+             (caselog --db TEAM_URL amend ID …) and record on the team logbook from then on",
             ),
         );
     }

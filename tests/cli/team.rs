@@ -438,7 +438,11 @@ fn access_by_role_is_enforced_by_the_server() {
         );
     }
     assert_eq!(count(&url, "SELECT count(*) FROM amendment"), 0);
-    assert_eq!(count(&url, "SELECT count(*) FROM review"), 0);
+    assert_eq!(
+        count(&url, "SELECT count(*) FROM review"),
+        0,
+        "nothing was written"
+    );
     assert_eq!(
         count(
             &url,
@@ -446,6 +450,15 @@ fn access_by_role_is_enforced_by_the_server() {
         ),
         1
     );
+    // A follow-up of his own on her consultation is his record, and he may make it.
+    as_bob.ok(&[
+        "review",
+        "C-1",
+        "--status",
+        "ongoing",
+        "--note",
+        "Spoke to the school",
+    ]);
     as_bob.ok(&[
         "amend",
         "C-2",
