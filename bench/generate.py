@@ -15,6 +15,9 @@ consultations (so repeat consultations are common), 40 advisors across 400 setti
 weighted as schools > health > police > others, checklist indicators drawn from the bundled
 checklist with the advisor agreeing with the suggested level nine times in ten, a referral from
 about one consultation in six, a follow-up on two in five, and a review on most follow-ups.
+Every record keeps caselog's rules: a rationale wherever the level differs from the suggested one
+or the pathway departs from the level (level 4 without a referral), and consent withheld-risk only
+with an outcome that counts as a referral.
 Most follow-ups that a review sets get a later review in turn, now and then a second review is
 recorded on the same day, and a few consultations without a follow-up get a review anyway (which
 may set one), so some consultations have a chain of reviews. These are drawn from a random stream
@@ -58,6 +61,7 @@ OUTCOME_BY_LEVEL = {
     4: [("refer-csc", 75), ("urgent", 15), ("early-help", 10)],
 }
 DESTINATIONS = [("csc", 70), ("early-help", 15), ("police", 5), ("health", 7), ("other", 3)]
+REFERRAL_OUTCOMES = ("refer-csc", "urgent")
 RESULTS = [("nfa", 20), ("advice", 15), ("early-help", 20), ("assessment", 30), ("s47", 10),
            ("other", 5)]
 STATUSES = [("ongoing", 35), ("resolved", 35), ("escalated", 10), ("stepped-down", 10),
@@ -71,6 +75,21 @@ WORRIES = ["Often arrives hungry and tired", "Mum seems low and is not coping",
 def pick(rng, weighted):
     values, weights = zip(*weighted)
     return rng.choices(values, weights)[0]
+
+
+def consent_for(outcome, consent):
+    """Consent withheld because asking could put the child at risk goes with a referral; with any
+    other outcome the consultee did not ask."""
+    if consent == "withheld-risk" and outcome not in REFERRAL_OUTCOMES:
+        return "not-asked"
+    return consent
+
+
+def departs(level, outcome):
+    """Whether the pathway departs from the level, which then needs a rationale: level 4 without
+    a referral, or level 1 or 2 with one."""
+    referral = outcome in REFERRAL_OUTCOMES
+    return (level == 4 and not referral) or (level <= 2 and referral)
 
 
 def new_uuid(rng):
@@ -205,18 +224,20 @@ def main():
             before = rng.randint(1, 4) if confidence else None
             after = min(5, before + rng.randint(0, 2)) if confidence else None
             outcome = pick(rng, OUTCOME_BY_LEVEL[level])
+            if not rationale and departs(level, outcome):
+                rationale = "The family is already working with early help, who will step up"
             follow_up = date + dt.timedelta(days=rng.choice([7, 14, 28])) if rng.random() < 0.4 else None
             cw.writerow([
                 f"C-{cid}", cuuid, date.isoformat(), rng.choice(advisors), rng.choice(settings),
                 pick(rng, MODES), pick(rng, AGENCIES), rng.choice(ROLES), rng.choice(families),
                 rng.choice([1, 1, 1, 2, 2, 3]), ";".join(rng.sample(FACTORS, rng.randrange(3))),
                 ";".join(ticked), consultee or "", level, suggested or "", before or "",
-                after or "", pick(rng, CONSENT), outcome,
+                after or "", consent_for(outcome, pick(rng, CONSENT)), outcome,
                 follow_up.isoformat() if follow_up else "", stamp(date, rng), rationale,
                 rng.choice(WORRIES), "Gran is involved" if rng.random() < 0.5 else "",
                 "Talk to the family about early help" if rng.random() < 0.5 else "",
             ])
-            if outcome in ("refer-csc", "urgent") or rng.random() < 0.03:
+            if outcome in REFERRAL_OUTCOMES or rng.random() < 0.03:
                 referral_n += 1
                 cons_referrals.setdefault(f"C-{cid}", []).append(f"R-{referral_n}")
                 rdate = date + dt.timedelta(days=rng.randrange(3))

@@ -136,11 +136,15 @@ pub enum Command {
     Amend(Box<commands::amend::Args>),
     /// Mark a record as entered in error (it is kept, but leaves lists and figures)
     Void(commands::void::Args),
+    /// Record a manager's audit of a consultation, or list a period's learning points
+    Audit(Box<commands::audit::Args>),
+    /// Draw a reproducible random sample of a period's consultations to audit
+    Sample(commands::sample::Args),
     /// The month's figures: consultations, threshold agreement, referrals, follow-ups
     Report(commands::report::Args),
-    /// Write a period's consultations, referrals or reviews as CSV
+    /// Write a period's consultations, referrals, reviews or audits as CSV
     Export(commands::export::Args),
-    /// Read consultations, referrals or reviews from CSV written by export
+    /// Read consultations, referrals, reviews or audits from CSV written by export
     Import(commands::import::Args),
     /// Copy the logbook to a file, safely, even while it is in use
     Backup(commands::backup::Args),
@@ -182,7 +186,7 @@ pub fn parse() -> Result<Cli> {
 }
 
 /// Walks the words of the command line as clap will read them, refusing a flag given twice
-/// (only --factor and --indicator may be repeated) and a flag whose value is missing or starts
+/// (only --factor, --indicator and --age may be repeated) and a flag whose value is missing or starts
 /// with `-` (clap would read it as a flag of its own).
 fn check_flags(root: &clap::Command, args: &[OsString]) -> Result<()> {
     let mut command = root;
@@ -235,7 +239,7 @@ fn check_flags(root: &clap::Command, args: &[OsString]) -> Result<()> {
             let id = flag.get_id().as_str();
             if seen.contains(&id) {
                 return Err(Error::input(format!("{name} is given twice")).hint(format!(
-                    "give {name} once: only --factor and --indicator add up when repeated"
+                    "give {name} once: only --factor, --indicator and --age add up when repeated"
                 )));
             }
             seen.push(id);

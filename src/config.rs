@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use directories::{BaseDirs, ProjectDirs};
 use serde::Deserialize;
 
+use crate::domain::family::FamilyRule;
 use crate::error::{Error, Result};
 
 /// What the config file may hold.
@@ -15,10 +16,18 @@ use crate::error::{Error, Result};
 pub struct Config {
     /// The advisor's name, used when `--advisor` is not given.
     pub advisor: Option<String>,
+    /// The auditor's name, used when `audit --auditor` is not given.
+    pub auditor: Option<String>,
     /// The logbook file, or a team logbook's `postgresql://` URL.
     pub database: Option<PathBuf>,
     /// A partnership's thresholds file.
     pub thresholds: Option<PathBuf>,
+    /// What the service's family references look like, when they need no digit: a regular
+    /// expression that a reference must match in full.
+    pub family_pattern: Option<String>,
+    /// The rule family references are checked by: `family_pattern`'s, or a digit.
+    #[serde(skip)]
+    pub family: FamilyRule,
 }
 
 /// Where caselog keeps its files by default.
@@ -63,9 +72,23 @@ impl Config {
                 e.message()
             ))
             .hint(
-                "the config file may set advisor, database and thresholds (docs/configuration.md)",
+                "the config file may set advisor, auditor, database, thresholds and family_pattern \
+                 (docs/configuration.md)",
             )
         })?;
+        if let Some(pattern) = &config.family_pattern {
+            config.family = FamilyRule::pattern(pattern).map_err(|why| {
+                Error::input(format!(
+                    "config file {}: family_pattern is not a valid regular expression: {why}",
+                    path.display()
+                ))
+                .hint(
+                    "family_pattern is a regular expression in Rust regex syntax that a whole \
+                     family reference must match, such as '[A-Z]{3}-[0-9]{4}' \
+                     (docs/configuration.md)",
+                )
+            })?;
+        }
         let base = path.parent().unwrap_or(Path::new("."));
         // A team logbook's URL is not a path.
         config.database = config.database.map(|p| {

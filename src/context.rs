@@ -130,15 +130,12 @@ impl Context {
 
     /// The config file's `advisor`, when it is set and not blank.
     pub fn config_advisor(&self) -> Result<Option<Text>> {
-        let Some(advisor) = &self.config.advisor else {
-            return Ok(None);
-        };
-        let text: Text = advisor.parse().map_err(|p| {
-            Error::refused(&Invalid::new("advisor", p), &|_| {
-                "the config file's advisor".to_string()
-            })
-        })?;
-        Ok(Some(text).filter(|t| !t.is_empty()))
+        config_name(self.config.advisor.as_deref(), "advisor")
+    }
+
+    /// The config file's `auditor`, when it is set and not blank.
+    pub fn config_auditor(&self) -> Result<Option<Text>> {
+        config_name(self.config.auditor.as_deref(), "auditor")
     }
 
     /// The threshold checklist in use: `--thresholds`, `CASELOG_THRESHOLDS`, the config file's
@@ -154,6 +151,19 @@ impl Context {
             None => Ok(Checklist::bundled()),
         }
     }
+}
+
+/// A name the config file sets (`key`), when it is set and not blank.
+fn config_name(value: Option<&str>, key: &'static str) -> Result<Option<Text>> {
+    let Some(value) = value else {
+        return Ok(None);
+    };
+    let text: Text = value.parse().map_err(|p| {
+        Error::refused(&Invalid::new(key, p), &|_| {
+            format!("the config file's {key}")
+        })
+    })?;
+    Ok(Some(text).filter(|t| !t.is_empty()))
 }
 
 /// Removes the logbook in `created`, if any and if it is still empty.

@@ -209,11 +209,3 @@ impl From<csv::Error> for Error {
         Error::failure(format!("CSV: {e}")).caused_by(e)
     }
 }
-
-impl From<dialoguer::Error> for Error {
-    fn from(e: dialoguer::Error) -> Self {
-        match e {
-            dialoguer::Error::IO(io) => Error::from(io),
-        }
-    }
-}

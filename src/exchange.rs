@@ -5,6 +5,7 @@
 
 use std::io::{Read, Write};
 
+use crate::domain::audit::{self, Audit};
 use crate::domain::consultation::{self, Consultation};
 use crate::domain::fields::{self, Class, Field};
 use crate::domain::ids::RecordKind;
@@ -23,6 +24,8 @@ pub enum Records {
     Referrals,
     /// Reviews (V-n), linked to their consultation or referral
     Reviews,
+    /// Audits (A-n), linked to their consultation
+    Audits,
 }
 
 impl Records {
@@ -31,6 +34,7 @@ impl Records {
             Records::Consultations => RecordKind::Consultation,
             Records::Referrals => RecordKind::Referral,
             Records::Reviews => RecordKind::Review,
+            Records::Audits => RecordKind::Audit,
         }
     }
 
@@ -39,6 +43,7 @@ impl Records {
             Records::Consultations => "consultations",
             Records::Referrals => "referrals",
             Records::Reviews => "reviews",
+            Records::Audits => "audits",
         }
     }
 
@@ -54,6 +59,7 @@ impl Records {
             Records::Consultations => header(consultation::FIELDS, include_notes),
             Records::Referrals => header(referral::FIELDS, include_notes),
             Records::Reviews => header(review::FIELDS, include_notes),
+            Records::Audits => header(audit::FIELDS, include_notes),
         }
     }
 
@@ -118,6 +124,11 @@ pub fn review_row(
     cells(review::FIELDS, v, &[consultation, referral], include_notes)
 }
 
+/// An audit's cells, with its consultation's UUID.
+pub fn audit_row(a: &Audit, consultation: uuid::Uuid, include_notes: bool) -> Vec<String> {
+    cells(audit::FIELDS, a, &[Some(consultation)], include_notes)
+}
+
 /// Writes an exported record as one row, each cell made inert, through `cell`, a buffer
 /// kept from row to row: an export writes a million rows.
 pub fn write_exported<W: Write>(
@@ -134,6 +145,7 @@ pub fn write_exported<W: Write>(
         Exported::Review(v, c, r) => {
             write_cells(w, review::FIELDS, v, &[*c, *r], include_notes, cell)
         }
+        Exported::Audit(a, c) => write_cells(w, audit::FIELDS, a, &[Some(*c)], include_notes, cell),
     }
 }
 

@@ -1,6 +1,7 @@
 //! caselog's library: everything but the entry point, so that the fuzz targets and property
 //! tests can reach the parsers and the exchange format directly.
 
+pub mod audit_form;
 pub mod cli;
 pub mod clock;
 pub mod commands;

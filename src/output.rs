@@ -80,6 +80,123 @@ pub trait View: Serialize {
     }
 }
 
+/// Records printed as they are read, one at a time, in the format asked for: a table, CSV or a
+/// JSON array. However many there are, only a block of table rows is held at once.
+pub trait Rows {
+    type Row: Serialize;
+    /// What a row is, for the count under the table ("consultation").
+    const NOUN: &'static str;
+    /// The table's column headings.
+    fn headings(&self) -> &[&'static str];
+    /// A row's cells in the table.
+    fn cells(&self, row: &Self::Row) -> Vec<String>;
+    /// The CSV header row.
+    fn csv_header(&self, w: &mut csv::Writer<&mut dyn Write>) -> Result<()>;
+    /// A row in CSV.
+    fn csv_row(&mut self, w: &mut csv::Writer<&mut dyn Write>, row: &Self::Row) -> Result<()>;
+}
+
+/// How many rows a table holds before it is printed and the next block begun: a screenful
+/// many times over, so an ordinary list is one table; a longer one repeats its headings.
+pub const TABLE_BLOCK: usize = 5_000;
+
+impl Output {
+    /// Prints the rows that `each` gives, as it gives them (`each` calls the function it is
+    /// given once per row). Nothing is printed for a format the rows do not have.
+    pub fn print_rows<V: Rows>(
+        self,
+        view: &mut V,
+        out: &mut dyn Write,
+        each: impl FnOnce(&mut dyn FnMut(V::Row) -> Result<()>) -> Result<()>,
+    ) -> Result<()> {
+        use serde::ser::{SerializeSeq, Serializer};
+        match self.format() {
+            Format::Table => {
+                let mut block = Block::new(view.headings());
+                let mut printed = 0;
+                each(&mut |row| {
+                    block.add(view.cells(&row));
+                    printed += 1;
+                    if block.rows == TABLE_BLOCK {
+                        block.print(out)?;
+                    }
+                    Ok(())
+                })?;
+                block.print(out)?;
+                writeln!(out, "{}", count(printed, V::NOUN))?;
+            }
+            Format::Csv => {
+                let mut w = crate::exchange::writer(out);
+                view.csv_header(&mut w)?;
+                each(&mut |row| view.csv_row(&mut w, &row))?;
+                w.flush()?;
+            }
+            Format::Json => {
+                let mut json = serde_json::Serializer::pretty(&mut *out);
+                let mut seq = json.serialize_seq(None)?;
+                each(&mut |row| Ok(seq.serialize_element(&row)?))?;
+                seq.end()?;
+                writeln!(out)?;
+            }
+            Format::Markdown => {
+                return Err(Error::input(format!(
+                    "--format markdown is not available for a list of {}s",
+                    V::NOUN
+                ))
+                .hint("use --format table, csv or json"));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A block of table rows waiting to be printed. Each block is its own table, its columns at
+/// least as wide as the blocks before, so that a long list keeps its shape.
+struct Block<'h> {
+    headings: &'h [&'static str],
+    table: Table,
+    rows: usize,
+    widths: Vec<u16>,
+}
+
+impl<'h> Block<'h> {
+    fn new(headings: &'h [&'static str]) -> Block<'h> {
+        Block {
+            headings,
+            table: table(headings.iter().copied()),
+            rows: 0,
+            widths: vec![0; headings.len()],
+        }
+    }
+
+    fn add(&mut self, cells: Vec<String>) {
+        self.table.add_row(cells);
+        self.rows += 1;
+    }
+
+    /// Prints the block, if it has rows, and begins the next.
+    fn print(&mut self, out: &mut dyn Write) -> Result<()> {
+        if self.rows == 0 {
+            return Ok(());
+        }
+        for (widest, width) in self
+            .widths
+            .iter_mut()
+            .zip(self.table.column_max_content_widths())
+        {
+            *widest = (*widest).max(width);
+        }
+        writeln!(out, "{}", self.table)?;
+        self.table = table(self.headings.iter().copied());
+        // A column's least width counts its padding, a space either side.
+        self.table.set_constraints(self.widths.iter().map(|w| {
+            comfy_table::ColumnConstraint::LowerBoundary(comfy_table::Width::Fixed(w + 2))
+        }));
+        self.rows = 0;
+        Ok(())
+    }
+}
+
 /// A table with caselog's look: wrapped to the terminal's width when there is one.
 pub fn table<I, S>(header: I) -> Table
 where

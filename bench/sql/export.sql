@@ -10,7 +10,7 @@
 .mode csv
 .headers on
 SELECT 'C-' || id AS id, uuid, date, advisor, setting, mode, agency, role, organisation, family,
-       children,
+       children, ages,
        factors, indicators, consultee_level, level, suggested_level, confidence_before,
        confidence_after, consent, outcome, follow_up, created_at
 FROM consultation WHERE voided_at IS NULL ORDER BY consultation.id;

@@ -1,9 +1,10 @@
 -- `caselog history FAMILY`: the family's consultations, referrals and reviews (voided ones left
 -- out) in date order — on one date, consultations, then referrals, then reviews, each by number —
 -- through the sqlite3 shell, then the counts caselog prints under the table.
--- bench/run replaces :family with the quoted family reference. The family column compares
--- without regard to case, as caselog's own query does. caselog also labels the outcome, result
--- or status codes; the shell shows the agency's label only.
+-- bench/run replaces :family with the quoted family reference. The family's records are found
+-- by its key (family_key), as caselog finds them, the key being that of the reference given.
+-- caselog prints each record's fields under it and labels the codes; the shell prints one line
+-- per record (as `history --brief` does) with the agency's label only.
 .mode box
 WITH agency (code, label) AS (VALUES
     ('1A', 'Individual – family member, relative or carer'),
@@ -19,7 +20,9 @@ WITH agency (code, label) AS (VALUES
     ('8', 'Other (children''s centres, voluntary organisations)'), ('9', 'Anonymous'),
     ('10', 'Unknown')),
 family_consultation AS (
-    SELECT * FROM consultation WHERE family = :family AND voided_at IS NULL
+    SELECT * FROM consultation
+    WHERE family_key = (SELECT family_key FROM consultation WHERE family = :family LIMIT 1)
+      AND voided_at IS NULL
 ),
 family_referral AS (
     SELECT r.* FROM referral r JOIN family_consultation c ON c.id = r.consultation_id
@@ -48,7 +51,9 @@ FROM entry ORDER BY date, kind, n;
 
 .mode list
 WITH family_consultation AS (
-    SELECT id FROM consultation WHERE family = :family AND voided_at IS NULL
+    SELECT id FROM consultation
+    WHERE family_key = (SELECT family_key FROM consultation WHERE family = :family LIMIT 1)
+      AND voided_at IS NULL
 ),
 family_referral AS (
     SELECT r.id FROM referral r JOIN family_consultation c ON c.id = r.consultation_id

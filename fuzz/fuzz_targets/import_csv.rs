@@ -9,6 +9,7 @@
 use caselog::commands::export::write_csv;
 use caselog::commands::import::{Request, import_csv};
 use caselog::domain::checklist::Checklist;
+use caselog::domain::family::FamilyRule;
 use caselog::domain::period::Period;
 use caselog::domain::values::EARLIEST;
 use caselog::exchange::Records;
@@ -43,24 +44,28 @@ const SEED: [(Records, &str); 3] = [
 /// Headers the fuzzer may put before its bytes, so that it reaches the rows sooner.
 const HEADERS: [&str; 4] = [
     "",
-    "id,uuid,date,advisor,setting,mode,agency,role,family,children,factors,indicators,\
-     consultee_level,level,suggested_level,confidence_before,confidence_after,consent,outcome,\
-     follow_up,created_at,rationale,worry,strengths,advice\n",
+    "id,uuid,date,advisor,setting,mode,agency,role,organisation,family,children,ages,factors,\
+     indicators,consultee_level,level,suggested_level,confidence_before,confidence_after,consent,\
+     outcome,follow_up,created_at,rationale,worry,voice,strengths,advice\n",
     "id,uuid,consultation,consultation_uuid,date,to,by,consent,urgent,result,result_date,\
-     created_at,reason\n",
+     disputed,created_at,reason\n",
     "id,uuid,consultation,consultation_uuid,referral,referral_uuid,date,status,level,\
-     confidence,follow_up,result,created_at,note\n",
+     confidence,follow_up,result,disputed,created_at,note,dispute\n",
 ];
 
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 3, 15).expect("valid date")
 }
 
+/// The rule family references are checked by: a digit, as without a config file.
+static FAMILY: std::sync::LazyLock<FamilyRule> = std::sync::LazyLock::new(FamilyRule::default);
+
 fn request<'a>(records: Records, checklist: &'a Checklist) -> Request<'a> {
     Request {
         records,
         shown: "fuzz.csv",
         checklist,
+        family: &FAMILY,
         today: today(),
         now: "2026-03-15T10:00:00Z".parse().expect("a timestamp"),
         dry_run: false,

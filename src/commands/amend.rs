@@ -1,6 +1,7 @@
 //! `caselog amend ID --<field> VALUE … --reason TEXT`: corrects fields of a consultation,
-//! referral or review with the same checks as when it was recorded, keeping each old value in an
-//! amendment with when and why. Its field flags are those of `consult`, `refer` and `review` —
+//! referral, review or audit with the same checks as when it was recorded, keeping each old value
+//! in an amendment with when and why. Its field flags are those of `consult`, `refer`, `review`
+//! and `audit` —
 //! the same definitions, read for the kind of record amended — and `--clear FIELD` empties an
 //! optional field.
 
@@ -14,14 +15,16 @@ use serde::Serialize;
 use crate::cli::Flags;
 use crate::context::Context;
 use crate::domain::amendment::Change;
+use crate::domain::audit;
 use crate::domain::codes::ReviewStatus;
-use crate::domain::consultation::{self, Consultation, Rules};
+use crate::domain::consultation::{self, Consultation, Departure, Rules};
+use crate::domain::family::Respelled;
 use crate::domain::fields::{Class, Field};
-use crate::domain::ids::{ConsultationId, RecordId, RecordKind, ReferralId, ReviewId};
+use crate::domain::ids::{AuditId, ConsultationId, RecordId, RecordKind, ReferralId, ReviewId};
 use crate::domain::invalid::{FieldName, Invalid};
 use crate::domain::record::Timestamp;
 use crate::domain::referral;
-use crate::domain::review::{self, Review};
+use crate::domain::review::{self, Of, Review};
 use crate::domain::text::{Text, given};
 use crate::domain::values::Day;
 use crate::error::{Error, Result};
@@ -33,7 +36,7 @@ use crate::store::{Storage, Writer};
 /// fields with --clear, and say why with --reason. `caselog show ID` lists the corrections made.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The record to correct: C-<n>, R-<n> or V-<n>
+    /// The record to correct: C-<n>, R-<n>, V-<n> or A-<n>
     #[arg(value_name = "ID")]
     pub id: RecordId,
 
@@ -52,8 +55,8 @@ pub struct Args {
     pub output: Output,
 }
 
-/// Every kind of record's field flags at once — a consultation's, a referral's and a review's,
-/// a flag several kinds share given once — read for the kind of the record amended. A
+/// Every kind of record's field flags at once — a consultation's, a referral's, a review's and an
+/// audit's, a flag several kinds share given once — read for the kind of the record amended. A
 /// referral's own `--reason` is `--referral-reason` here, since `--reason` says why the record
 /// is corrected.
 #[derive(Debug, Clone, Default)]
@@ -62,7 +65,7 @@ pub struct Fields {
 }
 
 /// The kinds of record and the draft whose flags they take.
-fn drafts() -> [(&'static str, Command); 3] {
+fn drafts() -> [(&'static str, Command); 4] {
     let bare = || Command::new("caselog");
     [
         (
@@ -71,6 +74,7 @@ fn drafts() -> [(&'static str, Command); 3] {
         ),
         ("Referral fields", referral::Draft::augment_args(bare())),
         ("Review fields", review::Draft::augment_args(bare())),
+        ("Audit fields", audit::Draft::augment_args(bare())),
     ]
 }
 
@@ -127,6 +131,7 @@ impl Fields {
             names(consultation::FIELDS),
             names(referral::FIELDS),
             names(review::FIELDS),
+            names(audit::FIELDS),
         ]
         .concat();
         fields
@@ -206,7 +211,7 @@ impl Amending {
                 }
                 Some(f) if f.clear.is_none() || f.class == Class::Required => {
                     return Err(Error::input(format!(
-                        "--clear {}: every {} has a {}, so it cannot be cleared",
+                        "--clear {}: every {} needs its {}, so it cannot be cleared",
                         f.name,
                         id.kind.noun(),
                         f.label.to_lowercase()
@@ -289,12 +294,18 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
     let mut logbook = ctx.open_existing()?;
     let mut tx = logbook.write()?;
     let reason = reason.as_str();
+    let mut respelled = None;
     let changes = match id.kind {
-        RecordKind::Consultation => consultation(&args, ctx, tx.as_mut(), reason, &at)?,
+        RecordKind::Consultation => {
+            consultation(&args, ctx, tx.as_mut(), reason, &at, &mut respelled)?
+        }
         RecordKind::Referral => referral(&args, today, tx.as_mut(), reason, &at)?,
         RecordKind::Review => review(&args, today, tx.as_mut(), reason, &at)?,
-        RecordKind::Audit => return Err(super::not_found(id)),
+        RecordKind::Audit => audit(&args, today, tx.as_mut(), reason, &at)?,
     };
+    if let Some(respelled) = &respelled {
+        eprintln!("note: {respelled}");
+    }
     if changes.is_empty() {
         return Err(Error::input(format!(
             "nothing to amend: the values given are those already recorded for {id}"
@@ -320,12 +331,15 @@ fn refuse_voided(id: RecordId, voided: Option<&crate::domain::record::Voided>) -
     )
 }
 
+/// Corrects a consultation. A family reference given is kept under the family's first
+/// spelling, which `respelled` then says.
 fn consultation(
     args: &Args,
     ctx: &Context,
     tx: &mut dyn Writer,
     reason: &str,
     at: &Timestamp,
+    respelled: &mut Option<Respelled>,
 ) -> Result<Vec<Change>> {
     let amending = Amending::new(args, consultation::FIELDS, "a consultation")?;
     let id = args.id;
@@ -343,15 +357,22 @@ fn consultation(
     {
         draft.level = None;
     }
+    // New ages give the number of children, unless it is given too.
+    if amending.given.contains(&"ages") && !amending.touches("children") {
+        draft.children = None;
+    }
     refuse_stored_follow_up(&amending, old.follow_up, draft.date, ctx.clock.today())?;
     // Indicators not being changed are checked against the checklist they were recorded
     // with, not only the one in use now.
     let checklist = ctx.checklist()?.knowing(&old.indicators);
+    // The stored family reference stays valid while it is not changed, whatever the rule now.
+    let family = ctx.config.family.knowing(&old.family);
     let rules = Rules {
         checklist: &checklist,
         today: ctx.clock.today(),
+        family: &family,
     };
-    let new = draft
+    let mut new = draft
         .consultation(rules, old.stamp())
         .map_err(|e| match e.field {
             "rationale" => rationale_needed(&amending, &old, &draft, &checklist),
@@ -365,7 +386,16 @@ fn consultation(
             .map(|r| (r.id.any(), r.date))
             .collect();
         later.extend(standing_reviews(tx, id)?);
+        later.extend(
+            tx.audits_of(old.id)?
+                .iter()
+                .filter(|a| a.voided.is_none())
+                .map(|a| (a.id.any(), a.date)),
+        );
         refuse_after(id, new.date, &later)?;
+    }
+    if amending.touches("family") {
+        *respelled = tx.spell_family(&mut new, true)?;
     }
     tx.amend_consultation(&old, &new, reason, at)
 }
@@ -404,6 +434,7 @@ fn referral(
     let from = referral::From {
         id: c.id,
         date: c.date,
+        outcome: c.outcome,
     };
     let mut new = draft
         .referral(from, today, old.stamp())
@@ -428,20 +459,25 @@ fn review(
         .review(ReviewId(id.number))?
         .ok_or_else(|| super::not_found(id))?;
     refuse_voided(id, old.voided.as_ref())?;
-    let (what, reviewed, reviewed_date) = match (old.consultation, old.referral) {
+    let (what, reviewed, of) = match (old.consultation, old.referral) {
         (_, Some(r)) => {
             let referral = tx
                 .referral(r)?
                 .ok_or_else(|| Error::failure(format!("{id} reviews {r}, which is missing")))?;
-            ("a review of a referral", r.any(), referral.date)
+            let of = Of::Referral(r, referral.date, referral.to);
+            ("a review of a referral", r.any(), of)
         }
         (Some(c), None) => {
             let consultation = tx
                 .consultation(c)?
                 .ok_or_else(|| Error::failure(format!("{id} reviews {c}, which is missing")))?;
-            ("a review of a consultation", c.any(), consultation.date)
+            let of = Of::Consultation(c, consultation.date);
+            ("a review of a consultation", c.any(), of)
         }
         (None, None) => return Err(Error::failure(format!("{id} reviews nothing"))),
+    };
+    let reviewed_date = match of {
+        Of::Consultation(_, date) | Of::Referral(_, date, _) => date,
     };
     let table: Vec<FieldName> = old.fields().to_vec();
     let amending = Amending::new(args, review::FIELDS, what)?;
@@ -458,10 +494,47 @@ fn review(
     amending.apply(review::FIELDS, &mut draft, &new_values)?;
     refuse_stored_follow_up(&amending, old.follow_up, draft.date, today)?;
     refuse_against_stored_status(&amending, &old, &draft)?;
-    let new = draft
-        .review(old.of(reviewed_date), today, old.stamp())
+    let mut new = draft
+        .review(of, today, old.stamp())
         .map_err(|e| super::correcting(amending.refuse(&e), reviewed, reviewed_date))?;
+    // A dispute recorded without its note (imported from a file exported without notes)
+    // stands until the dispute itself is corrected.
+    if !amending.touches("dispute") {
+        new.disputed = old.disputed;
+    }
     tx.amend_review(&old, &new, reason, at)
+}
+
+fn audit(
+    args: &Args,
+    today: NaiveDate,
+    tx: &mut dyn Writer,
+    reason: &str,
+    at: &Timestamp,
+) -> Result<Vec<Change>> {
+    let amending = Amending::new(args, audit::FIELDS, "an audit")?;
+    let id = args.id;
+    let old = tx
+        .audit(AuditId(id.number))?
+        .ok_or_else(|| super::not_found(id))?;
+    refuse_voided(id, old.voided.as_ref())?;
+    let c = tx.consultation(old.consultation)?.ok_or_else(|| {
+        Error::failure(format!(
+            "{id} audits {}, which is missing",
+            old.consultation
+        ))
+    })?;
+    let new_values: audit::Draft = args.fields.draft()?;
+    let mut draft = old.draft();
+    amending.apply(audit::FIELDS, &mut draft, &new_values)?;
+    let of = audit::Of {
+        id: c.id,
+        date: c.date,
+    };
+    let new = draft
+        .audit(of, today, old.stamp())
+        .map_err(|e| super::correcting(amending.refuse(&e), c.id.any(), c.date))?;
+    tx.amend_audit(&old, &new, reason, at)
 }
 
 /// The reviews of a record that still stand, with their dates.
@@ -566,9 +639,16 @@ fn rationale_needed(
     let indicators = checklist
         .recognised("indicators", &draft.indicators)
         .unwrap_or_default();
-    let suggested = crate::domain::checklist::suggested_level(&checklist.ticked(&indicators))
-        .map(|l| l.to_string())
-        .unwrap_or_default();
+    let suggested_level = crate::domain::checklist::suggested_level(&checklist.ticked(&indicators));
+    // The pathway departing from the level, when the level is not what differs.
+    if let Some(departure @ Departure::FromLevel { .. }) = Departure::find(
+        draft.level.or(suggested_level).unwrap_or(old.level),
+        suggested_level,
+        Some(draft.outcome.unwrap_or(old.outcome)),
+    ) {
+        return pathway_needs_rationale(amending, departure);
+    }
+    let suggested = suggested_level.map(|l| l.to_string()).unwrap_or_default();
     let level = draft.level.or(old.suggested_level).unwrap_or(old.level);
     let level = if amending.touches("level") {
         format!("--level {level}")
@@ -595,6 +675,40 @@ fn rationale_needed(
         .hint(format!(
             "say why the level differs with --rationale TEXT, or give --level {suggested} to \
              follow the checklist"
+        ))
+    }
+}
+
+/// The refusal of a consultation whose pathway departs from its level with no rationale,
+/// saying which of the level and outcome are stored and which were given.
+fn pathway_needs_rationale(amending: &Amending, departure: Departure) -> Error {
+    let id = amending.id;
+    let Departure::FromLevel { level, outcome } = departure else {
+        unreachable!("only a pathway's departure is worded here")
+    };
+    let named = |field: FieldName, value: String| {
+        if amending.touches(field) {
+            format!("--{field} {value}")
+        } else {
+            format!("{id}'s {field} {value} (stored)")
+        }
+    };
+    let what = format!(
+        "{} with {} departs from the level ({departure})",
+        named("level", level.to_string()),
+        named("outcome", outcome.to_string())
+    );
+    if amending.cleared.contains(&"rationale") {
+        Error::input(format!("{what}, so its rationale cannot be cleared")).hint(
+            "keep the rationale (leave out --clear rationale), or give a new one with \
+             --rationale TEXT",
+        )
+    } else {
+        Error::input(format!(
+            "{what}, so a rationale is needed: {id} has none stored"
+        ))
+        .hint(format!(
+            "say why this pathway at level {level} with --rationale TEXT"
         ))
     }
 }

@@ -3,6 +3,7 @@
 
 use std::io::Write;
 
+use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::cli::Flags;
@@ -10,16 +11,17 @@ use crate::context::Context;
 use crate::domain::checklist::{self, Checklist, Domain};
 use crate::domain::codes::CodeList;
 use crate::domain::consultation::{self, Consultation, Draft, Rules};
+use crate::domain::family::{FamilyKey, Respelled};
 use crate::domain::ids::ConsultationId;
 use crate::domain::invalid::Invalid;
 use crate::domain::record::{Stamp, follow_up_after, not_after_today};
-use crate::domain::text::given;
+use crate::domain::text::{Text, given};
 use crate::domain::values::{Day, Level, When};
 use crate::error::{Error, Result};
 use crate::exchange::{self, Records};
 use crate::output::{self, Output, View};
-use crate::prompt::Form;
-use crate::store::{Earlier, Storage};
+use crate::prompt::{self, Form, Known};
+use crate::store::{Earlier, Family, Filter, Storage};
 
 /// Record a consultation. Codes accept the code or its alias in any case; run `caselog
 /// checklist` for the indicator IDs.
@@ -37,6 +39,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
     let rules = Rules {
         checklist: &checklist,
         today: ctx.clock.today(),
+        family: &ctx.config.family,
     };
     let flags = Flags::of::<Draft>();
     let mut draft = args.fields;
@@ -52,7 +55,8 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
         let form = Form::new()?;
         // Answers are kept in the draft as they are given: if the form is broken off (Ctrl-C,
         // a closed terminal), what was typed so far is printed so that none of it is lost.
-        form.complete(&mut draft, rules).map_err(|e| {
+        let mut known = Lookups { ctx };
+        form.complete(&mut draft, rules, &mut known).map_err(|e| {
             Error::failure(format!(
                 "not saved: the questions were broken off ({})",
                 e.message
@@ -68,16 +72,17 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
     };
     // Whatever goes wrong after the questions, the answers are printed as a command that
     // records them.
-    let (c, earlier) = confirm_and_save(&draft, rules, &flags, form, ctx).map_err(|e| {
-        if asked {
-            e.hint(format!(
-                "nothing was saved; to record it later, run: {}",
-                command_line(&draft, ctx)
-            ))
-        } else {
-            e
-        }
-    })?;
+    let (c, respelled, earlier) =
+        confirm_and_save(&draft, rules, &flags, form, ctx).map_err(|e| {
+            if asked {
+                e.hint(format!(
+                    "nothing was saved; to record it later, run: {}",
+                    command_line(&draft, ctx)
+                ))
+            } else {
+                e
+            }
+        })?;
     args.output.print(
         &Saved {
             consultation: &c,
@@ -87,21 +92,25 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
     )?;
     // The notes follow the record on a terminal, but go to stderr: stdout is the record alone.
     out.flush()?;
+    if let Some(respelled) = respelled {
+        eprintln!("note: {respelled}");
+    }
     for note in notes(&c, &checklist, &earlier) {
         eprintln!("note: {note}");
     }
     Ok(())
 }
 
-/// Checks the draft, asks to confirm when the form was shown, and saves the consultation.
-/// Returns it with the family's consultations in the year before it.
+/// Checks the draft, asks to confirm when the form was shown, and saves the consultation under
+/// its family's first spelling. Returns it with the spelling it replaced, if any, and the
+/// family's consultations in the year before it.
 fn confirm_and_save(
     draft: &Draft,
     rules: Rules,
     flags: &Flags,
     form: Option<Form>,
     ctx: &Context,
-) -> Result<(Consultation, Vec<Earlier>)> {
+) -> Result<(Consultation, Option<Respelled>, Vec<Earlier>)> {
     let stamp = Stamp::fresh(ConsultationId(0), &ctx.clock.now());
     let refuse = |e: Invalid| match (&e.problem, form.is_some()) {
         // Several missing fields at once come with how to give them.
@@ -112,7 +121,7 @@ fn confirm_and_save(
     };
     let mut c = draft.consultation(rules, stamp).map_err(refuse)?;
     if let Some(form) = &form {
-        eprintln!("\n{}", summary(&c, rules.checklist, false));
+        eprintln!("\n{}", prompt::summary(&c, rules.checklist));
         let save = form.confirm("Save this consultation?").map_err(|e| {
             Error::failure(format!(
                 "not saved: the confirmation was broken off ({})",
@@ -125,10 +134,49 @@ fn confirm_and_save(
     }
     let mut logbook = ctx.open_for_writing()?;
     let mut tx = logbook.write()?;
-    let earlier = tx.family_year_before(&c.family, c.date)?;
+    let respelled = tx.spell_family(&mut c, false)?;
+    let earlier = tx.family_year_before(&c.family_key(), c.date)?;
     c.id = tx.add_consultation(&c)?;
     tx.commit()?;
-    Ok((c, earlier))
+    Ok((c, respelled, earlier))
+}
+
+/// The logbook as the form looks things up in it, opened for each look-up so that nothing is
+/// held open while a person answers.
+struct Lookups<'a> {
+    ctx: &'a Context,
+}
+
+impl Known for Lookups<'_> {
+    fn recent(&mut self) -> Result<Vec<Consultation>> {
+        let Some(mut logbook) = self.ctx.open_if_any()? else {
+            return Ok(Vec::new());
+        };
+        let tx = logbook.read()?;
+        let filter = Filter {
+            from: self
+                .ctx
+                .clock
+                .today()
+                .checked_sub_days(chrono::Days::new(90)),
+            ..Filter::default()
+        };
+        let mut found = Vec::new();
+        tx.consultations(&filter, &mut |c| {
+            found.push(c);
+            Ok(())
+        })?;
+        found.reverse();
+        Ok(found)
+    }
+
+    fn last_year(&mut self, family: &Text, date: NaiveDate) -> Result<Family> {
+        let Some(mut logbook) = self.ctx.open_if_any()? else {
+            return Ok(Family::default());
+        };
+        let tx = logbook.read()?;
+        tx.family_last_year(&FamilyKey::of(family.as_str()), date)
+    }
 }
 
 /// A consultation just recorded, as `consult` prints it.
@@ -142,7 +190,7 @@ pub struct Saved<'a> {
 
 impl View for Saved<'_> {
     fn table(&self, out: &mut dyn Write) -> Result<()> {
-        writeln!(out, "{}", summary(self.consultation, self.checklist, true))?;
+        writeln!(out, "{}", summary(self.consultation, self.checklist))?;
         Ok(())
     }
 
@@ -155,16 +203,13 @@ impl View for Saved<'_> {
     }
 }
 
-/// The short summary: who, the checklist result by domain, suggested and chosen level, outcome.
-pub fn summary(c: &Consultation, checklist: &Checklist, saved: bool) -> String {
+/// The short summary of a consultation recorded: who, the checklist result by domain, suggested
+/// and chosen level, outcome.
+pub fn summary(c: &Consultation, checklist: &Checklist) -> String {
     let mut lines = Vec::new();
-    let heading = if saved {
-        format!("Recorded {}", c.id)
-    } else {
-        "Consultation".to_string()
-    };
     lines.push(format!(
-        "{heading}: {} — family {}, {} ({})",
+        "Recorded {}: {} — family {}, {} ({})",
+        c.id,
         c.date,
         c.family,
         c.agency.label(),

@@ -1,4 +1,4 @@
-//! `caselog export`: a period's consultations, referrals or reviews as CSV in the exchange
+//! `caselog export`: a period's consultations, referrals, reviews or audits as CSV in the exchange
 //! format (docs/export.md), streamed row by row in ID order. Free text only with
 //! `--include-notes`. With `--output`, a file appears whole or not at all, and never over the
 //! logbook or an existing file unless forced (see `destination`).
@@ -22,13 +22,13 @@ pub struct Args {
     #[command(flatten)]
     pub period: PeriodArgs,
 
-    /// Which records: consultations (by consultation date), referrals (by referral date) or
-    /// reviews (by review date)
+    /// Which records: consultations (by consultation date), referrals (by referral date),
+    /// reviews (by review date) or audits (by audit date)
     #[arg(long, value_enum, default_value_t = Records::Consultations)]
     pub records: Records,
 
     /// Include the free-text columns (consultations: rationale, worry, strengths, advice;
-    /// referrals: reason; reviews: note)
+    /// referrals: reason; reviews: note; audits: note, learning)
     #[arg(long)]
     pub include_notes: bool,
 

@@ -1,29 +1,34 @@
-//! `caselog import`: reads consultations, referrals or reviews in the exchange format
+//! `caselog import`: reads consultations, referrals, reviews or audits in the exchange format
 //! (docs/export.md) back into the logbook. Columns are found by their header names, in any
 //! order; optional columns may be left out. Every row is checked with the same rules as
 //! `consult` before anything is kept, and the import is all or nothing: one write transaction,
 //! committed only when every row is valid. Records keep their UUIDs (a UUID already in the
 //! logbook is skipped, so importing a file twice adds nothing), their IDs when free, and their
-//! `created_at`.
+//! `created_at`. A consultation is kept under its family's first spelling, and caselog says so;
+//! a referral made from a consultation whose outcome does not count as a referral is imported
+//! with a warning.
 
 use std::borrow::BorrowMut;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::{Read, Write};
 use std::path::PathBuf;
 
 use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::context::Context;
+use crate::domain::audit::{self, Audit};
 use crate::domain::checklist::Checklist;
-use crate::domain::codes::ReferralResult;
+use crate::domain::codes::{Destination, ReferralResult};
 use crate::domain::consultation::{self, Consultation};
+use crate::domain::family::{self, FamilyKey, FamilyRule};
 use crate::domain::fields::Field;
-use crate::domain::ids::{ConsultationId, RecordId, RecordKind, ReferralId, ReviewId};
+use crate::domain::ids::{AuditId, ConsultationId, RecordId, RecordKind, ReferralId, ReviewId};
 use crate::domain::invalid::{FieldName, Invalid};
 use crate::domain::record::{Stamp, Timestamp, Voided, dated_after};
 use crate::domain::referral::{self, Referral};
 use crate::domain::review::{self, Of, Review};
-use crate::domain::values::{Day, Level};
+use crate::domain::text::Text;
+use crate::domain::values::{Day, Level, YesNo};
 use crate::error::{Error, Result};
 use crate::exchange::{self, Records};
 use crate::progress;
@@ -31,6 +36,9 @@ use crate::store::{self, Logbook, SqliteLogbook, Storage, Writer};
 
 /// How many row errors are collected before the import stops looking.
 const MAX_ERRORS: usize = 20;
+
+/// How many notes or warnings of a kind are printed; the rest are counted.
+const MAX_NOTES: usize = 10;
 
 /// Read records from CSV in the format `caselog export` writes (see docs/export.md).
 #[derive(Debug, clap::Args)]
@@ -54,17 +62,18 @@ fn required(records: Records) -> &'static [&'static str] {
         Records::Consultations => &["date", "advisor", "setting", "agency", "family", "outcome"],
         Records::Referrals => &["date", "to"],
         Records::Reviews => &["date"],
+        Records::Audits => &["date", "auditor", "grade", "level_agreed", "pathway_agreed"],
     }
 }
 
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
     let checklist = ctx.checklist()?;
     let shown = args.file.display().to_string();
-    let input: Box<dyn Read> = if args.file.as_os_str() == "-" {
-        Box::new(std::io::stdin().lock())
+    let input: Box<dyn Read + Send> = if args.file.as_os_str() == "-" {
+        Box::new(std::io::stdin())
     } else {
         Box::new(std::fs::File::open(&args.file).map_err(|e| {
-            Error::input(format!("cannot read {shown}: {e}"))
+            Error::input(format!("cannot read {shown}: {}", crate::error::plain(&e)))
                 .hint("give the path of a CSV file written by `caselog export`, or - for stdin")
         })?)
     };
@@ -72,6 +81,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
         records: args.records,
         shown: &shown,
         checklist: &checklist,
+        family: &ctx.config.family,
         today: ctx.clock.today(),
         now: ctx.clock.now(),
         dry_run: args.dry_run,
@@ -94,8 +104,12 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
             ctx.open_for_writing()
         }
     };
-    let Summary { added, skipped } =
-        import_csv::<_, Logbook, _>(std::io::BufReader::new(input), &request, open)?;
+    let Summary {
+        added,
+        skipped,
+        respelled,
+        warnings,
+    } = import_csv::<_, Logbook, _>(std::io::BufReader::new(input), &request, open)?;
     let added = args.records.count(added);
     if args.dry_run {
         writeln!(
@@ -109,6 +123,16 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
             "Added {added} from {shown}; skipped {skipped} already in the logbook (same UUID)."
         )?;
     }
+    // After the summary, on stderr.
+    out.flush()?;
+    for (kind, told) in [("note", respelled), ("warning", warnings)] {
+        for line in &told.first {
+            eprintln!("{kind}: {line}");
+        }
+        if told.more > 0 {
+            eprintln!("{kind}: … and {} more like these", told.more);
+        }
+    }
     Ok(())
 }
 
@@ -120,6 +144,8 @@ pub struct Request<'a> {
     pub shown: &'a str,
     /// The checklist the suggested levels are derived from.
     pub checklist: &'a Checklist,
+    /// What a family reference must look like.
+    pub family: &'a FamilyRule,
     /// Today, for dates that may not be in the future.
     pub today: NaiveDate,
     /// The time of the import: the `created_at` of rows that do not give one, and no record
@@ -130,16 +156,39 @@ pub struct Request<'a> {
 }
 
 /// What an import added, and what it skipped as already in the logbook (same UUID).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Summary {
     pub added: u64,
     pub skipped: u64,
+    /// The consultations added under their family's first spelling rather than the one in the
+    /// file: "line 3: family 'oak 0142' recorded as OAK-0142, its first spelling".
+    pub respelled: Told,
+    /// The referrals added from a consultation whose outcome does not count as a referral.
+    pub warnings: Told,
+}
+
+/// Notes or warnings of one kind: the first few in full, the rest only counted, so that a file
+/// of a million rows that all warn is not held in memory.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Told {
+    pub first: Vec<String>,
+    pub more: u64,
+}
+
+impl Told {
+    fn push(&mut self, line: String) {
+        if self.first.len() < MAX_NOTES {
+            self.first.push(line);
+        } else {
+            self.more += 1;
+        }
+    }
 }
 
 /// The import itself: reads the header, then opens the logbook with `open` (so that a file
 /// with a bad header creates nothing; `open` may also lend one already open), then checks and saves every row in one write
 /// transaction, committed only when every row is valid and this is not a dry run.
-pub fn import_csv<R: Read, S: Storage, L: BorrowMut<S>>(
+pub fn import_csv<R: Read + Send, S: Storage, L: BorrowMut<S>>(
     input: R,
     request: &Request,
     open: impl FnOnce() -> Result<L>,
@@ -150,63 +199,68 @@ pub fn import_csv<R: Read, S: Storage, L: BorrowMut<S>>(
     let mut opened = open()?;
     let logbook: &mut S = opened.borrow_mut();
     let mut tx = logbook.write()?;
-    tx.begin_bulk(request.records.kind())?;
-    let mut import = Import {
-        tx: tx.as_mut(),
+    let bulk = tx.begin_bulk(request.records.kind())?;
+    let reading = Reading {
+        records: request.records,
+        shown,
         checklist: request.checklist,
+        family: request.family,
         today: request.today,
         now: request.now.clone(),
         columns: &columns,
-        seen: HashSet::new(),
+    };
+    let mut import = Import {
+        tx: tx.as_mut(),
+        bulk,
+        reading: &reading,
+        first_spellings: FirstSpellings::default(),
+        respelled: Told::default(),
+        warnings: Told::default(),
+        lines: Lines::default(),
         decided: Default::default(),
         errors: Vec::new(),
         added: 0,
         skipped: 0,
     };
     let bar = progress::bar(None, request.records.noun());
-    let mut cells = csv::ByteRecord::new();
-    while let Some(at) = reader.read(&mut cells).map_err(|e| unreadable(shown, e))? {
-        let line = at.line;
-        if let Some((cell, quoting)) = at.quoting {
-            import.errors.push(format!(
-                "line {line}, {}: {}",
-                columns.cell(cell),
-                quoting.problem()
-            ));
-        } else if cells.iter().all(|cell| cell.trim_ascii().is_empty()) {
-            // A row of empty cells (a spreadsheet's trailing commas) holds no record.
-            continue;
-        } else if cells.len() != columns.names.len() {
-            import.errors.push(format!(
-                "line {line}: the row has {} cells but the header has {}",
-                cells.len(),
-                columns.names.len()
-            ));
-        } else {
-            match csv::StringRecord::from_byte_record(std::mem::take(&mut cells)) {
-                Ok(record) => {
-                    let row = Row {
-                        record: &record,
-                        columns: &columns,
-                    };
-                    import.row(request.records, line, &row)?;
-                    cells = record.into_byte_record();
+    // The file is read and its consultations checked on a thread of their own while the rows
+    // before are saved: on two cores, reading and saving take turns no longer. The channel
+    // holds a few batches of rows, so memory stays flat.
+    std::thread::scope(|scope| -> Result<()> {
+        let (send, receive) = std::sync::mpsc::sync_channel::<Vec<Found>>(4);
+        let reading = &reading;
+        let reader = scope.spawn(move || reading.read_all(reader, send));
+        'rows: for batch in &receive {
+            for found in batch {
+                match found {
+                    Found::Problem(problem) => import.errors.push(problem),
+                    Found::Consultation(line, parsed) => import.consultation(line, parsed)?,
+                    Found::Row(line, record) => {
+                        let row = Row {
+                            record: &record,
+                            columns: &columns,
+                        };
+                        import.row(line, &row)?;
+                    }
                 }
-                Err(e) => {
-                    import.errors.push(format!(
-                        "line {line}, {}: the cell is not UTF-8 text ({SAVE_AS_UTF8})",
-                        columns.cell(e.utf8_error().field())
-                    ));
-                    cells = e.into_byte_record();
+                bar.inc(1);
+                if import.errors.len() >= MAX_ERRORS {
+                    break 'rows;
                 }
             }
         }
-        bar.inc(1);
-        if import.errors.len() >= MAX_ERRORS {
-            break;
-        }
-    }
+        // The reader stops at its next batch once nothing receives it.
+        drop(receive);
+        reader
+            .join()
+            .expect("the reading thread ends without panicking")
+    })?;
     bar.finish_and_clear();
+    // Records given the same UUID on two lines: caught as they are saved, or, when the table
+    // was empty and its indexes were set aside, as they are built again.
+    for duplicate in import.tx.finish_bulk(MAX_ERRORS)? {
+        import.duplicate(&duplicate);
+    }
 
     if !import.errors.is_empty() {
         let n = import.errors.len();
@@ -225,12 +279,11 @@ pub fn import_csv<R: Read, S: Storage, L: BorrowMut<S>>(
     let summary = Summary {
         added: import.added,
         skipped: import.skipped,
+        respelled: std::mem::take(&mut import.respelled),
+        warnings: std::mem::take(&mut import.warnings),
     };
     let decided = std::mem::take(&mut import.decided);
-    if request.dry_run {
-        drop(tx);
-    } else {
-        tx.finish_bulk()?;
+    if !request.dry_run {
         // Referrals with a newly imported review: their results follow their latest review,
         // as after `caselog review R-<n>`, now that the review indexes are there again.
         for referral in decided {
@@ -244,7 +297,7 @@ pub fn import_csv<R: Read, S: Storage, L: BorrowMut<S>>(
 /// A file the `csv` crate could not read (a directory, a disk error), in words.
 fn unreadable(shown: &str, e: csv::Error) -> Error {
     let reason = match e.kind() {
-        csv::ErrorKind::Io(io) => io.kind().to_string(),
+        csv::ErrorKind::Io(io) => crate::error::plain(io),
         _ => e.to_string(),
     };
     Error::input(format!("cannot read {shown}: {reason}"))
@@ -256,8 +309,8 @@ const SAVE_AS_UTF8: &str = "save the file as CSV UTF-8 from the spreadsheet";
 
 /// Where each known column is in the file.
 struct Columns {
-    index: HashMap<String, usize>,
-    /// The column of each cell of a row, in the file's order.
+    /// The column of each cell of a row, in the file's order. A file has a few dozen columns at
+    /// most, so a column is found by looking along them, sooner than by hashing its name.
     names: Vec<String>,
 }
 
@@ -302,9 +355,8 @@ impl Columns {
                  list separator of the computer's region settings, so that must be a comma",
             ));
         }
-        let mut index = HashMap::new();
-        let mut names = Vec::new();
-        for (i, name) in header.iter().enumerate() {
+        let mut names: Vec<String> = Vec::new();
+        for name in header.iter() {
             let name = name_of(name);
             let Some(column) = known.iter().find(|k| **k == name).cloned() else {
                 return Err(Error::input(format!(
@@ -313,7 +365,7 @@ impl Columns {
                 ))
                 .hint(format!("the columns are: {}", known.join(", "))));
             };
-            if index.insert(column.clone(), i).is_some() {
+            if names.contains(&column) {
                 return Err(Error::input(format!(
                     "{shown}, line {line}: column '{name}' appears twice"
                 )));
@@ -322,7 +374,7 @@ impl Columns {
         }
         let missing: Vec<&str> = required(records)
             .iter()
-            .filter(|c| !index.contains_key(**c))
+            .filter(|c| !names.iter().any(|n| n == *c))
             .copied()
             .collect();
         if !missing.is_empty() {
@@ -337,7 +389,7 @@ impl Columns {
                 required(records).join(", ")
             )));
         }
-        Ok(Columns { index, names })
+        Ok(Columns { names })
     }
 
     /// A cell of a row named in messages: by its column, or by its place when the row has more
@@ -350,7 +402,11 @@ impl Columns {
     }
 
     fn has(&self, name: &str) -> bool {
-        self.index.contains_key(name)
+        self.position(name).is_some()
+    }
+
+    fn position(&self, name: &str) -> Option<usize> {
+        self.names.iter().position(|n| n == name)
     }
 }
 
@@ -360,13 +416,13 @@ struct Row<'a> {
     columns: &'a Columns,
 }
 
-impl Row<'_> {
+impl<'a> Row<'a> {
     /// The cell of a column, made plain again (`exchange::restore`); none when the column is
     /// absent or the cell blank.
-    fn get(&self, column: &str) -> Option<String> {
-        let i = *self.columns.index.get(column)?;
+    fn get(&self, column: &str) -> Option<&'a str> {
+        let i = self.columns.position(column)?;
         let cell = exchange::restore(self.record.get(i)?);
-        (!cell.trim().is_empty()).then(|| cell.to_string())
+        (!cell.trim().is_empty()).then_some(cell)
     }
 }
 
@@ -397,62 +453,96 @@ fn refused(invalid: Invalid) -> Problem {
     problem(column, message)
 }
 
-/// The state of one import: where it writes, what it has seen, and what it found.
-struct Import<'a, 't> {
-    tx: &'a mut (dyn Writer + 't),
+/// How the rows of a file are read and checked before anything is looked up in the logbook:
+/// shared by the thread that reads the file and by the import that saves what it read.
+struct Reading<'a> {
+    records: Records,
+    /// How the file is named in messages.
+    shown: &'a str,
     checklist: &'a Checklist,
+    family: &'a FamilyRule,
     today: NaiveDate,
     /// The time of the import: no record was made after it.
     now: Timestamp,
     columns: &'a Columns,
-    /// UUIDs met in the file so far, to catch one given twice.
-    seen: HashSet<u128>,
-    /// Referrals with a newly imported review: their results are brought up to date at the end,
-    /// once the review indexes are there again.
-    decided: BTreeSet<ReferralId>,
-    errors: Vec<String>,
-    added: u64,
-    skipped: u64,
 }
 
-/// A record checked and ready to save: its kind, the number to keep, its columns, and the
-/// referral it decides (for a review of one).
-type Checked = (RecordKind, i64, store::Columns, Option<ReferralId>);
+/// What the reading thread passes on, a batch at a time: a problem with a line, a consultation
+/// checked (or why it was refused), or a row of records that hang from others, to be checked
+/// against the logbook.
+/// Most are consultations, so the largest variant is the common one: boxing it would allocate
+/// for every row.
+#[allow(clippy::large_enum_variant)]
+enum Found {
+    Problem(String),
+    Consultation(u64, Result<Consultation, Problem>),
+    Row(u64, csv::StringRecord),
+}
 
-impl Import<'_, '_> {
-    /// Checks one row and, while every row so far has been valid, saves it.
-    fn row(&mut self, records: Records, line: u64, row: &Row) -> Result<()> {
-        let checked: std::result::Result<Checked, Problem> = match records {
-            Records::Consultations => self.consultation(row).map(|c| {
-                let columns = store::columns(consultation::FIELDS, &c);
-                (RecordKind::Consultation, c.id.0, columns, None)
-            }),
-            Records::Referrals => self.referral(row).map(|r| {
-                let columns = store::columns(referral::FIELDS, &r);
-                (RecordKind::Referral, r.id.0, columns, None)
-            }),
-            Records::Reviews => self.review(row).map(|v| {
-                let columns = store::columns(review::FIELDS, &v);
-                (RecordKind::Review, v.id.0, columns, v.referral)
-            }),
-        };
-        match checked {
-            Err(p) if p.column.is_empty() => {
-                self.errors.push(format!("line {line}: {}", p.message))
-            }
-            Err(p) => self
-                .errors
-                .push(format!("line {line}, column {}: {}", p.column, p.message)),
-            // Once a row has failed nothing more is saved; the rows are still all checked.
-            Ok(_) if !self.errors.is_empty() => {}
-            // A record whose UUID is already in the logbook is skipped, not added again.
-            Ok((kind, wanted, columns, decides)) => match self.tx.insert(kind, wanted, &columns)? {
-                Some(_) => {
-                    self.added += 1;
-                    self.decided.extend(decides);
+/// How many rows go to the import at a time.
+const BATCH: usize = 256;
+
+impl Reading<'_> {
+    /// Reads every row after the header and passes on what it found, until the file ends or
+    /// nothing receives it any more (the import stopped).
+    fn read_all<R: std::io::Read>(
+        &self,
+        mut reader: exchange::Reader<R>,
+        send: std::sync::mpsc::SyncSender<Vec<Found>>,
+    ) -> Result<()> {
+        let columns = self.columns;
+        let mut cells = csv::ByteRecord::new();
+        let mut batch = Vec::with_capacity(BATCH);
+        while let Some(at) = reader
+            .read(&mut cells)
+            .map_err(|e| unreadable(self.shown, e))?
+        {
+            let line = at.line;
+            let found = if let Some((cell, quoting)) = at.quoting {
+                Found::Problem(format!(
+                    "line {line}, {}: {}",
+                    columns.cell(cell),
+                    quoting.problem()
+                ))
+            } else if cells.iter().all(|cell| cell.trim_ascii().is_empty()) {
+                // A row of empty cells (a spreadsheet's trailing commas) holds no record.
+                continue;
+            } else if cells.len() != columns.names.len() {
+                Found::Problem(format!(
+                    "line {line}: the row has {} cells but the header has {}",
+                    cells.len(),
+                    columns.names.len()
+                ))
+            } else {
+                match csv::StringRecord::from_byte_record(std::mem::take(&mut cells)) {
+                    Ok(record) if self.records == Records::Consultations => {
+                        let row = Row {
+                            record: &record,
+                            columns,
+                        };
+                        let parsed = self.consultation(&row);
+                        cells = record.into_byte_record();
+                        Found::Consultation(line, parsed)
+                    }
+                    Ok(record) => Found::Row(line, record),
+                    Err(e) => {
+                        let problem = format!(
+                            "line {line}, {}: the cell is not UTF-8 text ({SAVE_AS_UTF8})",
+                            columns.cell(e.utf8_error().field())
+                        );
+                        cells = e.into_byte_record();
+                        Found::Problem(problem)
+                    }
                 }
-                None => self.skipped += 1,
-            },
+            };
+            batch.push(found);
+            if batch.len() == BATCH && send.send(std::mem::take(&mut batch)).is_err() {
+                return Ok(());
+            }
+        }
+        if !batch.is_empty() {
+            // The import may have stopped already: then there is no one to tell.
+            let _ = send.send(batch);
         }
         Ok(())
     }
@@ -460,7 +550,7 @@ impl Import<'_, '_> {
     /// The row's stamp and its fields as a draft, read through the record's field table. A
     /// blank date is refused, not left to default to today.
     fn draft<R, D: Default>(
-        &mut self,
+        &self,
         row: &Row,
         kind: RecordKind,
         table: &'static [Field<R, D>],
@@ -475,7 +565,7 @@ impl Import<'_, '_> {
         let mut draft = D::default();
         for field in table {
             if let (Some(read), Some(text)) = (field.read, row.get(field.name)) {
-                read(&mut draft, &text).map_err(|p| refused(Invalid::new(field.name, p)))?;
+                read(&mut draft, text).map_err(|p| refused(Invalid::new(field.name, p)))?;
             }
         }
         Ok((stamp, draft))
@@ -483,7 +573,7 @@ impl Import<'_, '_> {
 
     /// The row's stamp: its ID's number when given (kept if free, else 0), its UUID (a new one
     /// when the column is absent or blank), and `created_at` (now when absent).
-    fn stamp(&mut self, row: &Row, kind: RecordKind) -> Result<Stamp<i64>, Problem> {
+    fn stamp(&self, row: &Row, kind: RecordKind) -> Result<Stamp<i64>, Problem> {
         let id = match row.get("id") {
             None => 0,
             Some(text) => {
@@ -502,22 +592,13 @@ impl Import<'_, '_> {
         })
     }
 
-    /// The row's UUID (a new one when the column is absent or blank), which no earlier line
-    /// may have.
-    fn uuid(&mut self, row: &Row) -> Result<uuid::Uuid, Problem> {
-        let uuid = match row.get("uuid") {
-            None => return Ok(uuid::Uuid::new_v4()),
+    /// The row's UUID (a new one when the column is absent or blank).
+    fn uuid(&self, row: &Row) -> Result<uuid::Uuid, Problem> {
+        match row.get("uuid") {
+            None => Ok(uuid::Uuid::new_v4()),
             Some(text) => uuid::Uuid::parse_str(text.trim())
-                .map_err(|_| problem("uuid", format!("'{}' is not a UUID", text.trim())))?,
-        };
-        // Kept as 16 bytes, not text: a county's import can hold a million of them.
-        if !self.seen.insert(uuid.as_u128()) {
-            return Err(problem(
-                "uuid",
-                format!("{uuid} appears on an earlier line too"),
-            ));
+                .map_err(|_| problem("uuid", format!("'{}' is not a UUID", text.trim()))),
         }
-        Ok(uuid)
     }
 
     /// `created_at` as in the file — an RFC 3339 timestamp not after now, made UTC to the
@@ -553,12 +634,15 @@ impl Import<'_, '_> {
         Ok(at)
     }
 
-    fn consultation(&mut self, row: &Row) -> Result<Consultation, Problem> {
+    /// A consultation, checked with the same rules as `caselog consult`, and its suggested level
+    /// against the file's.
+    fn consultation(&self, row: &Row) -> Result<Consultation, Problem> {
         let (stamp, draft): (_, consultation::Draft) =
             self.draft(row, RecordKind::Consultation, consultation::FIELDS)?;
         let rules = consultation::Rules {
             checklist: self.checklist,
             today: self.today,
+            family: self.family,
         };
         let c = draft
             .consultation(rules, stamp.map(ConsultationId))
@@ -596,6 +680,188 @@ impl Import<'_, '_> {
             }
         }
         Ok(c)
+    }
+}
+
+/// The state of one import: where it writes, what it has seen, and what it found.
+struct Import<'a, 't> {
+    tx: &'a mut (dyn Writer + 't),
+    /// Whether the table was empty and is being bulk-loaded: what this import adds is then all
+    /// it holds, and its indexes are not there to look families up by.
+    bulk: bool,
+    /// How rows are read, which `Import` shares with the thread reading the file.
+    reading: &'a Reading<'a>,
+    /// The first spelling of each family added while bulk-loading an empty table.
+    first_spellings: FirstSpellings,
+    respelled: Told,
+    warnings: Told,
+    /// The line each added record came from, to name the earlier line of a UUID given twice.
+    lines: Lines,
+    /// Referrals with a newly imported review: their results are brought up to date at the end,
+    /// once the review indexes are there again.
+    decided: BTreeSet<ReferralId>,
+    errors: Vec<String>,
+    added: u64,
+    skipped: u64,
+}
+
+/// A record checked and ready to save.
+struct Checked {
+    kind: RecordKind,
+    /// The number to keep.
+    wanted: i64,
+    uuid: uuid::Uuid,
+    columns: store::Columns,
+    /// The referral it decides, for a review of one.
+    decides: Option<ReferralId>,
+    /// For a consultation: its family's key and the spelling it is kept under.
+    family: Option<(FamilyKey, Text)>,
+    /// What to say about it once it is added.
+    note: Option<String>,
+    warning: Option<String>,
+}
+
+impl Checked {
+    fn new(kind: RecordKind, wanted: i64, uuid: uuid::Uuid, columns: store::Columns) -> Checked {
+        Checked {
+            kind,
+            wanted,
+            uuid,
+            columns,
+            decides: None,
+            family: None,
+            note: None,
+            warning: None,
+        }
+    }
+}
+
+impl Import<'_, '_> {
+    /// A consultation checked by the reader: kept under its family's first spelling, and saved.
+    fn consultation(&mut self, line: u64, parsed: Result<Consultation, Problem>) -> Result<()> {
+        let checked = match parsed {
+            Ok(mut c) => {
+                let respelled = self.spell_family(&mut c)?;
+                let mut checked =
+                    Checked::new(RecordKind::Consultation, c.id.0, c.uuid, store::columns(&c));
+                checked.family = Some((c.family_key(), c.family.clone()));
+                checked.note = respelled.map(|r| format!("line {line}: {r}"));
+                Ok(checked)
+            }
+            Err(p) => Err(p),
+        };
+        self.save(line, checked)
+    }
+
+    /// Checks a row of referrals, reviews or audits, which hang from records in the logbook,
+    /// and saves it.
+    fn row(&mut self, line: u64, row: &Row) -> Result<()> {
+        let checked: std::result::Result<Checked, Problem> = match self.reading.records {
+            Records::Consultations => unreachable!("consultations are checked as they are read"),
+            Records::Referrals => self.referral(row).map(|(r, warning)| {
+                let mut checked =
+                    Checked::new(RecordKind::Referral, r.id.0, r.uuid, store::columns(&r));
+                checked.warning = warning.map(|w| format!("line {line}: {w}"));
+                checked
+            }),
+            Records::Reviews => self.review(row).map(|v| {
+                let mut checked =
+                    Checked::new(RecordKind::Review, v.id.0, v.uuid, store::columns(&v));
+                checked.decides = v.referral;
+                checked
+            }),
+            Records::Audits => self
+                .audit(row)
+                .map(|a| Checked::new(RecordKind::Audit, a.id.0, a.uuid, store::columns(&a))),
+        };
+        self.save(line, checked)
+    }
+
+    /// Saves a record checked, or notes why it was refused.
+    fn save(&mut self, line: u64, checked: std::result::Result<Checked, Problem>) -> Result<()> {
+        match checked {
+            Err(p) if p.column.is_empty() => {
+                self.errors.push(format!("line {line}: {}", p.message))
+            }
+            Err(p) => self
+                .errors
+                .push(format!("line {line}, column {}: {}", p.column, p.message)),
+            // Every valid row is saved, even after a row has failed: the import is then rolled
+            // back, but a UUID given twice is still caught. A record whose UUID was in the
+            // logbook before is skipped, not added again.
+            Ok(checked) => {
+                let (kind, uuid) = (checked.kind, checked.uuid);
+                match self.tx.insert(kind, checked.wanted, &checked.columns)? {
+                    Some(number) => {
+                        self.added += 1;
+                        self.lines.add(number, line);
+                        self.decided.extend(checked.decides);
+                        if let Some((key, spelling)) = &checked.family
+                            && self.bulk
+                        {
+                            self.first_spellings.add(key, spelling, number);
+                        }
+                        if let Some(note) = checked.note {
+                            self.respelled.push(note);
+                        }
+                        if let Some(warning) = checked.warning {
+                            self.warnings.push(warning);
+                        }
+                    }
+                    None => {
+                        let taken = self.tx.find_uuid(kind, uuid)?;
+                        match taken.and_then(|number| self.lines.of(number)) {
+                            Some(earlier) => self.errors.push(format!(
+                                "line {line}, column uuid: {uuid} appears on line {earlier} too"
+                            )),
+                            None => self.skipped += 1,
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Keeps a consultation under its family's first spelling: that of the first consultation
+    /// of the family this import added to an empty table, or of the family's first one in the
+    /// logbook (which holds what this import has added so far).
+    fn spell_family(&mut self, c: &mut Consultation) -> Result<Option<family::Respelled>> {
+        let key = c.family_key();
+        let known = if self.bulk {
+            match self.first_spellings.other_than(&key, &c.family) {
+                Some(first) => self
+                    .tx
+                    .consultation(ConsultationId(first))?
+                    .filter(|first| first.family_key() == key)
+                    .map(|first| first.family),
+                None => None,
+            }
+        } else {
+            self.tx.family_spelling(&key, None)?
+        };
+        let (kept, respelled) = family::spelling(known, &c.family);
+        c.family = kept;
+        Ok(respelled)
+    }
+
+    /// Records of the file that share a UUID, found as the bulk load ended: each line after the
+    /// first is refused.
+    fn duplicate(&mut self, duplicate: &store::Duplicate) {
+        let mut lines: Vec<u64> = duplicate
+            .numbers
+            .iter()
+            .filter_map(|n| self.lines.of(*n))
+            .collect();
+        lines.sort_unstable();
+        if let Some((first, later)) = lines.split_first() {
+            for line in later {
+                self.errors.push(format!(
+                    "line {line}, column uuid: {} appears on line {first} too",
+                    duplicate.uuid
+                ));
+            }
+        }
     }
 
     /// The record a referral or review hangs from: by UUID, or by ID when the UUID column is
@@ -659,9 +925,12 @@ impl Import<'_, '_> {
         Ok(c)
     }
 
-    fn referral(&mut self, row: &Row) -> Result<Referral, Problem> {
+    /// A referral, and what to warn of when its consultation's outcome does not count as a
+    /// referral.
+    fn referral(&mut self, row: &Row) -> Result<(Referral, Option<String>), Problem> {
         let (stamp, draft): (_, referral::Draft) =
-            self.draft(row, RecordKind::Referral, referral::FIELDS)?;
+            self.reading
+                .draft(row, RecordKind::Referral, referral::FIELDS)?;
         let consultation = self
             .link(row, RecordKind::Consultation, "consultation")?
             .ok_or_else(|| {
@@ -674,9 +943,10 @@ impl Import<'_, '_> {
         let from = referral::From {
             id: parent.id,
             date: parent.date,
+            outcome: parent.outcome,
         };
         let mut referral = draft
-            .referral(from, self.today, stamp.map(ReferralId))
+            .referral(from, self.reading.today, stamp.map(ReferralId))
             .map_err(refused)?;
         // What the front door decided, as the file says; a review of the referral imported
         // later takes its place, as `caselog review R-<n>` would.
@@ -696,7 +966,7 @@ impl Import<'_, '_> {
                     day,
                     "the referral's date",
                     referral.date,
-                    self.today,
+                    self.reading.today,
                 )
                 .map_err(refused)
             })
@@ -707,12 +977,22 @@ impl Import<'_, '_> {
                 "give a result date with a decided result, and none while it is pending",
             ));
         }
-        Ok(referral)
+        // Whether the decision was disputed, as the file says, until its reviews are imported.
+        if let Some(disputed) = row.get("disputed") {
+            referral.disputed = disputed
+                .parse()
+                .map_err(|p| refused(Invalid::new("disputed", p)))?;
+            if referral.disputed.0 {
+                front_door_only(referral.to)?;
+            }
+        }
+        Ok((referral, from.warning()))
     }
 
     fn review(&mut self, row: &Row) -> Result<Review, Problem> {
         let (stamp, draft): (_, review::Draft) =
-            self.draft(row, RecordKind::Review, review::FIELDS)?;
+            self.reading
+                .draft(row, RecordKind::Review, review::FIELDS)?;
         let consultation = self.link(row, RecordKind::Consultation, "consultation")?;
         let referral = self.link(row, RecordKind::Referral, "referral")?;
         // The same rules as `caselog review C-<n>` and `caselog review R-<n>`.
@@ -730,7 +1010,7 @@ impl Import<'_, '_> {
                     .ok_or_else(|| problem("referral", format!("{id} is not in this logbook")))?;
                 refuse_voided_parent(id.any(), parent.voided.as_ref(), "referral")?;
                 self.parent_consultation(parent.consultation)?;
-                Of::Referral(parent.id, parent.date)
+                Of::Referral(parent.id, parent.date, parent.to)
             }
             _ => {
                 return Err(problem(
@@ -740,10 +1020,74 @@ impl Import<'_, '_> {
                 ));
             }
         };
+        let mut review = draft
+            .review(of, self.reading.today, stamp.map(ReviewId))
+            .map_err(refused)?;
+        // A dispute exported without its note (no --include-notes) is still a dispute.
+        if let Some(text) = row.get("disputed") {
+            let disputed: YesNo = text
+                .parse()
+                .map_err(|p| refused(Invalid::new("disputed", p)))?;
+            match of {
+                Of::Consultation(..) if disputed.0 => {
+                    return Err(problem(
+                        "disputed",
+                        "a consultation's review is not disputed: only the front door's \
+                         decision on a referral is",
+                    ));
+                }
+                Of::Consultation(..) => {}
+                Of::Referral(_, _, to) => {
+                    if !disputed.0 && review.dispute.is_some() {
+                        return Err(problem(
+                            "disputed",
+                            "says no, but the row has a dispute: give yes, or leave the cell \
+                             blank",
+                        ));
+                    }
+                    if disputed.0 {
+                        front_door_only(to)?;
+                    }
+                    review.disputed = Some(YesNo(disputed.0 || review.dispute.is_some()));
+                }
+            }
+        }
+        Ok(review)
+    }
+
+    /// An audit, with the same rules as `caselog audit C-<n>`: of a consultation that stands,
+    /// and not dated before it.
+    fn audit(&mut self, row: &Row) -> Result<Audit, Problem> {
+        let (stamp, draft): (_, audit::Draft) =
+            self.reading.draft(row, RecordKind::Audit, audit::FIELDS)?;
+        let consultation = self
+            .link(row, RecordKind::Consultation, "consultation")?
+            .ok_or_else(|| {
+                problem(
+                    "consultation",
+                    "missing: give the consultation's UUID (consultation_uuid) or ID (C-n)",
+                )
+            })?;
+        let parent = self.parent_consultation(ConsultationId(consultation))?;
+        let of = audit::Of {
+            id: parent.id,
+            date: parent.date,
+        };
         draft
-            .review(of, self.today, stamp.map(ReviewId))
+            .audit(of, self.reading.today, stamp.map(AuditId))
             .map_err(refused)
     }
+}
+
+/// Refuses a dispute of a referral that did not go to the front door.
+fn front_door_only(to: Destination) -> Result<(), Problem> {
+    if to == Destination::Csc {
+        return Ok(());
+    }
+    Err(problem(
+        "disputed",
+        format!("only a front-door referral (to csc) can be disputed, and this one went to {to}"),
+    ))
 }
 
 /// Refuses a link to a record that was voided: nothing new may hang off it.
@@ -758,5 +1102,100 @@ fn refuse_voided_parent(
             format!("{id} was voided: nothing can be linked to it"),
         )),
         None => Ok(()),
+    }
+}
+
+/// The first spelling of each family a bulk load has added, kept small — a million
+/// consultations are a third of a million families: by a hash of the family's key, the number of
+/// the consultation that first spelled it and a hash of that spelling. A consultation spelled
+/// otherwise is the rare case that reads the first one back (which also rules out two keys with
+/// one hash).
+#[derive(Debug, Default)]
+struct FirstSpellings(HashMap<u64, (i64, u64)>);
+
+impl FirstSpellings {
+    fn hash(text: &str) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::hash::DefaultHasher::new();
+        text.hash(&mut hasher);
+        hasher.finish()
+    }
+
+    fn add(&mut self, key: &FamilyKey, spelling: &Text, number: i64) {
+        let spelling = FirstSpellings::hash(spelling.as_str());
+        self.0
+            .entry(FirstSpellings::hash(key.as_str()))
+            .or_insert((number, spelling));
+    }
+
+    /// The consultation that first spelled the family otherwise than `spelling`, if one did.
+    fn other_than(&self, key: &FamilyKey, spelling: &Text) -> Option<i64> {
+        let (first, spelled) = self.0.get(&FirstSpellings::hash(key.as_str()))?;
+        (*spelled != FirstSpellings::hash(spelling.as_str())).then_some(*first)
+    }
+}
+
+/// The line of the file each added record came from, by the record's number. Records are kept
+/// as runs of consecutive numbers from consecutive lines, so that a file of a million rows is
+/// a handful of runs, not a million entries.
+#[derive(Debug, Default)]
+struct Lines {
+    /// Each run by its first number: its first line and its length.
+    runs: BTreeMap<i64, (u64, i64)>,
+    /// The first number of the run the last record joined, which the next most likely extends.
+    last: Option<i64>,
+}
+
+impl Lines {
+    fn add(&mut self, number: i64, line: u64) {
+        if let Some((start, (first_line, len))) = self
+            .last
+            .and_then(|start| self.runs.get_mut(&start).map(|run| (start, run)))
+            && start + *len == number
+            && *first_line + *len as u64 == line
+        {
+            *len += 1;
+            return;
+        }
+        self.runs.insert(number, (line, 1));
+        self.last = Some(number);
+    }
+
+    /// The line an added record came from; none for a record this import did not add.
+    fn of(&self, number: i64) -> Option<u64> {
+        let (start, (line, len)) = self.runs.range(..=number).next_back()?;
+        (number < start + len).then(|| line + (number - start) as u64)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Lines;
+
+    #[test]
+    fn lines_are_kept_as_runs_and_found_by_number() {
+        let mut lines = Lines::default();
+        for (number, line) in [(1, 2), (2, 3), (3, 4), (10, 6), (11, 7), (4, 8), (12, 9)] {
+            lines.add(number, line);
+        }
+        assert_eq!(lines.runs.len(), 4, "{lines:?}");
+        let found: Vec<Option<u64>> = (0..=13).map(|n| lines.of(n)).collect();
+        let expected = [
+            None,
+            Some(2),
+            Some(3),
+            Some(4),
+            Some(8),
+            None,
+            None,
+            None,
+            None,
+            None,
+            Some(6),
+            Some(7),
+            Some(9),
+            None,
+        ];
+        assert_eq!(found, expected);
     }
 }

@@ -2,6 +2,7 @@
 //! parse → validate into a domain value → one transaction → render.
 
 pub mod amend;
+pub mod audit;
 pub mod backup;
 pub mod check;
 pub mod checklist;
@@ -15,6 +16,7 @@ pub mod push;
 pub mod refer;
 pub mod report;
 pub mod review;
+pub mod sample;
 pub mod show;
 pub mod team;
 pub mod void;
@@ -92,6 +94,8 @@ fn dispatch(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<()> 
         Command::History(args) => history::run(args, ctx, out)?,
         Command::Amend(args) => amend::run(*args, ctx, out)?,
         Command::Void(args) => void::run(args, ctx, out)?,
+        Command::Audit(args) => audit::run(*args, ctx, out)?,
+        Command::Sample(args) => sample::run(args, ctx, out)?,
         Command::Report(args) => report::run(args, ctx, out)?,
         Command::Export(args) => export::run(args, ctx, out)?,
         Command::Import(args) => import::run(args, ctx, out)?,

@@ -3,7 +3,9 @@
 //! same content is matched, not sent again, so pushing twice adds nothing; one there with
 //! different content stops the push, named. New records get the team's next numbers (the
 //! old → new mapping is printed), keep their dates, `created_at`, voiding and amendments, and
-//! their links (a referral's consultation) are renumbered to match.
+//! their links (a referral's consultation, an audit's) are renumbered to match. A consultation
+//! of a family the team logbook already has under another spelling is kept under that one
+//! (domain brief §2.1), as `consult` and `import` do, and caselog says so.
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -12,9 +14,11 @@ use serde::Serialize;
 
 use crate::context::Context;
 use crate::domain::amendment::Change;
+use crate::domain::audit::{self, Audit};
 use crate::domain::consultation::{self, Consultation};
+use crate::domain::family::Respelled;
 use crate::domain::fields::{self, Class, Field, Value};
-use crate::domain::ids::{ConsultationId, RecordId, RecordKind, ReferralId, ReviewId};
+use crate::domain::ids::{AuditId, ConsultationId, RecordId, RecordKind, ReferralId, ReviewId};
 use crate::domain::record::Voided;
 use crate::domain::referral::{self, Referral};
 use crate::domain::review::{self, Review};
@@ -22,7 +26,7 @@ use crate::error::{Error, Result};
 use crate::exchange;
 use crate::output::{self, Output, View};
 use crate::store::postgres::connect;
-use crate::store::{self, Exported, PostgresLogbook, Reader, Storage, Writer};
+use crate::store::{self, Exported, PostgresLogbook, Reader, Storage, Tabled, Writer};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -67,12 +71,10 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
         numbers: HashMap::new(),
         pushed: Vec::new(),
         differing: Vec::new(),
+        respelled: Vec::new(),
     };
-    for kind in [
-        RecordKind::Consultation,
-        RecordKind::Referral,
-        RecordKind::Review,
-    ] {
+    // Consultations first: the other kinds hang from them, and reviews from referrals too.
+    for kind in RecordKind::ALL {
         let mut records = Vec::new();
         push.from.every(kind, &mut |record| {
             records.push(record);
@@ -80,9 +82,10 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
         })?;
         for record in records {
             match record {
-                Exported::Consultation(c) => push.record(&c)?,
-                Exported::Referral(r, _) => push.record(&r)?,
-                Exported::Review(v, _, _) => push.record(&v)?,
+                Exported::Consultation(c) => push.record(c)?,
+                Exported::Referral(r, _) => push.record(r)?,
+                Exported::Review(v, _, _) => push.record(v)?,
+                Exported::Audit(a, _) => push.record(a)?,
             }
         }
     }
@@ -112,8 +115,15 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
         team: team_name(&args.team),
         records: push.pushed,
     };
+    let respelled = push.respelled;
     to.commit()?;
-    args.output.print(&summary, out)
+    args.output.print(&summary, out)?;
+    // After the summary, on stderr.
+    out.flush()?;
+    for (id, respelled) in &respelled {
+        eprintln!("note: {id}: {respelled}");
+    }
+    Ok(())
 }
 
 /// The team logbook as shown: without its password.
@@ -124,22 +134,24 @@ fn team_name(url: &str) -> String {
 }
 
 /// A record as `push` handles it, whatever its kind.
-trait Record: Sized + 'static {
+trait Record: Tabled<Self::Draft> {
     type Draft: 'static;
-    const KIND: RecordKind;
-    fn fields() -> &'static [Field<Self, Self::Draft>];
+    fn fields() -> &'static [Field<Self, Self::Draft>] {
+        Self::table()
+    }
     fn id(&self) -> RecordId;
     fn uuid(&self) -> uuid::Uuid;
     fn voided(&self) -> Option<&Voided>;
     fn read(from: &dyn Reader, number: i64) -> Result<Option<Self>>;
+    /// Keeps a new record under the spelling the team logbook has for its family, if it is
+    /// about one; says when that replaced its own.
+    fn respell(&mut self, _to: &dyn Reader) -> Result<Option<Respelled>> {
+        Ok(None)
+    }
 }
 
 impl Record for Consultation {
     type Draft = consultation::Draft;
-    const KIND: RecordKind = RecordKind::Consultation;
-    fn fields() -> &'static [Field<Self, Self::Draft>] {
-        consultation::FIELDS
-    }
     fn id(&self) -> RecordId {
         self.id.any()
     }
@@ -152,14 +164,13 @@ impl Record for Consultation {
     fn read(from: &dyn Reader, number: i64) -> Result<Option<Self>> {
         from.consultation(ConsultationId(number))
     }
+    fn respell(&mut self, to: &dyn Reader) -> Result<Option<Respelled>> {
+        to.spell_family(self, false)
+    }
 }
 
 impl Record for Referral {
     type Draft = referral::Draft;
-    const KIND: RecordKind = RecordKind::Referral;
-    fn fields() -> &'static [Field<Self, Self::Draft>] {
-        referral::FIELDS
-    }
     fn id(&self) -> RecordId {
         self.id.any()
     }
@@ -176,10 +187,6 @@ impl Record for Referral {
 
 impl Record for Review {
     type Draft = review::Draft;
-    const KIND: RecordKind = RecordKind::Review;
-    fn fields() -> &'static [Field<Self, Self::Draft>] {
-        review::FIELDS
-    }
     fn id(&self) -> RecordId {
         self.id.any()
     }
@@ -194,6 +201,22 @@ impl Record for Review {
     }
 }
 
+impl Record for Audit {
+    type Draft = audit::Draft;
+    fn id(&self) -> RecordId {
+        self.id.any()
+    }
+    fn uuid(&self) -> uuid::Uuid {
+        self.uuid
+    }
+    fn voided(&self) -> Option<&Voided> {
+        self.voided.as_ref()
+    }
+    fn read(from: &dyn Reader, number: i64) -> Result<Option<Self>> {
+        from.audit(AuditId(number))
+    }
+}
+
 struct Push<'a> {
     from: &'a dyn Reader,
     to: &'a mut dyn Writer,
@@ -202,23 +225,31 @@ struct Push<'a> {
     pushed: Vec<Pushed>,
     /// The records already on the team logbook with other content, described.
     differing: Vec<String>,
+    /// The consultations kept under the team logbook's spelling of their family.
+    respelled: Vec<(RecordId, Respelled)>,
 }
 
 impl Push<'_> {
-    fn record<R: Record>(&mut self, record: &R) -> Result<()> {
+    fn record<R: Record>(&mut self, mut record: R) -> Result<()> {
         let id = record.id();
-        let columns = self.renumbered::<R>(store::columns(R::fields(), record))?;
         let (number, added) = match self.to.find_uuid(R::KIND, record.uuid())? {
             Some(number) => {
+                let columns = self.renumbered::<R>(store::columns(&record))?;
                 let there = R::read(&*self.to, number)?
                     .ok_or_else(|| Error::failure(format!("{id} vanished while pushing")))?;
-                let team_id = RecordId::new(R::KIND, number);
+                let theirs = store::columns(&there);
+                // A family is the same whatever its spelling: the team logbook may keep it
+                // under its own first spelling.
+                let same_family = key(&columns) == key(&theirs);
                 let mut differ: Vec<&str> = columns
                     .iter()
-                    .zip(store::columns(R::fields(), &there))
+                    .zip(&theirs)
                     .filter(|((_, mine), (_, theirs))| *mine != *theirs)
                     .map(|((name, _), _)| *name)
+                    .filter(|name| *name != store::FAMILY_KEY)
+                    .filter(|name| !(*name == "family" && same_family))
                     .collect();
+                let team_id = RecordId::new(R::KIND, number);
                 if record.voided() != there.voided() {
                     differ.push("voided");
                 }
@@ -236,6 +267,10 @@ impl Push<'_> {
                 (number, false)
             }
             None => {
+                if let Some(respelled) = record.respell(&*self.to)? {
+                    self.respelled.push((id, respelled));
+                }
+                let columns = self.renumbered::<R>(store::columns(&record))?;
                 let number = self.to.insert(R::KIND, 0, &columns)?.ok_or_else(|| {
                     Error::failure(format!(
                         "{id}'s UUID appeared on the team logbook meanwhile"
@@ -299,6 +334,14 @@ impl Push<'_> {
         }
         Ok(columns)
     }
+}
+
+/// The family key among a record's columns, if it has one.
+fn key(columns: &store::Columns) -> Option<&Value<'static>> {
+    columns
+        .iter()
+        .find(|(name, _)| *name == store::FAMILY_KEY)
+        .map(|(_, value)| value)
 }
 
 impl View for Summary {

@@ -1,5 +1,6 @@
 //! `caselog refer C-<n>`: records a referral made from a consultation, then prints its ID and a
-//! short summary.
+//! short summary. A referral from a consultation whose outcome does not count as a referral is
+//! recorded with a warning.
 
 use std::io::Write;
 
@@ -44,7 +45,11 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
         c.voided.as_ref(),
         "record the referral from the consultation that replaced it",
     )?;
-    let from = From { id, date: c.date };
+    let from = From {
+        id,
+        date: c.date,
+        outcome: c.outcome,
+    };
     let stamp = Stamp::fresh(ReferralId(0), &ctx.clock.now());
     let mut r = args
         .fields
@@ -58,7 +63,13 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
             from: &c,
         },
         out,
-    )
+    )?;
+    // After the record, on stderr: stdout is the record alone.
+    if let Some(warning) = from.warning() {
+        out.flush()?;
+        eprintln!("warning: {warning}");
+    }
+    Ok(())
 }
 
 /// A referral just recorded, with the consultation it was made from.

@@ -1,6 +1,7 @@
-//! `caselog review`: with no ID, the weekly list of follow-ups due or overdue and referrals
-//! still pending; with `C-<n>`, records a follow-up on a consultation; with `R-<n>`, records
-//! what the front door decided about a referral.
+//! `caselog review`: with no ID, the weekly list — one entry per family, most urgent first, with
+//! the follow-ups not yet answered that fall due and the referrals still pending; with `C-<n>`,
+//! records a follow-up on a consultation; with `R-<n>`, records what the front door decided
+//! about a referral, and whether that decision was disputed.
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -11,6 +12,7 @@ use serde::Serialize;
 use crate::cli::Flags;
 use crate::context::Context;
 use crate::domain::codes::{Agency, CodeList, Destination, Outcome, ReviewStatus};
+use crate::domain::family::FamilyKey;
 use crate::domain::follow_up::{self, Due};
 use crate::domain::ids::{ConsultationId, RecordId, RecordKind, ReferralId, ReviewId};
 use crate::domain::invalid::{Invalid, Words};
@@ -26,10 +28,11 @@ use crate::store::Storage;
 
 /// See what needs following up this week, or record a follow-up or a referral's result.
 ///
-/// `caselog review` lists consultations whose follow-up date has passed or falls within
-/// --within days, and referrals still pending, oldest first. `caselog review C-<n> --status
-/// CODE` records a follow-up on a consultation; `caselog review R-<n> --result CODE` records
-/// what the front door decided about a referral.
+/// `caselog review` lists, family by family, the follow-ups not yet answered whose date has
+/// passed or falls within --within days, and the referrals still pending: families with level 4
+/// or an urgent outcome first, then the longest overdue. `caselog review C-<n> --status CODE`
+/// records a follow-up on a consultation; `caselog review R-<n> --result CODE` records what the
+/// front door decided about a referral (--dispute TEXT when it was challenged).
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The record reviewed: C-<n> (consultation) or R-<n> (referral); leave out for the list
@@ -39,6 +42,11 @@ pub struct Args {
     /// List: how many days ahead to look for follow-ups falling due (0–366) [default: 7]
     #[arg(long, value_name = "DAYS")]
     pub within: Option<Within>,
+
+    /// List: only the follow-ups and referrals of this advisor's consultations (your own), in
+    /// any case
+    #[arg(long, value_name = "NAME")]
+    pub advisor: Option<Text>,
 
     #[command(flatten)]
     pub fields: Draft,
@@ -85,15 +93,30 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
                      caselog review R-<n> --result CODE",
                 ));
         }
-        return list(args.within.unwrap_or(WITHIN_DEFAULT), args.output, ctx, out);
+        if args.advisor.as_ref().is_some_and(Text::is_empty) {
+            return Err(Error::input("--advisor is empty")
+                .hint("give the advisor's name, or leave out --advisor for everyone's list"));
+        }
+        return list(
+            args.within.unwrap_or(WITHIN_DEFAULT),
+            args.advisor.as_ref(),
+            args.output,
+            ctx,
+            out,
+        );
     };
-    if args.within.is_some() {
-        return Err(flags.refuse(&Invalid::rule(
-            "within",
-            Words::new().field("within").text(format!(
-                " does not apply to a review of {id}: it is for the list"
-            )),
-        )));
+    for (list_only, given) in [
+        ("within", args.within.is_some()),
+        ("advisor", args.advisor.is_some()),
+    ] {
+        if given {
+            return Err(flags.refuse(&Invalid::rule(
+                list_only,
+                Words::new().field(list_only).text(format!(
+                    " does not apply to a review of {id}: it is for the list"
+                )),
+            )));
+        }
     }
     let today = ctx.clock.today();
     let mut logbook = ctx.open_existing()?;
@@ -115,18 +138,18 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
             let c = tx
                 .consultation(r.consultation)?
                 .ok_or_else(|| super::not_found(r.consultation.any()))?;
-            (Of::Referral(r.id, r.date), (c.family, None))
+            (Of::Referral(r.id, r.date, r.to), (c.family, None))
         }
         _ => {
             return Err(Error::input(format!(
-                "{id} is a {}: review a consultation (C-<n>) or a referral (R-<n>)",
-                id.kind.noun()
+                "{id} is {}: review a consultation (C-<n>) or a referral (R-<n>)",
+                id.kind.a_noun()
             ))
             .hint("to correct a review, use `caselog amend`"));
         }
     };
     let of_date = match of {
-        Of::Consultation(_, d) | Of::Referral(_, d) => d,
+        Of::Consultation(_, d) | Of::Referral(_, d, _) => d,
     };
     let stamp = Stamp::fresh(ReviewId(0), &ctx.clock.now());
     let mut v = args
@@ -177,6 +200,9 @@ impl View for SavedReview<'_> {
                 r.to.label(),
                 result.label()
             )?;
+            if let Some(dispute) = &v.dispute {
+                writeln!(out, "  Disputed: {dispute}")?;
+            }
             return Ok(());
         }
         let status = v.status.unwrap_or(ReviewStatus::Ongoing);
@@ -209,7 +235,7 @@ impl View for SavedReview<'_> {
     }
 }
 
-/// What an entry of the weekly list is.
+/// What an item of the weekly list is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
 enum ItemKind {
@@ -217,7 +243,7 @@ enum ItemKind {
     Referral,
 }
 
-/// Where an entry of the weekly list stands.
+/// Where an item of the weekly list stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 enum State {
@@ -226,17 +252,29 @@ enum State {
     Pending,
 }
 
-/// One line of the weekly list.
+impl State {
+    fn code(self) -> &'static str {
+        match self {
+            State::Overdue => "overdue",
+            State::Due => "due",
+            State::Pending => "pending",
+        }
+    }
+}
+
+/// A follow-up not yet answered, or a referral still pending.
 #[derive(Debug, Serialize)]
 struct Item {
-    /// C-<n> for a follow-up, R-<n> for a pending referral.
+    /// C-<n> for a follow-up (its consultation), R-<n> for a pending referral.
     id: RecordId,
     kind: ItemKind,
     /// The follow-up date, or the date the referral was made.
     date: NaiveDate,
     state: State,
-    family: Text,
+    /// For a follow-up: the consultation or review that set it.
+    set_by: Option<RecordId>,
     agency: Agency,
+    advisor: Text,
     /// The level of need that stands now.
     level: Level,
     /// The consultation's outcome.
@@ -245,49 +283,134 @@ struct Item {
     to: Option<Destination>,
 }
 
+/// Why a family comes first on the list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+enum Priority {
+    /// A consultation whose level of need now is 4.
+    #[serde(rename = "level-4")]
+    Level4,
+    /// A consultation whose outcome is `urgent`.
+    Urgent,
+}
+
+impl Priority {
+    fn words(self) -> &'static str {
+        match self {
+            Priority::Level4 => "level 4",
+            Priority::Urgent => "urgent",
+        }
+    }
+
+    fn code(self) -> &'static str {
+        match self {
+            Priority::Level4 => "level-4",
+            Priority::Urgent => "urgent",
+        }
+    }
+}
+
+/// One family's entry on the weekly list.
+#[derive(Debug, Serialize)]
+struct FamilyDue {
+    /// The family's spelling: that of its first consultation.
+    family: Text,
+    key: FamilyKey,
+    /// Why it comes first, if it does.
+    priority: Vec<Priority>,
+    /// Its follow-ups and pending referrals, oldest first.
+    items: Vec<Item>,
+}
+
+impl FamilyDue {
+    /// The order of the list: families with a priority first, then those with an overdue
+    /// follow-up, the longest overdue first, then by their oldest item, then by key.
+    fn rank(&self) -> (bool, bool, Option<NaiveDate>, NaiveDate, &FamilyKey) {
+        let overdue = self
+            .items
+            .iter()
+            .filter(|i| i.state == State::Overdue)
+            .map(|i| i.date)
+            .min();
+        let oldest = self
+            .items
+            .iter()
+            .map(|i| i.date)
+            .min()
+            .unwrap_or(NaiveDate::MAX);
+        (
+            self.priority.is_empty(),
+            overdue.is_none(),
+            overdue,
+            oldest,
+            &self.key,
+        )
+    }
+}
+
 /// The weekly list, as printed.
 #[derive(Serialize)]
 #[serde(transparent)]
 struct WeeklyList {
-    items: Vec<Item>,
+    families: Vec<FamilyDue>,
     #[serde(skip)]
     today: NaiveDate,
     #[serde(skip)]
     horizon: NaiveDate,
 }
 
-fn list(within: Within, output: Output, ctx: &Context, out: &mut dyn Write) -> Result<()> {
+fn list(
+    within: Within,
+    advisor: Option<&Text>,
+    output: Output,
+    ctx: &Context,
+    out: &mut dyn Write,
+) -> Result<()> {
     let today = ctx.clock.today();
     let within = u32::from(within.0);
     let mut logbook = ctx.open_existing()?;
     let tx = logbook.read()?;
     let horizon = today + chrono::Days::new(u64::from(within));
     let mut pending: HashMap<ConsultationId, Vec<Referral>> = HashMap::new();
-    for r in tx.pending_referrals()? {
+    for r in tx.pending_referrals(advisor)? {
         pending.entry(r.consultation).or_default().push(r);
     }
-    let mut items = Vec::new();
-    tx.may_be_due(horizon, &mut |c, reviews| {
+    let mut families: HashMap<FamilyKey, FamilyDue> = HashMap::new();
+    tx.may_be_due(horizon, advisor, &mut |c, reviews| {
         let level = follow_up::current_level(c, reviews);
-        let item = |id: RecordId, kind, date, state, to| Item {
+        let item = |id: RecordId, kind, date, state, set_by, to| Item {
             id,
             kind,
             date,
             state,
-            family: c.family.clone(),
+            set_by,
             agency: c.agency,
+            advisor: c.advisor.clone(),
             level,
             outcome: c.outcome,
             to,
         };
-        if let Some(date) = follow_up::current_follow_up(c, reviews)
-            && let Some(due) = follow_up::due(date, today, within)
-        {
-            let state = match due {
-                Due::Overdue => State::Overdue,
-                Due::Due => State::Due,
-            };
-            items.push(item(c.id.any(), ItemKind::FollowUp, date, state, None));
+        let mut items = Vec::new();
+        // The follow-ups not answered (domain brief §5) that fall due by the horizon.
+        for f in follow_up::follow_ups(c, reviews) {
+            if f.answered.is_some() {
+                continue;
+            }
+            if let Some(due) = follow_up::due(f.due, today, within) {
+                let state = match due {
+                    Due::Overdue => State::Overdue,
+                    Due::Due => State::Due,
+                };
+                let id = c.id.any();
+                items.push(item(
+                    id,
+                    ItemKind::FollowUp,
+                    f.due,
+                    state,
+                    Some(f.set_by),
+                    None,
+                ));
+            }
         }
         // A referral's consultation is never voided while the referral stands (see `void`).
         for r in pending.get(&c.id).into_iter().flatten() {
@@ -296,15 +419,41 @@ fn list(within: Within, output: Output, ctx: &Context, out: &mut dyn Write) -> R
                 ItemKind::Referral,
                 r.date,
                 State::Pending,
+                None,
                 Some(r.to),
             ));
         }
+        if items.is_empty() {
+            return Ok(());
+        }
+        let entry = families.entry(c.family_key()).or_insert_with(|| FamilyDue {
+            family: c.family.clone(),
+            key: c.family_key(),
+            priority: Vec::new(),
+            items: Vec::new(),
+        });
+        if level.get() == 4 {
+            entry.priority.push(Priority::Level4);
+        }
+        if c.outcome == Outcome::Urgent {
+            entry.priority.push(Priority::Urgent);
+        }
+        entry.items.extend(items);
         Ok(())
     })?;
-    items.sort_by_key(|i| (i.date, i.kind, i.id.number));
+    let mut families: Vec<FamilyDue> = families.into_values().collect();
+    for f in &mut families {
+        f.priority.sort();
+        f.priority.dedup();
+        f.items.sort_by_key(|i| (i.date, i.kind, i.id.number));
+        if let Some(spelling) = tx.family_spelling(&f.key, None)? {
+            f.family = spelling;
+        }
+    }
+    families.sort_by(|a, b| a.rank().cmp(&b.rank()));
     output.print(
         &WeeklyList {
-            items,
+            families,
             today,
             horizon,
         },
@@ -313,7 +462,7 @@ fn list(within: Within, output: Output, ctx: &Context, out: &mut dyn Write) -> R
 }
 
 impl WeeklyList {
-    /// What an entry is, in words: "follow-up due tomorrow", "referral pending 3 days".
+    /// What an item is, in words: "follow-up due tomorrow", "referral pending 3 days".
     fn what(&self, i: &Item) -> String {
         let today = self.today;
         let days = |n: i64| output::count(n as usize, "day");
@@ -337,42 +486,56 @@ impl WeeklyList {
             None => format!("{} ({})", i.outcome, i.outcome.label()),
         }
     }
+
+    fn items(&self) -> impl Iterator<Item = &Item> {
+        self.families.iter().flat_map(|f| &f.items)
+    }
 }
 
 impl View for WeeklyList {
+    /// One row per family; each of its items on a line of its own in every column.
     fn table(&self, out: &mut dyn Write) -> Result<()> {
         let mut table = output::table([
+            "Family",
+            "Priority",
             "Date",
             "ID",
             "What",
-            "Family",
             "Agency",
             "Level",
             "Outcome / to",
         ]);
-        for i in &self.items {
+        for f in &self.families {
+            let lines = |cell: &dyn Fn(&Item) -> String| {
+                f.items.iter().map(cell).collect::<Vec<_>>().join("\n")
+            };
+            let priority: Vec<&str> = f.priority.iter().map(|p| p.words()).collect();
             table.add_row([
-                i.date.to_string(),
-                i.id.to_string(),
-                self.what(i),
-                i.family.to_string(),
-                format!("{} {}", i.agency, i.agency.label()),
-                i.level.to_string(),
-                WeeklyList::outcome(i),
+                f.family.to_string(),
+                priority.join(", "),
+                lines(&|i| i.date.to_string()),
+                lines(&|i| i.id.to_string()),
+                lines(&|i| self.what(i)),
+                lines(&|i| format!("{} {}", i.agency, i.agency.label())),
+                lines(&|i| i.level.to_string()),
+                lines(&WeeklyList::outcome),
             ]);
         }
-        if !self.items.is_empty() {
+        if !self.families.is_empty() {
             writeln!(out, "{table}")?;
         }
         let follow_ups = self
-            .items
-            .iter()
+            .items()
             .filter(|i| i.kind == ItemKind::FollowUp)
             .count();
-        let referrals = self.items.len() - follow_ups;
+        let referrals = self.items().count() - follow_ups;
         writeln!(
             out,
-            "{} due by {}, {} pending",
+            "{}: {} due by {}, {} pending",
+            match self.families.len() {
+                1 => "1 family".to_string(),
+                n => format!("{n} families"),
+            },
             output::count(follow_ups, "follow-up"),
             self.horizon,
             output::count(referrals, "referral"),
@@ -380,32 +543,35 @@ impl View for WeeklyList {
         Ok(())
     }
 
+    /// One row per family: its follow-ups as `C-<n>:<date>:<state>` and its referrals as
+    /// `R-<n>:<to>:<date>`, each list joined with `;`.
     fn csv(&self, out: &mut dyn Write) -> Result<()> {
-        let header: Vec<String> = [
-            "date", "id", "kind", "state", "family", "agency", "level", "outcome", "to",
-        ]
-        .map(String::from)
-        .to_vec();
-        let rows = self.items.iter().map(|i| {
+        let header: Vec<String> = ["family", "priority", "follow_ups", "referrals"]
+            .map(String::from)
+            .to_vec();
+        let rows = self.families.iter().map(|f| {
+            let joined = |kind: ItemKind, cell: &dyn Fn(&Item) -> String| {
+                f.items
+                    .iter()
+                    .filter(|i| i.kind == kind)
+                    .map(cell)
+                    .collect::<Vec<_>>()
+                    .join(";")
+            };
             vec![
-                i.date.to_string(),
-                i.id.to_string(),
-                match i.kind {
-                    ItemKind::FollowUp => "follow-up",
-                    ItemKind::Referral => "referral",
-                }
-                .to_string(),
-                match i.state {
-                    State::Overdue => "overdue",
-                    State::Due => "due",
-                    State::Pending => "pending",
-                }
-                .to_string(),
-                i.family.to_string(),
-                i.agency.to_string(),
-                i.level.to_string(),
-                i.outcome.to_string(),
-                i.to.map(|t| t.to_string()).unwrap_or_default(),
+                f.family.to_string(),
+                f.priority
+                    .iter()
+                    .map(|p| p.code())
+                    .collect::<Vec<_>>()
+                    .join(";"),
+                joined(ItemKind::FollowUp, &|i| {
+                    format!("{}:{}:{}", i.id, i.date, i.state.code())
+                }),
+                joined(ItemKind::Referral, &|i| {
+                    let to = i.to.map(|t| t.to_string()).unwrap_or_default();
+                    format!("{}:{to}:{}", i.id, i.date)
+                }),
             ]
         });
         exchange::write_csv(out, &header, rows)

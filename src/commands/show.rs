@@ -1,5 +1,6 @@
 //! `caselog show ID`: one record in full, voided or not, with labels beside the codes and the
-//! corrections made to it. The fields shown, and their labels, are the record's field table.
+//! corrections made to it — and, for a consultation, the audits of it. The fields shown, and
+//! their labels, are the record's field table.
 
 use std::io::Write;
 
@@ -7,10 +8,11 @@ use serde::Serialize;
 
 use crate::context::Context;
 use crate::domain::amendment::Amendment;
+use crate::domain::audit::{self, Audit};
 use crate::domain::checklist::Checklist;
 use crate::domain::consultation::{self, Consultation};
 use crate::domain::fields::Field;
-use crate::domain::ids::{ConsultationId, RecordId, RecordKind, ReferralId, ReviewId};
+use crate::domain::ids::{AuditId, ConsultationId, RecordId, RecordKind, ReferralId, ReviewId};
 use crate::domain::record::Voided;
 use crate::domain::referral::{self, Referral};
 use crate::domain::review::{self, Review};
@@ -21,7 +23,7 @@ use crate::store::{Reader, Storage};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The record: C-<n> (consultation), R-<n> (referral) or V-<n> (review)
+    /// The record: C-<n> (consultation), R-<n> (referral), V-<n> (review) or A-<n> (audit)
     #[arg(value_name = "ID")]
     pub id: RecordId,
 
@@ -30,22 +32,21 @@ pub struct Args {
 }
 
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
-    let id = args.id;
     let checklist = ctx.checklist()?;
     let mut logbook = ctx.open_existing()?;
     let tx = logbook.read()?;
-    let record = Shown::read(tx.as_ref(), id)?.ok_or_else(|| super::not_found(id))?;
-    let links = record.links(tx.as_ref())?;
-    let amendments = tx.amendments(id)?;
-    args.output.print(
-        &Full {
-            record,
-            links,
-            amendments,
-            checklist: &checklist,
-        },
-        out,
-    )
+    let full = Full::read(tx.as_ref(), args.id, &checklist)?;
+    args.output.print(&full, out)
+}
+
+/// Writes a record in full for people, as `caselog show ID` prints it.
+pub(crate) fn write_table(
+    tx: &dyn Reader,
+    id: RecordId,
+    checklist: &Checklist,
+    out: &mut dyn Write,
+) -> Result<()> {
+    Full::read(tx, id, checklist)?.table(out)
 }
 
 /// A record of any kind.
@@ -55,6 +56,7 @@ pub enum Shown {
     Consultation(Box<Consultation>),
     Referral(Referral),
     Review(Review),
+    Audit(Audit),
 }
 
 /// The UUIDs of the consultation and the referral a record hangs from.
@@ -69,8 +71,18 @@ impl Shown {
                 .map(|c| Shown::Consultation(Box::new(c))),
             RecordKind::Referral => tx.referral(ReferralId(id.number))?.map(Shown::Referral),
             RecordKind::Review => tx.review(ReviewId(id.number))?.map(Shown::Review),
-            RecordKind::Audit => None,
+            RecordKind::Audit => tx.audit(AuditId(id.number))?.map(Shown::Audit),
         })
+    }
+
+    /// When and why the record was voided, if it was.
+    pub fn voided(&self) -> Option<&Voided> {
+        match self {
+            Shown::Consultation(c) => c.voided.as_ref(),
+            Shown::Referral(r) => r.voided.as_ref(),
+            Shown::Review(v) => v.voided.as_ref(),
+            Shown::Audit(a) => a.voided.as_ref(),
+        }
     }
 
     /// The UUIDs of what it hangs from, for its CSV row.
@@ -91,6 +103,7 @@ impl Shown {
                 };
                 (consultation(v.consultation)?, referral)
             }
+            Shown::Audit(a) => (consultation(Some(a.consultation))?, None),
         })
     }
 }
@@ -101,10 +114,33 @@ struct Full<'a> {
     #[serde(flatten)]
     record: Shown,
     amendments: Vec<Amendment>,
+    /// A consultation's audits, oldest first, voided ones too.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    audits: Option<Vec<Audit>>,
     #[serde(skip)]
     links: Links,
     #[serde(skip)]
     checklist: &'a Checklist,
+}
+
+impl<'a> Full<'a> {
+    /// The record with this ID, its corrections, and a consultation's audits.
+    fn read(tx: &dyn Reader, id: RecordId, checklist: &'a Checklist) -> Result<Full<'a>> {
+        let record = Shown::read(tx, id)?.ok_or_else(|| super::not_found(id))?;
+        let links = record.links(tx)?;
+        let amendments = tx.amendments(id)?;
+        let audits = match &record {
+            Shown::Consultation(c) => Some(tx.audits_of(c.id)?),
+            _ => None,
+        };
+        Ok(Full {
+            record,
+            links,
+            amendments,
+            audits,
+            checklist,
+        })
+    }
 }
 
 /// The rows of a record's table: its ID, whether it was voided, each field (of those `shown`)
@@ -163,6 +199,9 @@ impl View for Full<'_> {
                         || (f.name == "referral" && v.referral.is_some())
                 })
             }
+            Shown::Audit(a) => rows(audit::FIELDS, a, a.voided.as_ref(), self.checklist, |_| {
+                true
+            }),
         };
         let mut table = output::table(["Field", "Value"]);
         for (label, value) in rows {
@@ -182,6 +221,31 @@ impl View for Full<'_> {
             }
             writeln!(out, "Amendments\n{table}")?;
         }
+        if let Some(audits) = self.audits.as_ref().filter(|a| !a.is_empty()) {
+            let mut table = output::table([
+                "Audit",
+                "Date",
+                "Auditor",
+                "Grade",
+                "Level agreed",
+                "Pathway agreed",
+            ]);
+            for a in audits {
+                let mut id = a.id.to_string();
+                if a.voided.is_some() {
+                    id.push_str(" (voided)");
+                }
+                table.add_row([
+                    id,
+                    a.date.to_string(),
+                    a.auditor.to_string(),
+                    a.grade.to_string(),
+                    a.level_agreed.to_string(),
+                    a.pathway_agreed.to_string(),
+                ]);
+            }
+            writeln!(out, "Audits\n{table}")?;
+        }
         Ok(())
     }
 
@@ -195,6 +259,10 @@ impl View for Full<'_> {
             Shown::Review(v) => (
                 Records::Reviews,
                 exchange::review_row(v, self.links.0, self.links.1, true),
+            ),
+            Shown::Audit(a) => (
+                Records::Audits,
+                exchange::audit_row(a, self.links.0.unwrap_or_default(), true),
             ),
         };
         exchange::write_csv(out, &records.header(true), [row])

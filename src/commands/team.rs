@@ -100,12 +100,9 @@ fn add(ctx: &Context, url: &str, member: Member, group: &str, out: &mut dyn Writ
     } else if let Some(file) = &member.password_file {
         Some(password_from(file)?)
     } else if ctx.interactive() {
-        Some(
-            dialoguer::Password::new()
-                .with_prompt(format!("Password for {name}"))
-                .with_confirmation("Again", "The two did not match")
-                .interact()?,
-        )
+        Some(crate::prompt::new_password(&format!(
+            "Password for {name}"
+        ))?)
     } else {
         return Err(Error::input(format!("no password given for {name}")).hint(
             "give it with --password-file FILE (- for standard input), run this at a terminal to \

@@ -13,7 +13,7 @@ use crate::store::Storage;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The record entered in error: C-<n>, R-<n> or V-<n>
+    /// The record entered in error: C-<n>, R-<n>, V-<n> or A-<n>
     #[arg(value_name = "ID")]
     pub id: RecordId,
 
@@ -33,12 +33,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
     let mut logbook = ctx.open_existing()?;
     let mut tx = logbook.write()?;
     let shown = super::show::Shown::read(tx.as_ref(), id)?.ok_or_else(|| super::not_found(id))?;
-    let voided = match &shown {
-        super::show::Shown::Consultation(c) => c.voided.as_ref(),
-        super::show::Shown::Referral(r) => r.voided.as_ref(),
-        super::show::Shown::Review(v) => v.voided.as_ref(),
-    };
-    super::refuse_voided(id, voided, "it is already voided")?;
+    super::refuse_voided(id, shown.voided(), "it is already voided")?;
     tx.void(id, &reason, &at)?;
     tx.commit()?;
     writeln!(out, "Voided {id}: {reason}")?;

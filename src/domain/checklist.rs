@@ -297,22 +297,23 @@ impl Checklist {
         field: FieldName,
         ids: &[IndicatorId],
     ) -> std::result::Result<Vec<IndicatorId>, Invalid> {
-        if let Some(unknown) = ids.iter().find(|id| self.indicator(id).is_none()) {
-            return Err(Invalid::new(
+        // A record has a handful of indicators: one pass along the checklist finds them all.
+        let found: Vec<IndicatorId> = self
+            .indicators
+            .iter()
+            .map(|i| i.id)
+            .filter(|id| ids.contains(id))
+            .collect();
+        match ids.iter().find(|id| !found.contains(id)) {
+            Some(unknown) => Err(Invalid::new(
                 field,
                 Problem::NotAnIndicator {
                     given: unknown.to_string(),
                     checklist: self.name.clone(),
                 },
-            ));
+            )),
+            None => Ok(found),
         }
-        let wanted: BTreeSet<&IndicatorId> = ids.iter().collect();
-        Ok(self
-            .indicators
-            .iter()
-            .filter(|i| wanted.contains(&i.id))
-            .map(|i| i.id)
-            .collect())
     }
 
     /// This checklist, also knowing the indicators a record was made with that it no longer

@@ -305,6 +305,7 @@ code_list! {
         EarlyHelp = "early-help": "Stepped down to early help",
         Assessment = "assessment": "Social work assessment",
         S47 = "s47": "Strategy discussion / child protection enquiry",
+        MoreInfo = "more-info": "Returned to the referrer for more information",
         Other = "other": "Other",
     }
 }
@@ -324,6 +325,16 @@ code_list! {
         Escalated = "escalated": "Escalated",
         SteppedDown = "stepped-down": "Stepped down",
         LostContact = "lost-contact": "Lost contact",
+    }
+}
+
+code_list! {
+    /// §8: a manager's grade of a decision looked at in an audit.
+    pub enum Grade ("grade") {
+        Outstanding = "outstanding": "Outstanding",
+        Good = "good": "Good",
+        RequiresImprovement = "requires-improvement": "Requires improvement",
+        Inadequate = "inadequate": "Inadequate",
     }
 }
 
@@ -385,6 +396,7 @@ mod tests {
         unique::<ReferredBy>();
         unique::<ReferralResult>();
         unique::<ReviewStatus>();
+        unique::<Grade>();
     }
 
     #[test]

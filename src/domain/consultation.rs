@@ -7,12 +7,13 @@ use serde::Serialize;
 
 use super::checklist::{self, Checklist, IndicatorId};
 use super::codes::{Agency, Consent, Factor, Mode, Outcome};
+use super::family::{FamilyKey, FamilyRule};
 use super::fields::record_table;
 use super::ids::ConsultationId;
 use super::invalid::{FieldName, Invalid, Problem, Words};
 use super::record::{Stamp, Timestamp, Voided, follow_up_after, not_after_today};
 use super::text::{Note, Text, given};
-use super::values::{Children, Confidence, Day, Level, When};
+use super::values::{Age, Ages, Children, Confidence, Day, Level, When};
 
 /// A consultation as stored. Serialises with the field names of the domain brief.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -28,6 +29,8 @@ pub struct Consultation {
     pub organisation: Option<Text>,
     pub family: Text,
     pub children: Children,
+    /// The ages of the children the worry is about; none when they were not given.
+    pub ages: Ages,
     pub factors: Vec<Factor>,
     pub indicators: Vec<IndicatorId>,
     pub consultee_level: Option<Level>,
@@ -39,6 +42,7 @@ pub struct Consultation {
     pub consent: Option<Consent>,
     pub outcome: Outcome,
     pub worry: Option<Note>,
+    pub voice: Option<Note>,
     pub strengths: Option<Note>,
     pub advice: Option<Note>,
     pub follow_up: Option<NaiveDate>,
@@ -80,13 +84,20 @@ pub struct Draft {
     #[arg(long, value_name = "TEXT")]
     pub organisation: Option<Text>,
 
-    /// The family's pseudonymous reference (a case number or your own code — never a name)
+    /// The family's pseudonymous reference (a case number or your own code — never a name;
+    /// it needs a digit unless the config file sets family_pattern). Spacing, case and hyphens
+    /// do not make another family: OAK-0142, oak 0142 and OAK0142 are one
     #[arg(long, value_name = "REF")]
     pub family: Option<Text>,
 
-    /// How many children the worry is about [default: 1]
+    /// How many children the worry is about [default: 1, or the number of --age given]
     #[arg(long, value_name = "N")]
     pub children: Option<Children>,
+
+    /// The age of a child the worry is about: 0–17, or unborn for a pregnancy; repeat it for
+    /// each child (twins are two ages) or separate ages with ';'
+    #[arg(long = "age", value_name = "AGE", value_delimiter = ';')]
+    pub ages: Vec<Age>,
 
     /// A factor code, e.g. 3B (domestic abuse, parent); repeat it or separate codes with ';'
     #[arg(long = "factor", value_name = "CODE", value_delimiter = ';')]
@@ -104,7 +115,9 @@ pub struct Draft {
     #[arg(long, value_name = "N")]
     pub level: Option<Level>,
 
-    /// Why your level differs from the suggested one (required when it does)
+    /// Why your level differs from the suggested one, or why this pathway for this level:
+    /// required when your level differs from the suggestion, at level 4 without an outcome that
+    /// counts as a referral, and at level 1 or 2 with one
     #[arg(long, value_name = "TEXT")]
     pub rationale: Option<Note>,
 
@@ -116,7 +129,8 @@ pub struct Draft {
     #[arg(long, value_name = "N")]
     pub confidence_after: Option<Confidence>,
 
-    /// Consent: given, refused, not-asked, withheld-risk or not-applicable
+    /// Consent: given, refused, not-asked, withheld-risk (not sought because asking could put
+    /// the child at risk; only with refer-csc or urgent) or not-applicable
     #[arg(long, value_name = "CODE")]
     pub consent: Option<Consent>,
 
@@ -127,6 +141,11 @@ pub struct Draft {
     /// What the consultee is worried about, in their words
     #[arg(long, value_name = "TEXT")]
     pub worry: Option<Note>,
+
+    /// The child's views and daily experience, as far as the consultee knows them: what is
+    /// life like for this child?
+    #[arg(long, value_name = "TEXT")]
+    pub voice: Option<Note>,
 
     /// What is working well
     #[arg(long, value_name = "TEXT")]
@@ -148,6 +167,113 @@ pub struct Rules<'a> {
     pub checklist: &'a Checklist,
     /// Today's date, which no consultation may be after.
     pub today: NaiveDate,
+    /// What a family reference must look like.
+    pub family: &'a FamilyRule,
+}
+
+/// Why a consultation needs a rationale (domain brief §2): the advisor's judgement departs from
+/// what the checklist suggests, or the pathway departs from the level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Departure {
+    /// The advisor's level differs from the level the indicators ticked suggest.
+    FromChecklist { level: Level, suggested: Level },
+    /// Level 4 with an outcome that does not count as a referral, or level 1 or 2 with one
+    /// that does.
+    FromLevel { level: Level, outcome: Outcome },
+}
+
+impl Departure {
+    /// Whether a consultation at `level` needs a rationale, given the level suggested (if any)
+    /// and the outcome (once it is known), and why. A level that differs from the suggestion
+    /// is named first.
+    pub fn find(
+        level: Level,
+        suggested: Option<Level>,
+        outcome: Option<Outcome>,
+    ) -> Option<Departure> {
+        if let Some(suggested) = suggested
+            && suggested != level
+        {
+            return Some(Departure::FromChecklist { level, suggested });
+        }
+        let outcome = outcome?;
+        let departs = if outcome.counts_as_referral() {
+            level.get() <= 2
+        } else {
+            level.get() == 4
+        };
+        departs.then_some(Departure::FromLevel { level, outcome })
+    }
+
+    /// The refusal of a consultation without a rationale, naming the fields as a surface does.
+    fn refusal(self) -> Invalid {
+        let words = match self {
+            Departure::FromChecklist { level, suggested } => Words::new()
+                .field("level")
+                .text(format!(
+                    " {level} differs from the suggested level {suggested}: give "
+                ))
+                .field("rationale")
+                .hint_text("record why your judgement differs from the checklist with ")
+                .hint_field("rationale"),
+            Departure::FromLevel { level, outcome } => Words::new()
+                .field("level")
+                .text(format!(" {level} with "))
+                .field("outcome")
+                .text(format!(" {outcome}, which {}: give ", counts(outcome)))
+                .field("rationale")
+                .hint_text(format!("say why this pathway at level {level} with "))
+                .hint_field("rationale"),
+        };
+        Invalid::rule("rationale", words)
+    }
+}
+
+/// Whether an outcome counts as a referral, in words.
+fn counts(outcome: Outcome) -> &'static str {
+    if outcome.counts_as_referral() {
+        "counts as a referral"
+    } else {
+        "does not count as a referral"
+    }
+}
+
+/// Why a rationale is needed, in words (what the form asks about).
+impl std::fmt::Display for Departure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self {
+            Departure::FromChecklist { level, suggested } => write!(
+                f,
+                "your level {level} differs from the suggested level {suggested}"
+            ),
+            Departure::FromLevel { level, outcome } => write!(
+                f,
+                "the outcome {outcome} {} at level {level}",
+                counts(outcome)
+            ),
+        }
+    }
+}
+
+/// Refuses consent `withheld-risk` with an outcome that does not count as a referral: consent
+/// is not sought only because asking could put the child at risk, which calls for a referral.
+pub fn consent_fits(consent: Option<Consent>, outcome: Outcome) -> Result<(), Invalid> {
+    if consent == Some(Consent::WithheldRisk) && !outcome.counts_as_referral() {
+        return Err(Invalid::rule(
+            "consent",
+            Words::new()
+                .field("consent")
+                .text(" withheld-risk is only valid with an outcome that counts as a referral (refer-csc or urgent), and ")
+                .field("outcome")
+                .text(format!(" is {outcome}"))
+                .hint_text(
+                    "withheld-risk means consent was not sought because asking could put the \
+                     child at risk of significant harm; otherwise record given, refused, \
+                     not-asked or not-applicable",
+                ),
+        ));
+    }
+    Ok(())
 }
 
 impl Draft {
@@ -173,11 +299,65 @@ impl Draft {
     /// asking for the rest, so that a mistyped flag is caught before anyone answers a question.
     pub fn check_given(&self, rules: Rules) -> Result<(), Invalid> {
         let date = not_after_today("date", self.date.unwrap_or(Day::Today), rules.today)?;
+        if let Some(family) = given(&self.family) {
+            rules.family.check("family", family)?;
+        }
+        self.children()?;
         rules.checklist.recognised("indicators", &self.indicators)?;
+        if let Some(outcome) = self.outcome {
+            consent_fits(self.consent, outcome)?;
+        }
         if let Some(when) = self.follow_up {
             follow_up_after("follow_up", when, date, rules.today)?;
         }
         Ok(())
+    }
+
+    /// How many children, and their ages in order: the ages' count when ages are given, and a
+    /// number of children that disagrees with it is refused.
+    pub fn children(&self) -> Result<(Children, Ages), Invalid> {
+        let mut ages = self.ages.clone();
+        ages.sort();
+        if ages.is_empty() {
+            return Ok((self.children.unwrap_or_default(), Ages(ages)));
+        }
+        let counted = u8::try_from(ages.len())
+            .ok()
+            .and_then(Children::new)
+            .ok_or_else(|| {
+                Invalid::rule(
+                    "ages",
+                    Words::new().field("ages").text(format!(
+                        " is given {} times: a consultation is about at most {} children",
+                        ages.len(),
+                        Children::MAX
+                    )),
+                )
+            })?;
+        if let Some(given) = self.children
+            && given != counted
+        {
+            return Err(Invalid::rule(
+                "children",
+                Words::new()
+                    .field("children")
+                    .text(format!(
+                        " {given} disagrees with the {} given with ",
+                        ages.len()
+                    ))
+                    .field("ages")
+                    .text(if ages.len() == 1 {
+                        " (one age)"
+                    } else {
+                        " (one age each)"
+                    })
+                    .hint_text("give one ")
+                    .hint_field("ages")
+                    .hint_text(" per child (twins are two ages), or leave out ")
+                    .hint_field("children"),
+            ));
+        }
+        Ok((counted, Ages(ages)))
     }
 
     /// Checks the draft against every rule and makes the consultation it describes.
@@ -191,29 +371,23 @@ impl Draft {
             return Err(Invalid::new(first, Problem::MissingFields(missing)));
         }
         let date = not_after_today("date", self.date.unwrap_or(Day::Today), rules.today)?;
+        let family = given(&self.family).cloned().expect("checked by missing");
+        rules.family.check("family", &family)?;
+        let (children, ages) = self.children()?;
         let indicators = rules.checklist.recognised("indicators", &self.indicators)?;
         let suggested_level = checklist::suggested_level(&rules.checklist.ticked(&indicators));
         let level = self
             .level
             .or(suggested_level)
             .ok_or_else(|| Invalid::missing("level"))?;
+        let outcome = self.outcome.expect("checked by missing");
         let rationale = given(&self.rationale).cloned();
-        if let Some(suggested) = suggested_level
-            && suggested != level
-            && rationale.is_none()
+        if rationale.is_none()
+            && let Some(departure) = Departure::find(level, suggested_level, Some(outcome))
         {
-            return Err(Invalid::rule(
-                "rationale",
-                Words::new()
-                    .field("level")
-                    .text(format!(
-                        " {level} differs from the suggested level {suggested}: give "
-                    ))
-                    .field("rationale")
-                    .hint_text("record why your judgement differs from the checklist with ")
-                    .hint_field("rationale"),
-            ));
+            return Err(departure.refusal());
         }
+        consent_fits(self.consent, outcome)?;
         let mut factors = self.factors.clone();
         factors.sort_by_key(|f| self.factors.iter().position(|g| g == f));
         factors.dedup();
@@ -227,8 +401,9 @@ impl Draft {
             agency: self.agency.expect("checked by missing"),
             role: given(&self.role).cloned(),
             organisation: given(&self.organisation).cloned(),
-            family: given(&self.family).cloned().expect("checked by missing"),
-            children: self.children.unwrap_or_default(),
+            family,
+            children,
+            ages,
             factors,
             indicators,
             consultee_level: self.consultee_level,
@@ -238,8 +413,9 @@ impl Draft {
             confidence_before: self.confidence_before,
             confidence_after: self.confidence_after,
             consent: self.consent,
-            outcome: self.outcome.expect("checked by missing"),
+            outcome,
             worry: given(&self.worry).cloned(),
+            voice: given(&self.voice).cloned(),
             strengths: given(&self.strengths).cloned(),
             advice: given(&self.advice).cloned(),
             follow_up: self
@@ -265,6 +441,7 @@ impl Consultation {
             organisation: self.organisation.clone(),
             family: Some(self.family.clone()),
             children: Some(self.children),
+            ages: self.ages.0.clone(),
             factors: self.factors.clone(),
             indicators: self.indicators.clone(),
             consultee_level: self.consultee_level,
@@ -275,10 +452,16 @@ impl Consultation {
             consent: self.consent,
             outcome: Some(self.outcome),
             worry: self.worry.clone(),
+            voice: self.voice.clone(),
             strengths: self.strengths.clone(),
             advice: self.advice.clone(),
             follow_up: self.follow_up.map(|d| When::On(Day::Date(d))),
         }
+    }
+
+    /// The key its family is compared by (domain brief §2.1).
+    pub fn family_key(&self) -> FamilyKey {
+        FamilyKey::of(self.family.as_str())
     }
 
     /// The stamp it was saved with.
@@ -305,6 +488,7 @@ record_table! {
         organisation: "Organisation", Optional;
         family: "Family", Required;
         children: "Children", Required;
+        ages: "Ages", Optional;
         factors: "Factors", Optional;
         indicators: "Indicators", Optional;
         consultee_level: "Consultee's level", Optional;
@@ -316,6 +500,7 @@ record_table! {
         consent: "Consent", Optional;
         outcome: "Outcome", Required;
         worry: "Worry", Narrative;
+        voice: "Child's voice", Narrative;
         strengths: "Strengths", Narrative;
         advice: "Advice", Narrative;
         follow_up: "Follow-up", Optional;
@@ -353,6 +538,7 @@ mod tests {
         let rules = Rules {
             checklist: &checklist,
             today: today(),
+            family: &FamilyRule::default(),
         };
         d.consultation(rules, stamp)
     }
@@ -375,8 +561,111 @@ mod tests {
         d.follow_up = Some("+2w".parse().unwrap());
         d.factors = vec![Factor::DomesticAbuseCarer];
         d.role = Some("DSL".parse().unwrap());
+        d.ages = vec!["9".parse().unwrap(), "unborn".parse().unwrap()];
+        d.voice = Some("Says home is noisy at night".parse().unwrap());
         let c = check(&d).unwrap();
+        assert_eq!(c.ages.0, [Age::Unborn, Age::Years(9)]);
+        assert_eq!(c.children.get(), 2);
         assert_eq!(stamped(&c.draft(), c.stamp()).unwrap(), c);
+    }
+
+    #[test]
+    fn the_children_are_counted_from_their_ages() {
+        let mut d = draft();
+        d.ages = vec![Age::Years(4), Age::Years(4)];
+        assert_eq!(check(&d).unwrap().children.get(), 2, "twins are two ages");
+        d.children = Children::new(2);
+        assert!(check(&d).is_ok());
+        d.children = Children::new(3);
+        let err = check(&d).unwrap_err();
+        assert_eq!(err.field, "children");
+        assert_eq!(
+            err.words(&|n| format!("<{n}>")).0,
+            "<children> 3 disagrees with the 2 given with <ages> (one age each)"
+        );
+        d.ages = vec![Age::Years(1); 31];
+        d.children = None;
+        assert_eq!(check(&d).unwrap_err().field, "ages");
+    }
+
+    #[test]
+    fn a_pathway_that_departs_from_the_level_needs_a_rationale() {
+        let level = |n, outcome| {
+            let mut d = draft();
+            d.indicators.clear();
+            d.level = Level::new(n);
+            d.outcome = Some(outcome);
+            d
+        };
+        let err = check(&level(4, Outcome::Advice)).unwrap_err();
+        assert_eq!(err.field, "rationale");
+        assert_eq!(
+            err.words(&|n| format!("<{n}>")).0,
+            "<level> 4 with <outcome> advice, which does not count as a referral: give <rationale>"
+        );
+        let err = check(&level(2, Outcome::ReferCsc)).unwrap_err();
+        assert_eq!(
+            err.words(&|n| format!("<{n}>")).0,
+            "<level> 2 with <outcome> refer-csc, which counts as a referral: give <rationale>"
+        );
+        for (n, outcome) in [
+            (4, Outcome::Urgent),
+            (3, Outcome::Advice),
+            (3, Outcome::ReferCsc),
+            (1, Outcome::Signpost),
+        ] {
+            assert!(check(&level(n, outcome)).is_ok(), "{n} {outcome}");
+        }
+        let mut given = level(1, Outcome::Urgent);
+        given.rationale = Some("Police already on their way".parse().unwrap());
+        assert!(check(&given).is_ok());
+        assert_eq!(
+            Departure::find(Level::new(4).unwrap(), None, Some(Outcome::Advice))
+                .unwrap()
+                .to_string(),
+            "the outcome advice does not count as a referral at level 4"
+        );
+        assert_eq!(Departure::find(Level::new(4).unwrap(), None, None), None);
+    }
+
+    #[test]
+    fn consent_withheld_for_risk_goes_with_a_referral() {
+        let mut d = draft();
+        d.consent = Some(Consent::WithheldRisk);
+        let err = check(&d).unwrap_err();
+        assert_eq!(err.field, "consent");
+        assert!(
+            err.words(&|n| format!("<{n}>"))
+                .0
+                .ends_with("and <outcome> is early-help"),
+            "{err}"
+        );
+        d.outcome = Some(Outcome::ReferCsc);
+        assert!(check(&d).is_ok());
+    }
+
+    #[test]
+    fn a_family_reference_needs_a_digit() {
+        let mut d = draft();
+        d.family = Some("Smith family".parse().unwrap());
+        assert_eq!(check(&d).unwrap_err().field, "family");
+        let checklist = Checklist::bundled();
+        let rule = FamilyRule::pattern("[A-Z ]+").unwrap();
+        let rules = Rules {
+            checklist: &checklist,
+            today: today(),
+            family: &rule,
+        };
+        assert!(
+            d.check_given(rules).is_err(),
+            "the pattern is case-sensitive"
+        );
+        d.family = Some("SMITH FAMILY".parse().unwrap());
+        assert!(
+            d.consultation(rules, Stamp::new(ConsultationId(1), "2026-03-15T10:00:00Z"))
+                .is_ok()
+        );
+        assert_eq!(check(&draft()).unwrap().family_key().as_str(), "F101");
     }
 
     #[test]
@@ -429,6 +718,7 @@ mod tests {
                 "organisation",
                 "family",
                 "children",
+                "ages",
                 "factors",
                 "indicators",
                 "consultee_level",
@@ -442,6 +732,7 @@ mod tests {
                 "created_at",
                 "rationale",
                 "worry",
+                "voice",
                 "strengths",
                 "advice",
             ]
@@ -452,7 +743,7 @@ mod tests {
             .collect();
         assert_eq!(cells[0], "C-1");
         assert_eq!(cells[6], "2A");
-        assert_eq!(cells[12], "C2.1;P3.2");
+        assert_eq!(cells[13], "C2.1;P3.2");
     }
 
     #[test]

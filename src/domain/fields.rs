@@ -169,15 +169,18 @@ impl<T: Stored> Stored for Option<T> {
 /// A list is kept as its items' text joined with `;`, and "" when empty.
 impl<T: Stored> Stored for Vec<T> {
     fn stored(&self) -> Value<'static> {
-        let items: Vec<String> = self
-            .iter()
-            .map(|item| match item.stored() {
-                Value::Text(t) => t.into_owned(),
-                Value::Integer(n) => n.to_string(),
-                Value::Null => String::new(),
-            })
-            .collect();
-        Value::text(items.join(";"))
+        let mut joined = String::new();
+        for (i, item) in self.iter().enumerate() {
+            if i > 0 {
+                joined.push(';');
+            }
+            match item.stored() {
+                Value::Text(t) => joined.push_str(&t),
+                Value::Integer(n) => joined.push_str(&n.to_string()),
+                Value::Null => {}
+            }
+        }
+        Value::text(joined)
     }
     fn restore(value: Value<'_>) -> Option<Self> {
         let Value::Text(text) = value else {
@@ -210,13 +213,27 @@ macro_rules! stored_as_text {
 }
 pub(crate) use stored_as_text;
 
-stored_as_text!(uuid::Uuid);
+/// A UUID is kept as its lower-case hyphenated text.
+impl Stored for uuid::Uuid {
+    fn stored(&self) -> Value<'static> {
+        let mut text = uuid::Uuid::encode_buffer();
+        Value::text(&*self.hyphenated().encode_lower(&mut text))
+    }
+    fn restore(value: Value<'_>) -> Option<Self> {
+        match value {
+            Value::Text(t) => t.parse().ok(),
+            _ => None,
+        }
+    }
+}
 
 /// A date is kept as its ISO text, `YYYY-MM-DD`, read back without chrono's general parser:
 /// an export reads one per row and column.
 impl Stored for NaiveDate {
     fn stored(&self) -> Value<'static> {
-        Value::text(self.to_string())
+        let mut text = String::with_capacity(10);
+        push_iso_date(&mut text, *self);
+        Value::text(text)
     }
     fn restore(value: Value<'_>) -> Option<Self> {
         let Value::Text(text) = value else {
@@ -226,22 +243,18 @@ impl Stored for NaiveDate {
     }
 }
 
-/// Appends `YYYY-MM-DD` without the general formatter (an export writes dates on every row); a
-/// year outside 0–9999 is written as chrono writes it.
+/// Appends `YYYY-MM-DD` (years 0 to 9999, all a logbook holds), without the formatting
+/// machinery: an import writes one per row and date field.
 pub fn push_iso_date(out: &mut String, date: NaiveDate) {
     use chrono::Datelike;
-    if !(0..=9999).contains(&date.year()) {
-        out.push_str(&date.to_string());
-        return;
-    }
-    push_digits(out, date.year() as u32, 4);
+    push_digits(out, date.year().unsigned_abs(), 4);
     out.push('-');
     push_digits(out, date.month(), 2);
     out.push('-');
     push_digits(out, date.day(), 2);
 }
 
-/// Appends `n` in `width` decimal digits, with leading zeros.
+/// Appends the last `width` decimal digits of `n`, with leading zeros.
 pub fn push_digits(out: &mut String, n: u32, width: u32) {
     for place in (0..width).rev() {
         let digit = (n / 10u32.pow(place)) % 10;
@@ -492,3 +505,36 @@ macro_rules! record_table {
     };
 }
 pub(crate) use record_table;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_are_stored_as_the_text_they_read_back_from() {
+        let date = NaiveDate::from_ymd_opt(2026, 3, 5).unwrap();
+        assert_eq!(date.stored(), Value::text("2026-03-05"));
+        assert_eq!(NaiveDate::restore(date.stored()), Some(date));
+
+        let uuid: uuid::Uuid = "6F9619FF-8B86-D011-B42D-00CF4FC964FF".parse().unwrap();
+        assert_eq!(
+            uuid.stored(),
+            Value::text("6f9619ff-8b86-d011-b42d-00cf4fc964ff")
+        );
+        assert_eq!(uuid::Uuid::restore(uuid.stored()), Some(uuid));
+
+        let dates = vec![date, date.succ_opt().unwrap()];
+        assert_eq!(dates.stored(), Value::text("2026-03-05;2026-03-06"));
+        assert_eq!(Vec::<NaiveDate>::restore(dates.stored()), Some(dates));
+        assert_eq!(Vec::<NaiveDate>::new().stored(), Value::text(""));
+    }
+
+    #[test]
+    fn digits_are_padded_to_their_width() {
+        let mut text = String::new();
+        push_digits(&mut text, 7, 2);
+        push_digits(&mut text, 12, 4);
+        push_digits(&mut text, 0, 1);
+        assert_eq!(text, "0700120");
+    }
+}

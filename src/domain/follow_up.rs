@@ -1,11 +1,14 @@
-//! Following up consultations: which check-back date is current once reviews have been
-//! recorded, what level of need now stands, and whether a date is due for the weekly list.
+//! Following up consultations (domain brief §5): the follow-ups a consultation and its reviews
+//! set, which review answers each, what level of need now stands, and whether a date is due
+//! for the weekly list. `follow_ups` is the one definition of a follow-up: the weekly list shows
+//! the unanswered ones, and the report's figures count the same.
 
 use chrono::{Days, NaiveDate};
 use serde::Serialize;
 
 use super::codes::ReviewStatus;
 use super::consultation::Consultation;
+use super::ids::{RecordId, ReviewId};
 use super::review::Review;
 use super::values::Level;
 
@@ -17,19 +20,94 @@ pub fn latest_review(reviews: &[Review]) -> Option<&Review> {
         .max_by_key(|v| (v.date, v.id))
 }
 
-/// The current follow-up date of a consultation, given its reviews (voided ones are ignored):
-/// the follow-up set by the latest review if there is one — none when that review set no
-/// follow-up or resolved the matter — otherwise the consultation's own follow-up. A voided
-/// consultation has none.
-pub fn current_follow_up(consultation: &Consultation, reviews: &[Review]) -> Option<NaiveDate> {
+/// A date to check back with the consultee, set by a consultation (its `follow_up`) or by a
+/// review of it (its next follow-up).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FollowUp {
+    /// The consultation or review that set it.
+    pub set_by: RecordId,
+    /// The date of the record that set it.
+    pub set_on: NaiveDate,
+    /// When to check back.
+    pub due: NaiveDate,
+    /// The review that answered it, if any.
+    pub answered: Option<Answer>,
+}
+
+/// The review that answered a follow-up, and its date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Answer {
+    pub review: ReviewId,
+    pub date: NaiveDate,
+}
+
+/// Where a follow-up stands on a day, as the figures count follow-ups.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Standing {
+    /// Answered on or before its date.
+    OnTime,
+    /// Answered after its date.
+    Late,
+    /// Not answered, and its date has passed.
+    Overdue,
+    /// Not answered, and its date is that day or later.
+    Upcoming,
+}
+
+impl FollowUp {
+    /// Where it stands as at `as_at`.
+    pub fn standing(&self, as_at: NaiveDate) -> Standing {
+        match self.answered {
+            Some(a) if a.date <= self.due => Standing::OnTime,
+            Some(_) => Standing::Late,
+            None if self.due < as_at => Standing::Overdue,
+            None => Standing::Upcoming,
+        }
+    }
+}
+
+/// The follow-ups of a consultation, given its reviews (domain brief §5). Voided records
+/// neither set nor answer anything, and a voided consultation has none. A follow-up is set on
+/// the date of the record that set it, and answered by the earliest review of the consultation
+/// (by date, then ID) dated after that date or on it: for a follow-up set by a review, a review
+/// on the same date answers it only when its ID is higher; for the consultation's own, any
+/// review on that date does. A `resolved` review sets none. In the order they were set: the
+/// consultation's own, then the reviews' by date, then ID.
+pub fn follow_ups(consultation: &Consultation, reviews: &[Review]) -> Vec<FollowUp> {
     if consultation.voided.is_some() {
-        return None;
+        return Vec::new();
     }
-    match latest_review(reviews) {
-        Some(v) if v.status == Some(ReviewStatus::Resolved) => None,
-        Some(v) => v.follow_up,
-        None => consultation.follow_up,
-    }
+    let mut standing: Vec<&Review> = reviews
+        .iter()
+        .filter(|v| v.voided.is_none() && v.consultation == Some(consultation.id))
+        .collect();
+    standing.sort_by_key(|v| (v.date, v.id));
+    // The earliest review (by date, then ID) that answers.
+    let first = |answers: &dyn Fn(&Review) -> bool| {
+        standing.iter().find(|v| answers(v)).map(|v| Answer {
+            review: v.id,
+            date: v.date,
+        })
+    };
+    let own = consultation.follow_up.map(|due| FollowUp {
+        set_by: consultation.id.any(),
+        set_on: consultation.date,
+        due,
+        answered: first(&|v| v.date >= consultation.date),
+    });
+    let set_by_reviews = standing.iter().filter_map(|set| {
+        let due = set
+            .follow_up
+            .filter(|_| set.status != Some(ReviewStatus::Resolved))?;
+        Some(FollowUp {
+            set_by: set.id.any(),
+            set_on: set.date,
+            due,
+            answered: first(&|v| v.date > set.date || (v.date == set.date && v.id > set.id)),
+        })
+    });
+    own.into_iter().chain(set_by_reviews).collect()
 }
 
 /// The level of need that stands now: the level set by the latest review that set one
@@ -99,6 +177,7 @@ mod tests {
             Rules {
                 checklist: &checklist,
                 today: d("2026-03-15"),
+                family: &crate::domain::family::FamilyRule::default(),
             },
             Stamp::new(ConsultationId(1), NOW),
         )
@@ -131,42 +210,137 @@ mod tests {
         record
     }
 
+    /// Each follow-up as (set by, due, answered by).
+    fn listed(c: &Consultation, reviews: &[Review]) -> Vec<(String, String, Option<String>)> {
+        follow_ups(c, reviews)
+            .into_iter()
+            .map(|f| {
+                (
+                    f.set_by.to_string(),
+                    f.due.to_string(),
+                    f.answered.map(|a| a.review.any().to_string()),
+                )
+            })
+            .collect()
+    }
+
+    fn row(set_by: &str, due: &str, answered: Option<&str>) -> (String, String, Option<String>) {
+        (set_by.into(), due.into(), answered.map(String::from))
+    }
+
     #[test]
-    fn without_reviews_the_consultations_own_follow_up_stands() {
+    fn a_consultations_own_follow_up_is_answered_by_any_review() {
         let c = consultation(Some("2026-03-10"));
-        assert_eq!(current_follow_up(&c, &[]), Some(d("2026-03-10")));
-        assert_eq!(current_follow_up(&consultation(None), &[]), None);
+        assert_eq!(listed(&c, &[]), [row("C-1", "2026-03-10", None)]);
+        assert!(listed(&consultation(None), &[]).is_empty());
+        // A review on the consultation's own date answers it.
+        let same_day = review(4, "2026-03-01", "ongoing", None);
+        assert_eq!(
+            listed(&c, std::slice::from_ref(&same_day)),
+            [row("C-1", "2026-03-10", Some("V-4"))]
+        );
+        // The earliest review by date, then ID, answers it, whatever order they were typed in.
+        let later = review(2, "2026-03-12", "ongoing", None);
+        let earlier = review(3, "2026-03-08", "escalated", None);
+        assert_eq!(
+            listed(&c, &[later, earlier]),
+            [row("C-1", "2026-03-10", Some("V-3"))]
+        );
     }
 
     #[test]
-    fn the_latest_review_sets_the_follow_up() {
+    fn a_review_sets_the_next_follow_up_and_a_later_review_answers_it() {
         let c = consultation(Some("2026-03-05"));
-        let early = review(1, "2026-03-05", "ongoing", Some("2026-03-12"));
-        let late = review(2, "2026-03-12", "ongoing", Some("2026-03-26"));
+        let first = review(1, "2026-03-05", "ongoing", Some("2026-03-12"));
+        let second = review(2, "2026-03-12", "ongoing", Some("2026-03-26"));
         assert_eq!(
-            current_follow_up(&c, &[late.clone(), early.clone()]),
-            Some(d("2026-03-26"))
+            listed(&c, &[second.clone(), first.clone()]),
+            [
+                row("C-1", "2026-03-05", Some("V-1")),
+                row("V-1", "2026-03-12", Some("V-2")),
+                row("V-2", "2026-03-26", None),
+            ]
         );
-        // A latest review without a new follow-up leaves none.
+        // A review that sets no follow-up, or resolves the matter, leaves none unanswered.
         let quiet = review(3, "2026-03-13", "escalated", None);
-        assert_eq!(current_follow_up(&c, &[early.clone(), quiet]), None);
-        // Same date: the higher ID is the later.
-        let same_day = review(4, "2026-03-05", "ongoing", Some("2026-03-20"));
+        let unanswered = |reviews: &[Review]| {
+            follow_ups(&c, reviews)
+                .into_iter()
+                .filter(|f| f.answered.is_none())
+                .count()
+        };
+        assert_eq!(unanswered(&[first.clone(), second.clone(), quiet]), 0);
+        let resolved = review(5, "2026-03-14", "resolved", None);
+        assert_eq!(unanswered(&[first, second, resolved]), 0);
+    }
+
+    #[test]
+    fn on_the_same_day_only_a_review_with_a_higher_id_answers_a_review() {
+        let c = consultation(None);
+        let set = review(5, "2026-03-05", "ongoing", Some("2026-03-12"));
+        // Typed before it, on the same date: it does not answer.
+        let lower = review(4, "2026-03-05", "ongoing", None);
         assert_eq!(
-            current_follow_up(&c, &[same_day, early]),
-            Some(d("2026-03-20"))
+            listed(&c, &[set.clone(), lower.clone()]),
+            [row("V-5", "2026-03-12", None)]
+        );
+        // Typed after it, on the same date: it answers, though dated before the follow-up.
+        let higher = review(6, "2026-03-05", "ongoing", None);
+        assert_eq!(
+            listed(&c, &[set.clone(), lower, higher]),
+            [row("V-5", "2026-03-12", Some("V-6"))]
+        );
+        // Dated earlier but typed later: it neither answers nor is answered by the later date.
+        let backdated = review(7, "2026-03-03", "ongoing", Some("2026-03-04"));
+        assert_eq!(
+            listed(&c, &[set, backdated]),
+            [
+                row("V-7", "2026-03-04", Some("V-5")),
+                row("V-5", "2026-03-12", None),
+            ]
         );
     }
 
     #[test]
-    fn resolved_ends_follow_up_and_voided_reviews_are_absent() {
+    fn voided_records_neither_set_nor_answer() {
         let c = consultation(Some("2026-03-05"));
-        let resolved = review(1, "2026-03-05", "resolved", None);
-        assert_eq!(current_follow_up(&c, std::slice::from_ref(&resolved)), None);
-        let gone = voided(resolved, |v, x| v.voided = x);
-        assert_eq!(current_follow_up(&c, &[gone]), Some(d("2026-03-05")));
+        let set = review(1, "2026-03-05", "ongoing", Some("2026-03-12"));
+        let answer = review(2, "2026-03-12", "ongoing", None);
+        let gone_answer = voided(answer.clone(), |v, x| v.voided = x);
+        assert_eq!(
+            listed(&c, &[set.clone(), gone_answer]),
+            [
+                row("C-1", "2026-03-05", Some("V-1")),
+                row("V-1", "2026-03-12", None),
+            ]
+        );
+        let gone_set = voided(set, |v, x| v.voided = x);
+        assert_eq!(
+            listed(&c, &[gone_set, answer]),
+            [row("C-1", "2026-03-05", Some("V-2"))]
+        );
         let c = voided(consultation(Some("2026-03-05")), |c, x| c.voided = x);
-        assert_eq!(current_follow_up(&c, &[]), None);
+        assert!(listed(&c, &[]).is_empty());
+    }
+
+    #[test]
+    fn a_follow_up_stands_on_time_late_overdue_or_upcoming() {
+        let at = |due: &str, answered: Option<&str>| {
+            FollowUp {
+                set_by: ConsultationId(1).any(),
+                set_on: d("2026-03-01"),
+                due: d(due),
+                answered: answered.map(|a| Answer {
+                    review: ReviewId(1),
+                    date: d(a),
+                }),
+            }
+            .standing(d("2026-03-15"))
+        };
+        assert_eq!(at("2026-03-10", Some("2026-03-10")), Standing::OnTime);
+        assert_eq!(at("2026-03-10", Some("2026-03-11")), Standing::Late);
+        assert_eq!(at("2026-03-14", None), Standing::Overdue);
+        assert_eq!(at("2026-03-15", None), Standing::Upcoming);
     }
 
     #[test]

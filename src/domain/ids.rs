@@ -49,6 +49,16 @@ impl RecordKind {
         }
     }
 
+    /// The kind in words with its article: "a consultation", "an audit".
+    pub fn a_noun(self) -> &'static str {
+        match self {
+            RecordKind::Consultation => "a consultation",
+            RecordKind::Referral => "a referral",
+            RecordKind::Review => "a review",
+            RecordKind::Audit => "an audit",
+        }
+    }
+
     fn from_prefix(c: char) -> Option<RecordKind> {
         RecordKind::ALL
             .into_iter()

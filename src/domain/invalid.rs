@@ -270,7 +270,7 @@ impl Invalid {
                 None,
             ),
             Problem::WrongKind { id, expected } => (
-                format!("{id} is a {}, not a {}", id.kind.noun(), expected.noun()),
+                format!("{id} is {}, not {}", id.kind.a_noun(), expected.a_noun()),
                 Some(format!(
                     "{} IDs start with {}-",
                     expected.noun(),

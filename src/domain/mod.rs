@@ -4,9 +4,11 @@
 //! form each name a refused field their own way.
 
 pub mod amendment;
+pub mod audit;
 pub mod checklist;
 pub mod codes;
 pub mod consultation;
+pub mod family;
 pub mod fields;
 pub mod follow_up;
 pub mod history;
@@ -16,5 +18,6 @@ pub mod period;
 pub mod record;
 pub mod referral;
 pub mod review;
+pub mod sample;
 pub mod text;
 pub mod values;

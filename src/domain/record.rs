@@ -37,11 +37,12 @@ impl fmt::Display for Timestamp {
         let mut text = String::with_capacity(20);
         push_iso_date(&mut text, t.date_naive());
         text.push('T');
-        push_digits(&mut text, t.hour(), 2);
-        text.push(':');
-        push_digits(&mut text, t.minute(), 2);
-        text.push(':');
-        push_digits(&mut text, t.second(), 2);
+        for (i, part) in [t.hour(), t.minute(), t.second()].into_iter().enumerate() {
+            if i > 0 {
+                text.push(':');
+            }
+            push_digits(&mut text, part, 2);
+        }
         text.push('Z');
         f.write_str(&text)
     }

@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::codes::{Consent, Destination, ReferralResult, ReferredBy};
+use super::codes::{Consent, Destination, Outcome, ReferralResult, ReferredBy};
 use super::fields::record_table;
 use super::ids::{ConsultationId, ReferralId};
 use super::invalid::Invalid;
@@ -29,6 +29,9 @@ pub struct Referral {
     /// What the front door decided, as its latest review says; `pending` until then.
     pub result: ReferralResult,
     pub result_date: Option<NaiveDate>,
+    /// Whether the front door's decision was challenged: yes when any of its reviews that is
+    /// not voided records a dispute.
+    pub disputed: YesNo,
     pub created_at: Timestamp,
     pub voided: Option<Voided>,
 }
@@ -68,6 +71,23 @@ pub struct Draft {
 pub struct From {
     pub id: ConsultationId,
     pub date: NaiveDate,
+    /// The pathway agreed at the consultation.
+    pub outcome: Outcome,
+}
+
+impl From {
+    /// What to warn of when a referral is made from a consultation whose outcome does not
+    /// count as a referral: it is recorded all the same, since the consultee may refer anyway,
+    /// but never silently.
+    pub fn warning(&self) -> Option<String> {
+        (!self.outcome.counts_as_referral()).then(|| {
+            format!(
+                "{}'s outcome is {}, which does not count as a referral; the referral is \
+                 recorded all the same (the consultee may refer anyway)",
+                self.id, self.outcome
+            )
+        })
+    }
 }
 
 impl Draft {
@@ -99,6 +119,7 @@ impl Draft {
             urgent: self.urgent.unwrap_or_default(),
             result: ReferralResult::Pending,
             result_date: None,
+            disputed: YesNo(false),
             created_at: stamp.created_at,
             voided: None,
         })
@@ -134,8 +155,13 @@ impl Referral {
 
     /// Takes the result and its date from the latest review of this referral that is not
     /// voided (by date, then ID); back to pending when there is none. The front door's latest
-    /// word stands.
+    /// word stands. It is disputed when any of those reviews records a dispute.
     pub fn follow_latest_review(&mut self, reviews: &[Review]) {
+        self.disputed = YesNo(
+            reviews
+                .iter()
+                .any(|v| v.voided.is_none() && v.disputed == Some(YesNo(true))),
+        );
         match super::follow_up::latest_review(reviews) {
             Some(v) => {
                 self.result = v.result.unwrap_or(ReferralResult::Pending);
@@ -163,6 +189,7 @@ record_table! {
         urgent: "Urgent", Required;
         result: "Result", Derived;
         result_date: "Result date", Derived;
+        disputed: "Disputed", Derived;
         created_at: "Recorded", Stamp;
     ]
 }
@@ -179,6 +206,7 @@ mod tests {
         let from = From {
             id: ConsultationId(7),
             date: d("2026-03-10"),
+            outcome: Outcome::ReferCsc,
         };
         draft.referral(
             from,
@@ -240,12 +268,28 @@ mod tests {
         let from = From {
             id: r.consultation,
             date: d("2026-03-10"),
+            outcome: Outcome::Urgent,
         };
         assert_eq!(
             r.draft()
                 .referral(from, d("2026-03-15"), r.stamp())
                 .unwrap(),
             r
+        );
+    }
+
+    #[test]
+    fn a_referral_against_the_outcome_is_recorded_with_a_warning() {
+        let from = |outcome| From {
+            id: ConsultationId(3),
+            date: d("2026-03-10"),
+            outcome,
+        };
+        assert_eq!(from(Outcome::ReferCsc).warning(), None);
+        assert_eq!(
+            from(Outcome::Advice).warning().unwrap(),
+            "C-3's outcome is advice, which does not count as a referral; the referral is \
+             recorded all the same (the consultee may refer anyway)"
         );
     }
 }

@@ -1,17 +1,18 @@
 //! A review (domain brief §2, §3.6): a follow-up on a consultation, or the front door's decision
-//! on a referral. One record kind, one draft (the flags of `review`, shared with `amend`), and
-//! the rules of each of the two: which fields apply, and what each needs.
+//! on a referral — and whether that decision was challenged (disputed). One record kind, one
+//! draft (the flags of `review`, shared with `amend`), and the rules of each of the two: which
+//! fields apply, and what each needs.
 
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::codes::{CodeList, ReferralResult, ReviewStatus};
+use super::codes::{CodeList, Destination, ReferralResult, ReviewStatus};
 use super::fields::record_table;
 use super::ids::{ConsultationId, ReferralId, ReviewId};
 use super::invalid::{FieldName, Invalid, Words};
 use super::record::{Stamp, Timestamp, Voided, dated_after, follow_up_after};
 use super::text::{Note, given};
-use super::values::{Confidence, Day, Level, When};
+use super::values::{Confidence, Day, Level, When, YesNo};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Review {
@@ -33,15 +34,21 @@ pub struct Review {
     pub follow_up: Option<NaiveDate>,
     /// What the front door decided, for a referral.
     pub result: Option<ReferralResult>,
+    /// For a referral: whether the decision was challenged under the partnership's escalation
+    /// protocol. A fact kept apart from its note, so that it is exported without the notes.
+    pub disputed: Option<YesNo>,
+    /// How and why the decision was challenged.
+    pub dispute: Option<Note>,
     pub created_at: Timestamp,
     pub voided: Option<Voided>,
 }
 
-/// What a review is of, as the rules need it: the record and its date.
+/// What a review is of, as the rules need it: the record and its date, and where a referral
+/// went (only a front-door referral's decision can be disputed).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Of {
     Consultation(ConsultationId, NaiveDate),
-    Referral(ReferralId, NaiveDate),
+    Referral(ReferralId, NaiveDate, Destination),
 }
 
 /// A review's fields as given, before the rules are checked. A follow-up takes the status,
@@ -74,17 +81,22 @@ pub struct Draft {
     #[arg(long, value_name = "DATE")]
     pub follow_up: Option<When>,
 
-    /// Referral: what the front door decided: nfa, advice, early-help, assessment, s47 or
-    /// other
+    /// Referral: what the front door decided: nfa, advice, early-help, assessment, s47,
+    /// more-info (returned for more information) or other
     #[arg(long, value_name = "CODE")]
     pub result: Option<ReferralResult>,
+
+    /// Referral to csc: the front door's decision was challenged under the partnership's
+    /// escalation protocol — by whom, why, and how
+    #[arg(long, value_name = "TEXT")]
+    pub dispute: Option<Note>,
 }
 
 /// The fields of a follow-up on a consultation.
 pub const FOLLOW_UP_FIELDS: &[FieldName] =
     &["date", "status", "note", "level", "confidence", "follow_up"];
 /// The fields of the front door's decision on a referral.
-pub const DECISION_FIELDS: &[FieldName] = &["date", "result"];
+pub const DECISION_FIELDS: &[FieldName] = &["date", "result", "disputed", "dispute"];
 
 impl Draft {
     /// The fields given, by name.
@@ -97,6 +109,7 @@ impl Draft {
             ("confidence", self.confidence.is_some()),
             ("follow_up", self.follow_up.is_some()),
             ("result", self.result.is_some()),
+            ("dispute", self.dispute.is_some()),
         ]
         .into_iter()
         .filter_map(|(name, given)| given.then_some(name))
@@ -135,6 +148,8 @@ impl Draft {
             confidence: self.confidence,
             follow_up: None,
             result: None,
+            disputed: None,
+            dispute: None,
             created_at: stamp.created_at,
             voided: None,
         };
@@ -170,7 +185,7 @@ impl Draft {
                     ));
                 }
             }
-            Of::Referral(id, date) => {
+            Of::Referral(id, date, to) => {
                 review.referral = Some(id);
                 review.date =
                     dated_after("date", day, format_args!("the referral {id}"), date, today)?;
@@ -185,6 +200,19 @@ impl Draft {
                     ));
                 }
                 review.result = Some(result);
+                review.dispute = given(&self.dispute).cloned();
+                if review.dispute.is_some() && to != Destination::Csc {
+                    return Err(Invalid::rule(
+                        "dispute",
+                        Words::new().field("dispute").text(format!(
+                            " is for a front-door referral (to csc), and {id} went to {to}"
+                        )).hint_text(
+                            "only a decision of the children's social care front door is disputed \
+                             under the escalation protocol",
+                        ),
+                    ));
+                }
+                review.disputed = Some(YesNo(review.dispute.is_some()));
             }
         }
         Ok(review)
@@ -202,16 +230,8 @@ pub fn decided_results() -> String {
 }
 
 impl Review {
-    /// What the review is of, with the date it cannot be before (`of_date`).
-    pub fn of(&self, of_date: NaiveDate) -> Of {
-        match (self.consultation, self.referral) {
-            (_, Some(r)) => Of::Referral(r, of_date),
-            (Some(c), None) => Of::Consultation(c, of_date),
-            (None, None) => unreachable!("a review is of a consultation or a referral"),
-        }
-    }
-
-    /// The review as a draft, for amending.
+    /// The review as a draft, for amending. A dispute recorded without its note (imported from
+    /// a file exported without notes) is not in the draft: what corrects the review keeps it.
     pub fn draft(&self) -> Draft {
         Draft {
             date: Some(Day::Date(self.date)),
@@ -221,6 +241,7 @@ impl Review {
             confidence: self.confidence,
             follow_up: self.follow_up.map(|d| When::On(Day::Date(d))),
             result: self.result,
+            dispute: self.dispute.clone(),
         }
     }
 
@@ -258,6 +279,8 @@ record_table! {
         confidence: "Confidence now", Optional;
         follow_up: "Next follow-up", Optional;
         result: "Result", Optional;
+        disputed: "Disputed", Derived;
+        dispute: "Dispute", Narrative;
         created_at: "Recorded", Stamp;
     ]
 }
@@ -300,8 +323,9 @@ mod tests {
         .unwrap();
         assert_eq!(v.status, Some(ReviewStatus::Ongoing));
         assert_eq!(v.follow_up, Some(d("2026-03-17")));
-        let of = v.of(d("2026-03-01"));
+        let of = Of::Consultation(ConsultationId(3), d("2026-03-01"));
         assert_eq!(v.draft().review(of, d("2026-03-15"), v.stamp()).unwrap(), v);
+        assert_eq!(v.disputed, None);
     }
 
     #[test]
@@ -340,13 +364,54 @@ mod tests {
                 ..Draft::default()
             }
             .review(
-                Of::Referral(ReferralId(1), d("2026-03-01")),
+                Of::Referral(ReferralId(1), d("2026-03-01"), Destination::Csc),
                 d("2026-03-15"),
                 Stamp::new(ReviewId(1), "2026-03-15T10:00:00Z"),
             )
         };
         assert_eq!(result("S47").unwrap().result, Some(ReferralResult::S47));
+        assert_eq!(
+            result("more-info").unwrap().result,
+            Some(ReferralResult::MoreInfo)
+        );
+        assert_eq!(result("nfa").unwrap().disputed, Some(YesNo(false)));
         assert!(result("pending").is_err());
         assert!("maybe".parse::<ReferralResult>().is_err());
+    }
+
+    #[test]
+    fn only_a_front_door_decision_is_disputed() {
+        let decide = |to| {
+            Draft {
+                result: Some(ReferralResult::Nfa),
+                dispute: Some(
+                    "DSL escalated: the disclosure was not weighed"
+                        .parse()
+                        .unwrap(),
+                ),
+                ..Draft::default()
+            }
+            .review(
+                Of::Referral(ReferralId(2), d("2026-03-01"), to),
+                d("2026-03-15"),
+                Stamp::new(ReviewId(1), "2026-03-15T10:00:00Z"),
+            )
+        };
+        let v = decide(Destination::Csc).unwrap();
+        assert_eq!(v.disputed, Some(YesNo(true)));
+        let of = Of::Referral(ReferralId(2), d("2026-03-01"), Destination::Csc);
+        assert_eq!(v.draft().review(of, d("2026-03-15"), v.stamp()).unwrap(), v);
+        let err = decide(Destination::Health).unwrap_err();
+        assert_eq!(
+            err.words(&flag).0,
+            "<dispute> is for a front-door referral (to csc), and R-2 went to health"
+        );
+        let err = follow_up(&Draft {
+            status: Some(ReviewStatus::Ongoing),
+            dispute: Some("x".parse().unwrap()),
+            ..Draft::default()
+        })
+        .unwrap_err();
+        assert_eq!(err.field, "dispute");
     }
 }

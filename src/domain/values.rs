@@ -132,6 +132,84 @@ impl Default for Children {
     }
 }
 
+/// A child's age in whole years, 0 to 17, or `unborn` for a pregnancy. Ages sort unborn first,
+/// then youngest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Age {
+    Unborn,
+    Years(u8),
+}
+
+impl Age {
+    /// The oldest age a child has: caselog's records are about children, under 18.
+    pub const MAX_YEARS: u8 = 17;
+    /// What a valid age is, in words.
+    pub const VALID: &'static str = "an age in years from 0 to 17, or unborn";
+}
+
+impl FromStr for Age {
+    type Err = Problem;
+    fn from_str(input: &str) -> Result<Age, Problem> {
+        if input.trim().eq_ignore_ascii_case("unborn") {
+            return Ok(Age::Unborn);
+        }
+        number(input, 0, Age::MAX_YEARS, Age::VALID).map(Age::Years)
+    }
+}
+
+impl fmt::Display for Age {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Age::Unborn => f.write_str("unborn"),
+            Age::Years(n) => n.fmt(f),
+        }
+    }
+}
+
+/// In JSON, an age is a number of years, or "unborn".
+impl serde::Serialize for Age {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Age::Unborn => s.serialize_str("unborn"),
+            Age::Years(n) => s.serialize_u8(*n),
+        }
+    }
+}
+
+super::fields::stored_as_text!(Age);
+super::fields::plain_cells!(Age);
+
+/// The ages of the children a worry is about, unborn first, then youngest first (twins are two
+/// ages). Stored and exported joined with `;` (`unborn;4;9`), shown as `unborn, 4, 9`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(transparent)]
+pub struct Ages(pub Vec<Age>);
+
+impl super::fields::Cell for Ages {
+    fn cell(&self, out: &mut String) {
+        self.0.cell(out);
+    }
+}
+
+impl super::fields::Describe for Ages {
+    fn describe(&self, _: &super::checklist::Checklist) -> String {
+        self.0
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+impl super::fields::Stored for Ages {
+    fn stored(&self) -> super::fields::Value<'static> {
+        self.0.stored()
+    }
+    fn restore(value: super::fields::Value<'_>) -> Option<Self> {
+        Vec::restore(value).map(Ages)
+    }
+}
+
 /// A yes or no answer: `yes`, `no`, `y`, `n`, `true`, `false`, `1`, `0`, in any case. Shown and
 /// exported as `yes` or `no`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -209,11 +287,10 @@ impl Day {
 /// Reads `YYYY-MM-DD` or `DD/MM/YYYY` strictly: chrono alone would also take "2026-1-5" and
 /// five-digit years, which are probably slips.
 fn strict_date(text: &str) -> Option<NaiveDate> {
-    let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
-    let dashed: Vec<&str> = text.split('-').collect();
-    if dashed.len() == 3 && digits(dashed[0], 4) && digits(dashed[1], 2) && digits(dashed[2], 2) {
-        return NaiveDate::parse_from_str(text, "%Y-%m-%d").ok();
+    if text.contains('-') {
+        return super::fields::iso_date(text);
     }
+    let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
     let slashed: Vec<&str> = text.split('/').collect();
     let short = |s: &str| (1..=2).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit());
     if slashed.len() == 3 && short(slashed[0]) && short(slashed[1]) && digits(slashed[2], 4) {
@@ -246,10 +323,13 @@ pub fn parse_date(input: &str) -> Result<NaiveDate, Problem> {
 impl FromStr for Day {
     type Err = Problem;
     fn from_str(input: &str) -> Result<Day, Problem> {
-        match input.trim().to_ascii_lowercase().as_str() {
-            "today" => Ok(Day::Today),
-            "yesterday" => Ok(Day::Yesterday),
-            _ => parse_date(input).map(Day::Date),
+        let word = input.trim();
+        if word.eq_ignore_ascii_case("today") {
+            Ok(Day::Today)
+        } else if word.eq_ignore_ascii_case("yesterday") {
+            Ok(Day::Yesterday)
+        } else {
+            parse_date(input).map(Day::Date)
         }
     }
 }
@@ -358,6 +438,20 @@ mod tests {
         assert!("5".parse::<Confidence>().is_ok());
         assert!("31".parse::<Children>().is_err());
         assert_eq!(Children::default().get(), 1);
+    }
+
+    #[test]
+    fn ages_are_years_under_18_or_unborn() {
+        assert_eq!("0".parse::<Age>().unwrap(), Age::Years(0));
+        assert_eq!(" 17 ".parse::<Age>().unwrap(), Age::Years(17));
+        assert_eq!("Unborn".parse::<Age>().unwrap(), Age::Unborn);
+        for bad in ["18", "-1", "4.5", "+4", "baby", ""] {
+            assert!(bad.parse::<Age>().is_err(), "{bad}");
+        }
+        let mut ages = vec![Age::Years(9), Age::Unborn, Age::Years(4)];
+        ages.sort();
+        assert_eq!(ages, [Age::Unborn, Age::Years(4), Age::Years(9)]);
+        assert_eq!(Age::Unborn.to_string(), "unborn");
     }
 
     #[test]

@@ -28,7 +28,7 @@ pub enum Grouping {
 pub struct Tally {
     /// Consultations dated in the period.
     pub consultations: u64,
-    /// Distinct family references among them (case-insensitive).
+    /// Distinct families among them, by key.
     pub families: u64,
     /// Outcome code → consultations.
     pub outcomes: BTreeMap<String, u64>,
@@ -294,7 +294,8 @@ mod tests {
                                "mean_change": null},
                 "repeat_consultations": 0,
                 "referrals": {"made": 0, "results": {"pending": 0, "nfa": 0, "advice": 0,
-                    "early-help": 0, "assessment": 0, "s47": 0, "other": 0},
+                    "early-help": 0, "assessment": 0, "s47": 0, "more-info": 0,
+                    "other": 0},
                     "taken_up_rate": null},
                 "follow_ups": {"due": 0, "done": 0, "overdue": 0},
             })

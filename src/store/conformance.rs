@@ -6,10 +6,12 @@
 use chrono::NaiveDate;
 
 use super::{Exported, Filter, Storage, Writer};
+use crate::domain::audit::{self, Audit};
 use crate::domain::checklist::Checklist;
 use crate::domain::codes::ReferralResult;
 use crate::domain::consultation::{self, Consultation, Rules};
-use crate::domain::ids::{ConsultationId, RecordId, RecordKind, ReferralId, ReviewId};
+use crate::domain::family::{FamilyKey, FamilyRule};
+use crate::domain::ids::{AuditId, ConsultationId, RecordId, RecordKind, ReferralId, ReviewId};
 use crate::domain::period::Period;
 use crate::domain::record::{Stamp, Timestamp};
 use crate::domain::referral::{self, Referral};
@@ -27,6 +29,10 @@ pub const CHECKS: &[Check] = &[
     ),
     ("a UUID already saved is skipped", a_uuid_is_saved_once),
     (
+        "a bulk load that gives two records one UUID does not stand",
+        a_bulk_load_keeps_uuids_unique,
+    ),
+    (
         "a write not committed leaves nothing",
         uncommitted_writes_leave_nothing,
     ),
@@ -43,8 +49,20 @@ pub const CHECKS: &[Check] = &[
         corrections_keep_old_values,
     ),
     (
-        "a family's records are found by its reference",
+        "a family's records are found by its key, whatever their spelling",
         families_are_found,
+    ),
+    (
+        "a family keeps the spelling of its first consultation",
+        families_keep_their_first_spelling,
+    ),
+    (
+        "a corrected family reference moves the consultation to that family",
+        corrected_families_move,
+    ),
+    (
+        "a family's last year leaves out what is older or voided",
+        a_familys_last_year,
     ),
     (
         "the year before a consultation is the family's last 365 days",
@@ -62,6 +80,19 @@ pub const CHECKS: &[Check] = &[
     (
         "every record, voided ones too, with the UUIDs it hangs from",
         every_record,
+    ),
+    (
+        "audits come back by ID, by consultation and by period",
+        audits_are_found,
+    ),
+    (
+        "a consultation is not voided while an audit of it stands, and an audit's correction \
+         keeps what it replaced",
+        audits_stand_and_are_corrected,
+    ),
+    (
+        "the weekly list's candidates narrowed to one advisor",
+        one_advisors_candidates,
     ),
 ];
 
@@ -105,6 +136,7 @@ pub fn consultation(family: &str, date: &str, follow_up: Option<&str>) -> Consul
     let rules = Rules {
         checklist: &checklist,
         today: today(),
+        family: &FamilyRule::default(),
     };
     draft
         .consultation(rules, Stamp::fresh(ConsultationId(0), &now()))
@@ -122,6 +154,7 @@ pub fn referral(c: &Consultation, to: &str, date: &str) -> Referral {
     let from = referral::From {
         id: c.id,
         date: c.date,
+        outcome: c.outcome,
     };
     draft
         .referral(from, today(), Stamp::fresh(ReferralId(0), &now()))
@@ -137,7 +170,7 @@ pub fn decision(r: &Referral, result: &str, date: &str) -> Review {
     };
     draft
         .review(
-            Of::Referral(r.id, r.date),
+            Of::Referral(r.id, r.date, r.to),
             today(),
             Stamp::fresh(ReviewId(0), &now()),
         )
@@ -162,6 +195,26 @@ pub fn follow_up(c: &Consultation, date: &str, next: Option<&str>) -> Review {
         .expect("a valid follow-up")
 }
 
+/// An audit of `c` on `date` graded `grade`, not yet saved.
+pub fn audit(c: &Consultation, date: &str, grade: &str) -> Audit {
+    let draft = audit::Draft {
+        date: Some(date.parse().expect("a date")),
+        auditor: Some("Pat Manager".parse().expect("text")),
+        grade: Some(grade.parse().expect("a code")),
+        level_agreed: Some("yes".parse().expect("yes")),
+        pathway_agreed: Some("no".parse().expect("no")),
+        learning: Some("Ask about the child's day".parse().expect("a note")),
+        ..audit::Draft::default()
+    };
+    let of = audit::Of {
+        id: c.id,
+        date: c.date,
+    };
+    draft
+        .audit(of, today(), Stamp::fresh(AuditId(0), &now()))
+        .expect("a valid audit")
+}
+
 /// Saves records in one committed transaction.
 fn write(storage: &mut dyn Storage, f: impl FnOnce(&mut dyn Writer)) {
     let mut tx = storage.write().expect("a write transaction");
@@ -182,6 +235,11 @@ fn add_referral(storage: &mut dyn Storage, mut r: Referral) -> Referral {
 fn add_review(storage: &mut dyn Storage, mut v: Review) -> Review {
     write(storage, |tx| v.id = tx.add_review(&v).expect("saved"));
     v
+}
+
+fn add_audit(storage: &mut dyn Storage, mut a: Audit) -> Audit {
+    write(storage, |tx| a.id = tx.add_audit(&a).expect("saved"));
+    a
 }
 
 fn records_round_trip(storage: &mut dyn Storage) {
@@ -231,7 +289,7 @@ fn ids_are_kept_when_free(storage: &mut dyn Storage) {
 fn a_uuid_is_saved_once(storage: &mut dyn Storage) {
     let c = add_consultation(storage, consultation("OAK-3", "2026-03-01", None));
     let mut tx = storage.write().expect("a write transaction");
-    let columns = super::columns(consultation::FIELDS, &c);
+    let columns = super::columns(&c);
     assert_eq!(
         tx.insert(RecordKind::Consultation, 0, &columns)
             .expect("insert"),
@@ -242,6 +300,34 @@ fn a_uuid_is_saved_once(storage: &mut dyn Storage) {
         tx.add_consultation(&c).is_err(),
         "add refuses a UUID already saved"
     );
+}
+
+fn a_bulk_load_keeps_uuids_unique(storage: &mut dyn Storage) {
+    let c = consultation("OAK-3", "2026-03-01", None);
+    let twin = consultation("OAK-3", "2026-03-02", None);
+    let columns = |c: &Consultation| super::columns(c);
+    let mut tx = storage.write().expect("a write transaction");
+    let bulk = tx.begin_bulk(RecordKind::Consultation).expect("begin");
+    let first = tx.insert(RecordKind::Consultation, 0, &columns(&c));
+    assert_eq!(first.expect("insert"), Some(1));
+    let other = tx.insert(RecordKind::Consultation, 0, &columns(&twin));
+    assert_eq!(other.expect("insert"), Some(2));
+    let again = tx.insert(RecordKind::Consultation, 7, &columns(&c));
+    let duplicates = tx.finish_bulk(20).expect("finish");
+    if bulk {
+        // Records are not checked against each other until the load ends.
+        assert_eq!(again.expect("insert"), Some(7));
+        assert_eq!(
+            duplicates,
+            [super::Duplicate {
+                uuid: c.uuid,
+                numbers: vec![1, 7]
+            }]
+        );
+    } else {
+        assert_eq!(again.expect("insert"), None, "the second is skipped");
+        assert_eq!(duplicates, []);
+    }
 }
 
 fn uncommitted_writes_leave_nothing(storage: &mut dyn Storage) {
@@ -364,17 +450,24 @@ fn corrections_keep_old_values(storage: &mut dyn Storage) {
     assert_eq!(amendments[1].reason, "typed in error");
 }
 
+/// The key of a family reference.
+fn key(reference: &str) -> FamilyKey {
+    FamilyKey::of(reference)
+}
+
 fn families_are_found(storage: &mut dyn Storage) {
+    // Spellings saved as they were typed, as in a logbook from before family keys.
     let a = add_consultation(storage, consultation("OAK-8", "2026-03-01", None));
     add_consultation(storage, consultation("ELM-1", "2026-03-01", None));
-    let b = add_consultation(storage, consultation("OAK-8", "2026-03-03", None));
+    add_consultation(storage, consultation("OAK-88", "2026-03-01", None));
+    let b = add_consultation(storage, consultation("oak 8", "2026-03-03", None));
     let r = add_referral(storage, referral(&b, "csc", "2026-03-04"));
     let d = add_review(storage, decision(&r, "assessment", "2026-03-05"));
     let f = add_review(storage, follow_up(&a, "2026-03-06", None));
     let family = storage
         .read()
         .expect("read")
-        .family(&"OAK-8".parse().expect("text"))
+        .family(&key("Oak8"))
         .expect("read");
     let ids = |ids: Vec<RecordId>| ids.into_iter().map(|i| i.to_string()).collect::<Vec<_>>();
     assert_eq!(
@@ -386,6 +479,123 @@ fn families_are_found(storage: &mut dyn Storage) {
         ids(family.reviews.iter().map(|v| v.id.any()).collect()),
         ids(vec![d.id.any(), f.id.any()])
     );
+    assert_eq!(family.spelling().map(|t| t.as_str()), Some("OAK-8"));
+    let tx = storage.read().expect("read");
+    let mut listed = Vec::new();
+    let filter = Filter {
+        family: Some(key("OAK 8")),
+        ..Filter::default()
+    };
+    tx.consultations(&filter, &mut |c| {
+        listed.push(c.id);
+        Ok(())
+    })
+    .expect("read");
+    assert_eq!(listed, [a.id, b.id], "list finds the family by key");
+    let earlier = tx
+        .family_year_before(&key("OAK8"), day("2026-03-03"))
+        .expect("read");
+    assert_eq!(
+        earlier.iter().map(|e| e.id).collect::<Vec<_>>(),
+        [a.id],
+        "the year before finds the family by key"
+    );
+}
+
+fn families_keep_their_first_spelling(storage: &mut dyn Storage) {
+    let first = add_consultation(storage, consultation("OAK-20", "2026-03-01", None));
+    let second = add_consultation(storage, consultation("oak 20", "2026-03-02", None));
+    let spelling = |storage: &mut dyn Storage, except| {
+        storage
+            .read()
+            .expect("read")
+            .family_spelling(&key("OAK20"), except)
+            .expect("read")
+            .map(|t| t.to_string())
+    };
+    assert_eq!(spelling(storage, None).as_deref(), Some("OAK-20"));
+    assert_eq!(spelling(storage, Some(first.id)).as_deref(), Some("oak 20"));
+    assert_eq!(
+        storage
+            .read()
+            .expect("read")
+            .family_spelling(&key("ELM-20"), None)
+            .expect("read"),
+        None
+    );
+    let mut typed = consultation("Oak_20", "2026-03-03", None);
+    write(storage, |tx| {
+        let respelled = tx.spell_family(&mut typed, false).expect("read");
+        assert_eq!(
+            respelled.expect("respelled").to_string(),
+            "family 'Oak_20' recorded as OAK-20, its first spelling"
+        );
+        assert_eq!(typed.family.as_str(), "OAK-20");
+        let mut new_family = consultation("ASH-1", "2026-03-03", None);
+        assert_eq!(tx.spell_family(&mut new_family, false).expect("read"), None);
+        assert_eq!(new_family.family.as_str(), "ASH-1");
+    });
+    // The first consultation voided, the next one's spelling is the family's.
+    write(storage, |tx| {
+        tx.void(
+            first.id.any(),
+            &"wrong family".parse().expect("text"),
+            &now(),
+        )
+        .expect("voided")
+    });
+    assert_eq!(spelling(storage, None).as_deref(), Some("oak 20"));
+    assert_eq!(spelling(storage, Some(second.id)), None);
+}
+
+fn corrected_families_move(storage: &mut dyn Storage) {
+    let old = add_consultation(storage, consultation("OAK-21", "2026-03-01", None));
+    let mut new = old.clone();
+    new.family = "elm 21".parse().expect("text");
+    write(storage, |tx| {
+        tx.amend_consultation(&old, &new, "wrong family", &now())
+            .expect("amended");
+    });
+    let tx = storage.read().expect("read");
+    assert!(
+        tx.family(&key("OAK-21"))
+            .expect("read")
+            .consultations
+            .is_empty()
+    );
+    assert_eq!(
+        tx.family(&key("ELM-21")).expect("read").consultations,
+        [new]
+    );
+}
+
+fn a_familys_last_year(storage: &mut dyn Storage) {
+    let old = add_consultation(storage, consultation("OAK-22", "2025-03-14", None));
+    let recent = add_consultation(storage, consultation("oak-22", "2025-03-15", None));
+    let gone = add_consultation(storage, consultation("OAK-22", "2026-03-01", None));
+    add_review(storage, follow_up(&old, "2025-03-20", None));
+    write(storage, |tx| {
+        tx.void(
+            gone.id.any(),
+            &"entered twice".parse().expect("text"),
+            &now(),
+        )
+        .expect("voided")
+    });
+    let year = storage
+        .read()
+        .expect("read")
+        .family_last_year(&key("OAK22"), today())
+        .expect("read");
+    assert_eq!(
+        year.consultations.iter().map(|c| c.id).collect::<Vec<_>>(),
+        [recent.id]
+    );
+    assert_eq!(
+        year.reviews.len(),
+        1,
+        "a review of an older consultation, in the year"
+    );
 }
 
 fn the_year_before(storage: &mut dyn Storage) {
@@ -395,7 +605,7 @@ fn the_year_before(storage: &mut dyn Storage) {
     let earlier = storage
         .read()
         .expect("read")
-        .family_year_before(&"OAK-9".parse().expect("text"), same_day.date)
+        .family_year_before(&key("OAK-9"), same_day.date)
         .expect("read");
     let ids: Vec<ConsultationId> = earlier.iter().map(|e| e.id).collect();
     assert_eq!(
@@ -424,7 +634,7 @@ fn what_may_be_due(storage: &mut dyn Storage) {
     let r = add_referral(storage, referral(&pending, "csc", "2026-03-02"));
     let tx = storage.read().expect("read");
     let mut seen = Vec::new();
-    tx.may_be_due(day("2026-03-22"), &mut |c, reviews| {
+    tx.may_be_due(day("2026-03-22"), None, &mut |c, reviews| {
         seen.push((c.id, reviews.len()));
         Ok(())
     })
@@ -435,7 +645,7 @@ fn what_may_be_due(storage: &mut dyn Storage) {
         "{later:?} is not due by the horizon"
     );
     let pending: Vec<ReferralId> = tx
-        .pending_referrals()
+        .pending_referrals(None)
         .expect("read")
         .iter()
         .map(|r| r.id)
@@ -478,6 +688,7 @@ fn records_in_a_period(storage: &mut dyn Storage) {
                 Exported::Consultation(x) => (x.id.any(), None, None),
                 Exported::Referral(x, of) => (x.id.any(), Some(of), None),
                 Exported::Review(x, of, decided) => (x.id.any(), of, decided),
+                Exported::Audit(x, of) => (x.id.any(), Some(of), None),
             });
             Ok(())
         })
@@ -509,6 +720,164 @@ fn lists_filter(storage: &mut dyn Storage) {
     })
     .expect("read");
     assert_eq!(found, [a.id]);
+    drop(tx);
+    let mut elsewhere = consultation("OAK-19", "2026-02-11", None);
+    elsewhere.organisation = Some("Oakwood Primary School".parse().expect("text"));
+    let elsewhere = add_consultation(storage, elsewhere);
+    let tx = storage.read().expect("read");
+    let mut found = Vec::new();
+    let filter = Filter {
+        organisation: Some("OAKWOOD primary school".parse().expect("text")),
+        ..Filter::default()
+    };
+    tx.consultations(&filter, &mut |c| {
+        found.push(c.id);
+        Ok(())
+    })
+    .expect("read");
+    assert_eq!(found, [elsewhere.id], "an organisation in any case");
+}
+
+fn one_advisors_candidates(storage: &mut dyn Storage) {
+    let mine = add_consultation(
+        storage,
+        consultation("OAK-23", "2026-03-01", Some("2026-03-10")),
+    );
+    let mut theirs = consultation("OAK-24", "2026-03-01", Some("2026-03-10"));
+    theirs.advisor = "Jo Smith".parse().expect("text");
+    let theirs = add_consultation(storage, theirs);
+    let r = add_referral(storage, referral(&theirs, "csc", "2026-03-02"));
+    let tx = storage.read().expect("read");
+    let candidates = |advisor: Option<&str>| {
+        let advisor = advisor.map(|a| a.parse().expect("text"));
+        let mut seen = Vec::new();
+        tx.may_be_due(day("2026-03-22"), advisor.as_ref(), &mut |c, _| {
+            seen.push(c.id);
+            Ok(())
+        })
+        .expect("read");
+        let pending: Vec<ReferralId> = tx
+            .pending_referrals(advisor.as_ref())
+            .expect("read")
+            .iter()
+            .map(|r| r.id)
+            .collect();
+        (seen, pending)
+    };
+    assert_eq!(candidates(Some("sam patel")), (vec![mine.id], vec![]));
+    assert_eq!(candidates(Some("Jo Smith")), (vec![theirs.id], vec![r.id]));
+    assert_eq!(candidates(None).0, [mine.id, theirs.id]);
+}
+
+fn audits_are_found(storage: &mut dyn Storage) {
+    let c = add_consultation(storage, consultation("OAK-19", "2026-02-10", None));
+    let later = add_consultation(storage, consultation("OAK-19", "2026-03-01", None));
+    let gone = add_consultation(storage, consultation("ELM-2", "2026-02-11", None));
+    let second = add_audit(storage, audit(&c, "2026-03-02", "good"));
+    let first = add_audit(storage, audit(&c, "2026-02-20", "inadequate"));
+    let voided = add_audit(storage, audit(&c, "2026-02-21", "outstanding"));
+    let of_later = add_audit(storage, audit(&later, "2026-03-03", "good"));
+    let of_gone = add_audit(storage, audit(&gone, "2026-02-12", "good"));
+    let why = "entered in error".parse().expect("text");
+    write(storage, |tx| {
+        tx.void(voided.id.any(), &why, &now()).expect("voided");
+        tx.void(of_gone.id.any(), &why, &now()).expect("voided");
+        tx.void(gone.id.any(), &why, &now()).expect("voided");
+    });
+    let tx = storage.read().expect("read");
+    assert_eq!(tx.audit(second.id).expect("read"), Some(second.clone()));
+    assert_eq!(tx.audit(AuditId(99)).expect("read"), None);
+    assert!(tx.exists(first.id.any()).expect("read"));
+    assert_eq!(
+        tx.find_uuid(RecordKind::Audit, first.uuid).expect("read"),
+        Some(first.id.0)
+    );
+    let ids = |audits: Vec<Audit>| audits.iter().map(|a| a.id).collect::<Vec<_>>();
+    assert_eq!(
+        ids(tx.audits_of(c.id).expect("read")),
+        [first.id, voided.id, second.id],
+        "oldest first, voided ones too"
+    );
+    let february = Period {
+        from: day("2026-02-01"),
+        to: day("2026-02-28"),
+    };
+    assert_eq!(
+        ids(tx.audits_of_period(february).expect("read")),
+        [first.id, second.id],
+        "the audits standing of the period's consultations standing, whatever their own date"
+    );
+    assert_eq!(
+        tx.count_in_period(RecordKind::Audit, february)
+            .expect("read"),
+        1
+    );
+    let mut exported = Vec::new();
+    tx.each_in_period(RecordKind::Audit, february, &mut |record| {
+        if let Exported::Audit(a, of) = record {
+            exported.push((a.id, of));
+        }
+        Ok(())
+    })
+    .expect("read");
+    assert_eq!(
+        exported,
+        [(first.id, c.uuid)],
+        "by the audit's own date, with its consultation's UUID"
+    );
+    let family = tx.family(&FamilyKey::of("OAK-19")).expect("read");
+    assert_eq!(
+        ids(family.audits),
+        [second.id, first.id, voided.id, of_later.id],
+        "in ID order, voided ones too"
+    );
+}
+
+fn audits_stand_and_are_corrected(storage: &mut dyn Storage) {
+    let c = add_consultation(storage, consultation("OAK-20", "2026-03-01", None));
+    let a = add_audit(storage, audit(&c, "2026-03-02", "good"));
+    let why = "entered in error".parse().expect("text");
+    {
+        let mut tx = storage.write().expect("a write transaction");
+        let refused = tx.void(c.id.any(), &why, &now()).expect_err("refused");
+        assert!(
+            refused.message.contains(&a.id.to_string()),
+            "{}",
+            refused.message
+        );
+    }
+    let mut new = a.clone();
+    new.grade = "requires-improvement".parse().expect("a code");
+    new.note = Some("Level right, pathway too cautious".parse().expect("a note"));
+    write(storage, |tx| {
+        let changes = tx
+            .amend_audit(&a, &new, "graded in haste", &now())
+            .expect("amended");
+        let fields: Vec<&str> = changes.iter().map(|c| c.field).collect();
+        assert_eq!(fields, ["grade", "note"]);
+    });
+    let amendments = storage
+        .read()
+        .expect("read")
+        .amendments(a.id.any())
+        .expect("read");
+    assert_eq!(amendments.len(), 2);
+    assert_eq!(amendments[0].old_value.as_deref(), Some("good"));
+    assert_eq!(
+        amendments[0].new_value.as_deref(),
+        Some("requires-improvement")
+    );
+    assert_eq!(amendments[1].old_value, None);
+    write(storage, |tx| {
+        tx.void(a.id.any(), &why, &now()).expect("the audit first");
+        tx.void(c.id.any(), &why, &now())
+            .expect("then the consultation");
+    });
+    let tx = storage.read().expect("read");
+    assert_eq!(
+        tx.audit(a.id).expect("read").map(|a| a.grade),
+        Some(new.grade)
+    );
 }
 
 fn every_record(storage: &mut dyn Storage) {
@@ -517,26 +886,22 @@ fn every_record(storage: &mut dyn Storage) {
     let r = add_referral(storage, referral(&c, "csc", "2026-02-12"));
     let d = add_review(storage, decision(&r, "nfa", "2026-02-13"));
     let f = add_review(storage, follow_up(&c, "2026-02-14", None));
+    let a = add_audit(storage, audit(&c, "2026-02-15", "good"));
+    let wrong = add_audit(storage, audit(&gone, "2026-02-15", "good"));
     write(storage, |tx| {
-        tx.void(
-            gone.id.any(),
-            &"wrong family".parse().expect("text"),
-            &now(),
-        )
-        .expect("voided")
+        let why = "wrong family".parse().expect("text");
+        tx.void(wrong.id.any(), &why, &now()).expect("voided");
+        tx.void(gone.id.any(), &why, &now()).expect("voided")
     });
     let tx = storage.read().expect("read");
     let mut found = Vec::new();
-    for kind in [
-        RecordKind::Consultation,
-        RecordKind::Referral,
-        RecordKind::Review,
-    ] {
+    for kind in RecordKind::ALL {
         tx.every(kind, &mut |record| {
             found.push(match record {
                 Exported::Consultation(x) => (x.id.any(), x.voided.is_some(), None, None),
                 Exported::Referral(x, of) => (x.id.any(), x.voided.is_some(), Some(of), None),
                 Exported::Review(x, of, decided) => (x.id.any(), x.voided.is_some(), of, decided),
+                Exported::Audit(x, of) => (x.id.any(), x.voided.is_some(), Some(of), None),
             });
             Ok(())
         })
@@ -550,6 +915,8 @@ fn every_record(storage: &mut dyn Storage) {
             (r.id.any(), false, Some(c.uuid), None),
             (d.id.any(), false, None, Some(r.uuid)),
             (f.id.any(), false, Some(c.uuid), None),
+            (a.id.any(), false, Some(c.uuid), None),
+            (wrong.id.any(), true, Some(gone.uuid), None),
         ]
     );
 }

@@ -4,7 +4,8 @@
 //! saves them. An engine implements the primitives — a record in, a record out, by the field
 //! tables — and the rules that involve several records are written once here, on top of them:
 //! a referral's result follows its latest review, a record is not voided while records made
-//! from it stand, and a correction keeps what it replaced. `conformance` checks any engine
+//! from it (referrals, reviews, audits) stand, a correction keeps what it replaced, and a family
+//! keeps its first spelling. `conformance` checks any engine
 //! against all of it. No SQL lives outside this module.
 
 pub mod conformance;
@@ -16,10 +17,14 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 
 use crate::domain::amendment::{self, Amendment, Change};
+use crate::domain::audit::{self, Audit};
+use crate::domain::checklist::Checklist;
 use crate::domain::codes::{Agency, Outcome};
 use crate::domain::consultation::{self, Consultation};
+use crate::domain::family::{self, FamilyKey, Respelled};
 use crate::domain::fields::{Class, Field, Load, Value};
-use crate::domain::ids::{ConsultationId, RecordId, RecordKind, ReferralId, ReviewId};
+use crate::domain::history::{self, Entry};
+use crate::domain::ids::{AuditId, ConsultationId, RecordId, RecordKind, ReferralId, ReviewId};
 use crate::domain::invalid::FieldName;
 use crate::domain::period::Period;
 use crate::domain::record::{Timestamp, Voided};
@@ -118,8 +123,11 @@ pub trait Storage {
 pub struct Filter {
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
-    pub family: Option<Text>,
+    /// The family, by its key.
+    pub family: Option<FamilyKey>,
     pub agency: Option<Agency>,
+    /// The consultee's organisation, in any case (A–Z).
+    pub organisation: Option<Text>,
     pub outcome: Option<Outcome>,
 }
 
@@ -138,14 +146,43 @@ pub struct Family {
     pub consultations: Vec<Consultation>,
     pub referrals: Vec<Referral>,
     pub reviews: Vec<Review>,
+    pub audits: Vec<Audit>,
+}
+
+impl Family {
+    /// Every record as an entry of the family's chronology, in order.
+    pub fn chronology(&self, checklist: &Checklist) -> Vec<Entry> {
+        let mut entries: Vec<Entry> = self
+            .consultations
+            .iter()
+            .map(|c| Entry::consultation(c, checklist))
+            .chain(self.referrals.iter().map(|r| Entry::referral(r, checklist)))
+            .chain(self.reviews.iter().map(|v| Entry::review(v, checklist)))
+            .chain(self.audits.iter().map(|a| Entry::audit(a, checklist)))
+            .collect();
+        history::sort(&mut entries);
+        entries
+    }
+
+    /// The family's spelling (domain brief §2.1): that of its lowest-numbered consultation not
+    /// voided, or of its lowest-numbered one when every one was voided.
+    pub fn spelling(&self) -> Option<&Text> {
+        self.consultations
+            .iter()
+            .min_by_key(|c| (c.voided.is_some(), c.id))
+            .map(|c| &c.family)
+    }
 }
 
 /// One record of an export, with the UUIDs of the records it hangs from, so that an import can
-/// link it in another logbook.
+/// link it in another logbook. Records are passed one at a time, so a consultation is not boxed:
+/// an export would allocate for every row.
+#[allow(clippy::large_enum_variant)]
 pub enum Exported {
     Consultation(Consultation),
     Referral(Referral, uuid::Uuid),
     Review(Review, Option<uuid::Uuid>, Option<uuid::Uuid>),
+    Audit(Audit, uuid::Uuid),
 }
 
 /// Reading, in one snapshot. Records voided or not, unless a method says otherwise.
@@ -153,6 +190,7 @@ pub trait Reader {
     fn consultation(&self, id: ConsultationId) -> Result<Option<Consultation>>;
     fn referral(&self, id: ReferralId) -> Result<Option<Referral>>;
     fn review(&self, id: ReviewId) -> Result<Option<Review>>;
+    fn audit(&self, id: AuditId) -> Result<Option<Audit>>;
     /// Whether a record exists.
     fn exists(&self, id: RecordId) -> Result<bool>;
     /// The number of the record of this kind with this UUID.
@@ -163,11 +201,23 @@ pub trait Reader {
     fn referrals_from(&self, id: ConsultationId) -> Result<Vec<Referral>>;
     /// The reviews of a consultation or of a referral, oldest first (by date, then ID).
     fn reviews_of(&self, id: RecordId) -> Result<Vec<Review>>;
-    /// Every record about a family (the reference in any case), in ID order.
-    fn family(&self, family: &Text) -> Result<Family>;
+    /// The audits of a consultation, voided or not, oldest first (by date, then ID).
+    fn audits_of(&self, id: ConsultationId) -> Result<Vec<Audit>>;
+    /// The audits, not voided, of the consultations, not voided, dated in the period —
+    /// whatever the audits' own dates — by consultation, then oldest first (by date, then ID).
+    fn audits_of_period(&self, period: Period) -> Result<Vec<Audit>>;
+    /// Every record about a family (by its key, whatever each was typed as), in ID order.
+    fn family(&self, family: &FamilyKey) -> Result<Family>;
     /// The family's consultations, not voided, from `date` − 365 days to the day before,
     /// oldest first: the window of `repeat_consultations`.
-    fn family_year_before(&self, family: &Text, date: NaiveDate) -> Result<Vec<Earlier>>;
+    fn family_year_before(&self, family: &FamilyKey, date: NaiveDate) -> Result<Vec<Earlier>>;
+    /// The spelling of the family's lowest-numbered consultation that is not voided, leaving
+    /// out the consultation `except` (one being corrected); none for a family not recorded.
+    fn family_spelling(
+        &self,
+        family: &FamilyKey,
+        except: Option<ConsultationId>,
+    ) -> Result<Option<Text>>;
     /// Consultations, not voided, that match the filter, in ID order, one at a time.
     fn consultations(
         &self,
@@ -190,14 +240,17 @@ pub trait Reader {
     /// The consultations, not voided, that could be on the weekly list looking up to
     /// `horizon` — a follow-up on or before it, set by the consultation or one of its
     /// reviews, or a referral pending — each with its reviews that are not voided, oldest
-    /// first, one at a time. The list's own rules then decide.
+    /// first, one at a time. Only `advisor`'s consultations (in any case, A–Z) when given.
+    /// The list's own rules then decide.
     fn may_be_due(
         &self,
         horizon: NaiveDate,
+        advisor: Option<&Text>,
         each: &mut dyn FnMut(&Consultation, &[Review]) -> Result<()>,
     ) -> Result<()>;
-    /// Referrals not voided whose result is still pending, oldest first.
-    fn pending_referrals(&self) -> Result<Vec<Referral>>;
+    /// Referrals not voided whose result is still pending, oldest first; only those made from
+    /// `advisor`'s consultations when given.
+    fn pending_referrals(&self, advisor: Option<&Text>) -> Result<Vec<Referral>>;
     /// The counts behind the figures of a period, by group (one group "" when not grouped).
     fn tallies(
         &self,
@@ -205,10 +258,47 @@ pub trait Reader {
         today: NaiveDate,
         by: Option<Grouping>,
     ) -> Result<BTreeMap<String, Tally>>;
+
+    /// The spelling a consultation's family is recorded under (domain brief §2.1): the
+    /// spelling of the family's first consultation when it has one — leaving out the
+    /// consultation itself, when it is being corrected — otherwise the one typed. Sets it in
+    /// the consultation, and says when it replaced what was typed.
+    fn spell_family(&self, c: &mut Consultation, correcting: bool) -> Result<Option<Respelled>> {
+        let except = correcting.then_some(c.id);
+        let known = self.family_spelling(&c.family_key(), except)?;
+        let (kept, respelled) = family::spelling(known, &c.family);
+        c.family = kept;
+        Ok(respelled)
+    }
+
+    /// The family's records dated in the 365 days up to `today`, none voided: what the form
+    /// shows when a family is entered (`history::last_year` words it).
+    fn family_last_year(&self, family: &FamilyKey, today: NaiveDate) -> Result<Family> {
+        let since = today - chrono::Days::new(365);
+        let within = |date: NaiveDate| since <= date && date <= today;
+        let mut records = self.family(family)?;
+        records
+            .consultations
+            .retain(|c| c.voided.is_none() && within(c.date));
+        records
+            .referrals
+            .retain(|r| r.voided.is_none() && within(r.date));
+        records
+            .reviews
+            .retain(|v| v.voided.is_none() && within(v.date));
+        Ok(records)
+    }
 }
 
 /// A record's fields as an engine stores them: the column and its value.
 pub type Columns = Vec<(FieldName, Value<'static>)>;
+
+/// A UUID that several records of a bulk load were given, and those records' numbers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Duplicate {
+    pub uuid: uuid::Uuid,
+    pub numbers: Vec<i64>,
+}
 
 /// Writing, in one transaction that is committed whole or not at all. The primitives are the
 /// engine's; the rules below are caselog's, the same for every engine.
@@ -228,12 +318,16 @@ pub trait Writer: Reader {
         at: &Timestamp,
     ) -> Result<()>;
     /// Prepares to add many records of a kind to an empty table, if the engine can do that
-    /// faster; says whether it did. `finish_bulk` ends it before the transaction commits.
+    /// faster; says whether it did. While it lasts, a record is not checked against the others'
+    /// UUIDs as it is added: `finish_bulk` does that, and ends it before the transaction
+    /// commits.
     fn begin_bulk(&mut self, _kind: RecordKind) -> Result<bool> {
         Ok(false)
     }
-    fn finish_bulk(&mut self) -> Result<()> {
-        Ok(())
+    /// Ends a bulk load. When records it added share a UUID, the load cannot stand: the first
+    /// `limit` such UUIDs are returned, with the records that have them.
+    fn finish_bulk(&mut self, _limit: usize) -> Result<Vec<Duplicate>> {
+        Ok(Vec::new())
     }
     fn commit(self: Box<Self>) -> Result<()>;
 
@@ -245,6 +339,11 @@ pub trait Writer: Reader {
     /// Saves a new referral and returns its ID.
     fn add_referral(&mut self, r: &Referral) -> Result<ReferralId> {
         add(self, r, r.id.0).map(ReferralId)
+    }
+
+    /// Saves a new audit and returns its ID.
+    fn add_audit(&mut self, a: &Audit) -> Result<AuditId> {
+        add(self, a, a.id.0).map(AuditId)
     }
 
     /// Saves a new review and returns its ID; a decision on a referral becomes the referral's
@@ -274,7 +373,7 @@ pub trait Writer: Reader {
                 self.insert_amendment(id.any(), change, reason, at)?;
             }
         }
-        self.update(id.any(), &changed(referral::FIELDS, &new, &changes))
+        self.update(id.any(), &changed(&new, &changes))
     }
 
     /// Marks a record as entered in error, with when and why. Refused while records made from
@@ -325,6 +424,14 @@ pub trait Writer: Reader {
                     .map(|v| v.id.any()),
             );
         }
+        if id.kind == RecordKind::Consultation {
+            standing.extend(
+                self.audits_of(ConsultationId(id.number))?
+                    .iter()
+                    .filter(|a| a.voided.is_none())
+                    .map(|a| a.id.any()),
+            );
+        }
         Ok(standing)
     }
 
@@ -336,15 +443,7 @@ pub trait Writer: Reader {
         reason: &str,
         at: &Timestamp,
     ) -> Result<Vec<Change>> {
-        amend(
-            self,
-            consultation::FIELDS,
-            old.id.any(),
-            old,
-            new,
-            reason,
-            at,
-        )
+        amend(self, old.id.any(), old, new, reason, at)
     }
 
     /// Corrects a referral.
@@ -355,7 +454,18 @@ pub trait Writer: Reader {
         reason: &str,
         at: &Timestamp,
     ) -> Result<Vec<Change>> {
-        amend(self, referral::FIELDS, old.id.any(), old, new, reason, at)
+        amend(self, old.id.any(), old, new, reason, at)
+    }
+
+    /// Corrects an audit.
+    fn amend_audit(
+        &mut self,
+        old: &Audit,
+        new: &Audit,
+        reason: &str,
+        at: &Timestamp,
+    ) -> Result<Vec<Change>> {
+        amend(self, old.id.any(), old, new, reason, at)
     }
 
     /// Corrects a review; a decision's referral follows it, its own amendments kept first.
@@ -371,7 +481,7 @@ pub trait Writer: Reader {
             return Ok(changes);
         }
         let id = old.id.any();
-        self.update(id, &changed(review::FIELDS, new, &changes))?;
+        self.update(id, &changed(new, &changes))?;
         if let Some(r) = new.referral {
             self.follow_reviews(r, Some((&format!("{id} amended: {reason}"), at)))?;
         }
@@ -390,68 +500,85 @@ where
     D: 'static,
 {
     let kind = R::KIND;
-    w.insert(kind, wanted, &columns(R::table(), record))?
-        .ok_or_else(|| {
-            Error::failure(format!(
-                "a {} with the same UUID is already saved",
-                kind.noun()
-            ))
-        })
+    w.insert(kind, wanted, &columns(record))?.ok_or_else(|| {
+        Error::failure(format!(
+            "{} with the same UUID is already saved",
+            kind.a_noun()
+        ))
+    })
 }
 
-/// Every column of a new record: its fields but its ID, which `insert` is given apart.
-pub fn columns<R: 'static, D: 'static>(table: &'static [Field<R, D>], record: &R) -> Columns {
-    table
+/// The column kept beside a consultation's `family`: its key (domain brief §2.1), by which
+/// families are found, linked and counted. Worked out from the family, never typed, shown or
+/// exported.
+pub const FAMILY_KEY: FieldName = "family_key";
+
+/// Every column of a new record: its fields but its ID, which `insert` is given apart, and the
+/// columns kept to find it by.
+pub fn columns<R: Tabled<D>, D: 'static>(record: &R) -> Columns {
+    let mut columns: Columns = R::table()
         .iter()
         .filter(|f| f.name != "id")
         .map(|f| (f.name, (f.value)(record)))
-        .collect()
+        .collect();
+    columns.extend(record.index_columns());
+    columns
 }
 
-/// The columns of the fields that changed.
-fn changed<R: 'static, D: 'static>(
-    table: &'static [Field<R, D>],
-    record: &R,
-    changes: &[Change],
-) -> Columns {
-    table
+/// The columns of the fields that changed, and the columns kept to find the record by when
+/// what they are worked out from changed.
+fn changed<R: Tabled<D>, D: 'static>(record: &R, changes: &[Change]) -> Columns {
+    let mut columns: Columns = R::table()
         .iter()
         .filter(|f| !matches!(f.class, Class::Stamp | Class::Link))
         .filter(|f| changes.iter().any(|c| c.field == f.name))
         .map(|f| (f.name, (f.value)(record)))
-        .collect()
+        .collect();
+    if changes.iter().any(|c| R::INDEXED_FROM.contains(&c.field)) {
+        columns.extend(record.index_columns());
+    }
+    columns
 }
 
-fn amend<W: Writer + ?Sized, R: 'static, D: 'static>(
+fn amend<W: Writer + ?Sized, R: Tabled<D>, D: 'static>(
     w: &mut W,
-    table: &'static [Field<R, D>],
     id: RecordId,
     old: &R,
     new: &R,
     reason: &str,
     at: &Timestamp,
 ) -> Result<Vec<Change>> {
-    let changes = amendment::changes(table, old, new);
+    let changes = amendment::changes(R::table(), old, new);
     if changes.is_empty() {
         return Ok(changes);
     }
     for change in &changes {
         w.insert_amendment(id, change, reason, at)?;
     }
-    w.update(id, &changed(table, new, &changes))?;
+    w.update(id, &changed(new, &changes))?;
     Ok(changes)
 }
 
 /// A kind of record and its field table.
 pub trait Tabled<D: 'static>: Sized + 'static {
     const KIND: RecordKind;
+    /// The fields the columns kept to find a record by are worked out from.
+    const INDEXED_FROM: &'static [FieldName] = &[];
     fn table() -> &'static [Field<Self, D>];
+    /// The columns kept to find the record by, beside its fields.
+    fn index_columns(&self) -> Columns {
+        Vec::new()
+    }
 }
 
 impl Tabled<consultation::Draft> for Consultation {
     const KIND: RecordKind = RecordKind::Consultation;
+    const INDEXED_FROM: &'static [FieldName] = &["family"];
     fn table() -> &'static [Field<Self, consultation::Draft>] {
         consultation::FIELDS
+    }
+    fn index_columns(&self) -> Columns {
+        vec![(FAMILY_KEY, Value::text(self.family_key().as_str()))]
     }
 }
 
@@ -466,5 +593,12 @@ impl Tabled<review::Draft> for Review {
     const KIND: RecordKind = RecordKind::Review;
     fn table() -> &'static [Field<Self, review::Draft>] {
         review::FIELDS
+    }
+}
+
+impl Tabled<audit::Draft> for Audit {
+    const KIND: RecordKind = RecordKind::Audit;
+    fn table() -> &'static [Field<Self, audit::Draft>] {
+        audit::FIELDS
     }
 }

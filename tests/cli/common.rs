@@ -7,6 +7,9 @@ use std::process::Output;
 use assert_cmd::Command;
 use tempfile::TempDir;
 
+/// The schema version this caselog writes (`PRAGMA user_version`).
+pub const SCHEMA_VERSION: i64 = 4;
+
 /// The fixed "now" every test runs at.
 pub const NOW: &str = "2026-03-15T10:00:00Z";
 
@@ -20,7 +23,7 @@ pub const MINIMAL: &[&str] = &[
     "--agency",
     "2A",
     "--family",
-    "F",
+    "F1",
     "--level",
     "1",
     "--outcome",
@@ -118,7 +121,7 @@ impl TestEnv {
 
     /// Records a valid consultation (school, family F-1, early help) with `extra` flags and
     /// their values added, or replacing the value of a flag given here (a flag may be given
-    /// once; --factor and --indicator add to their lists), and returns its ID ("C-1").
+    /// once; --factor, --indicator and --age add to their lists), and returns its ID ("C-1").
     pub fn consult(&self, extra: &[&str]) -> String {
         let mut args = vec![
             "consult",
@@ -187,11 +190,11 @@ pub fn sql_at(db: &Path, query: &str) -> Vec<Vec<String>> {
 }
 
 /// The arguments `base` with `flag` given `value`: in place of the value `base` gives it, or
-/// added. Each flag is given once, but --factor and --indicator add to their lists.
+/// added. Each flag is given once, but --factor, --indicator and --age add to their lists.
 pub fn with_flag<'a>(base: &[&'a str], flag: &'a str, value: &'a str) -> Vec<&'a str> {
     let mut args = base.to_vec();
     match args.iter().position(|a| *a == flag) {
-        Some(i) if !["--factor", "--indicator"].contains(&flag) => args[i + 1] = value,
+        Some(i) if !["--factor", "--indicator", "--age"].contains(&flag) => args[i + 1] = value,
         _ => args.extend_from_slice(&[flag, value]),
     }
     args

@@ -23,6 +23,10 @@ fn a_consultation_recorded_by_flags_comes_back_field_for_field() {
         "HV-204",
         "--children",
         "2",
+        "--age",
+        "6",
+        "--age",
+        "unborn",
         "--factor",
         "3b",
         "--factor",
@@ -45,6 +49,8 @@ fn a_consultation_recorded_by_flags_comes_back_field_for_field() {
         "EARLY-HELP",
         "--worry",
         "Mum's partner shouts",
+        "--voice",
+        "Says he likes school because it is quiet",
         "--strengths",
         "Gran helps",
         "--advice",
@@ -58,10 +64,11 @@ fn a_consultation_recorded_by_flags_comes_back_field_for_field() {
         "id": "C-1", "uuid": saved["uuid"], "date": "2026-03-12", "advisor": "Sam Advisor",
         "setting": "Oakwood Primary surgery", "mode": "phone", "agency": "3B",
         "role": "health visitor", "organisation": null, "family": "HV-204", "children": 2,
-        "factors": ["3B", "4B", "16A"], "indicators": ["C2.2", "P3.3"], "consultee_level": 4,
+        "ages": ["unborn", 6], "factors": ["3B", "4B", "16A"], "indicators": ["C2.2", "P3.3"], "consultee_level": 4,
         "level": 3, "suggested_level": 3, "rationale": null, "confidence_before": 2,
         "confidence_after": 4, "consent": "given", "outcome": "early-help",
-        "worry": "Mum's partner shouts", "strengths": "Gran helps",
+        "worry": "Mum's partner shouts",
+        "voice": "Says he likes school because it is quiet", "strengths": "Gran helps",
         "advice": "Talk to mum about early help", "follow_up": "2026-03-26",
         "created_at": "2026-03-15T10:00:00Z", "voided": null,
     });
@@ -70,6 +77,7 @@ fn a_consultation_recorded_by_flags_comes_back_field_for_field() {
 
     let mut shown = expected.clone();
     shown["amendments"] = serde_json::json!([]);
+    shown["audits"] = serde_json::json!([]);
     assert_eq!(json(&env.ok(&["show", "C-1", "--format", "json"])), shown);
     assert_eq!(
         json(&env.ok(&["list", "--format", "json"])),
@@ -87,9 +95,16 @@ fn a_consultation_recorded_by_flags_comes_back_field_for_field() {
     assert_eq!(cell("factors"), "3B;4B;16A");
     assert_eq!(cell("indicators"), "C2.2;P3.3");
     assert_eq!(cell("follow_up"), "2026-03-26");
-    assert!(
-        !header.contains(&"worry".to_string()),
-        "free text stays out of CSV lists"
+    assert_eq!(cell("ages"), "unborn;6");
+    for narrative in ["worry", "voice"] {
+        assert!(
+            !header.contains(&narrative.to_string()),
+            "free text stays out of CSV lists"
+        );
+    }
+    assert_eq!(
+        env.sql("SELECT children, ages, voice FROM consultation"),
+        [["2", "unborn;6", "Says he likes school because it is quiet"]]
     );
 
     let shown = env.ok(&["show", "c-1"]);
@@ -97,6 +112,8 @@ fn a_consultation_recorded_by_flags_comes_back_field_for_field() {
         "3B — Health – health visitor",
         "P3.3 (level 3)",
         "3 (Targeted early help)",
+        "Child's voice",
+        "Says he likes school because it is quiet",
     ] {
         assert!(shown.contains(text), "show lacks {text:?}:\n{shown}");
     }
@@ -162,7 +179,7 @@ fn a_level_differing_from_the_suggestion_needs_a_rationale() {
             "--agency",
             "2A",
             "--family",
-            "F",
+            "F1",
             "--indicator",
             "C2.1",
             "--level",
@@ -195,7 +212,7 @@ fn without_indicators_the_level_is_required() {
             "--agency",
             "2A",
             "--family",
-            "F",
+            "F1",
             "--outcome",
             "advice",
             "--no-input",
@@ -212,7 +229,7 @@ fn without_indicators_the_level_is_required() {
         "--agency",
         "2A",
         "--family",
-        "F",
+        "F1",
         "--outcome",
         "advice",
         "--level",
@@ -236,7 +253,7 @@ fn a_missing_required_field_names_the_flag_and_writes_nothing() {
                 "--agency",
                 "2A",
                 "--family",
-                "F",
+                "F1",
                 "--outcome",
                 "advice",
                 "--level",
@@ -251,7 +268,7 @@ fn a_missing_required_field_names_the_flag_and_writes_nothing() {
                 "--setting",
                 "S",
                 "--family",
-                "F",
+                "F1",
                 "--outcome",
                 "advice",
                 "--level",
@@ -283,7 +300,7 @@ fn a_missing_required_field_names_the_flag_and_writes_nothing() {
                 "--agency",
                 "2A",
                 "--family",
-                "F",
+                "F1",
                 "--level",
                 "2",
             ],
@@ -296,7 +313,7 @@ fn a_missing_required_field_names_the_flag_and_writes_nothing() {
                 "--agency",
                 "2A",
                 "--family",
-                "F",
+                "F1",
                 "--outcome",
                 "advice",
                 "--level",
@@ -355,7 +372,7 @@ fn invalid_values_are_refused_with_the_valid_ones() {
             "--agency",
             "2A",
             "--family",
-            "F",
+            "F1",
             "--indicator",
             "C2.1",
             "--outcome",
@@ -387,11 +404,11 @@ fn codes_accept_aliases_in_any_case() {
         "--mode",
         "VISIT",
         "--consent",
-        "Withheld-Risk",
+        "Not-Applicable",
     ]);
     assert_eq!(
         env.sql("SELECT agency, mode, consent FROM consultation"),
-        [["3B", "visit", "withheld-risk"]]
+        [["3B", "visit", "not-applicable"]]
     );
 }
 
@@ -434,7 +451,7 @@ fn earlier_consultations_about_the_family_are_shown() {
         "--indicator",
         "P3.1",
     ]);
-    env.consult(&["--date", "2026-01-10", "--family", "OTHER"]);
+    env.consult(&["--date", "2026-01-10", "--family", "OTHER-1"]);
     let out = env.run(&[
         "consult",
         "--advisor",
@@ -493,7 +510,7 @@ fn list_filters_by_date_family_agency_and_outcome() {
         "--date",
         "2026-01-05",
         "--family",
-        "A",
+        "A1",
         "--agency",
         "police",
     ]);
@@ -501,11 +518,11 @@ fn list_filters_by_date_family_agency_and_outcome() {
         "--date",
         "2026-02-05",
         "--family",
-        "B",
+        "B1",
         "--outcome",
         "advice",
     ]);
-    env.consult(&["--date", "2026-03-05", "--family", "A", "--agency", "gp"]);
+    env.consult(&["--date", "2026-03-05", "--family", "A1", "--agency", "gp"]);
     let ids = |args: &[&str]| -> Vec<String> {
         let mut full = vec!["list", "--format", "json"];
         full.extend_from_slice(args);
@@ -519,7 +536,7 @@ fn list_filters_by_date_family_agency_and_outcome() {
     assert_eq!(ids(&[]), ["C-1", "C-2", "C-3"]);
     assert_eq!(ids(&["--from", "2026-02-01"]), ["C-2", "C-3"]);
     assert_eq!(ids(&["--to", "05/02/2026"]), ["C-1", "C-2"]);
-    assert_eq!(ids(&["--family", "a"]), ["C-1", "C-3"]);
+    assert_eq!(ids(&["--family", "a-1"]), ["C-1", "C-3"]);
     assert_eq!(ids(&["--agency", "6"]), ["C-1"]);
     assert_eq!(ids(&["--outcome", "advice"]), ["C-2"]);
     let table = env.ok(&["list"]);

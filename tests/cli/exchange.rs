@@ -68,6 +68,7 @@ fn the_csv_has_the_documented_columns_codes_and_inert_formulas() {
             "organisation",
             "family",
             "children",
+            "ages",
             "factors",
             "indicators",
             "consultee_level",
@@ -89,7 +90,7 @@ fn the_csv_has_the_documented_columns_codes_and_inert_formulas() {
     );
     let c5 = &rows[4];
     assert_eq!(&c5[6], "3B", "agency as a code");
-    assert_eq!(&c5[11], "3B;4B", "factors joined with ;");
+    assert_eq!(&c5[12], "3B;4B", "factors joined with ;");
     assert_eq!(
         &rows[5][4], "'=HYPERLINK(\"http://x\")",
         "formula made inert"
@@ -101,8 +102,11 @@ fn the_csv_has_the_documented_columns_codes_and_inert_formulas() {
     );
 
     let (header, rows) = read(&export(&env, "consultations", &["--include-notes"]));
-    assert_eq!(&header[22..], ["rationale", "worry", "strengths", "advice"]);
-    assert_eq!(&rows[2][23], "Late most days");
+    assert_eq!(
+        &header[23..],
+        ["rationale", "worry", "voice", "strengths", "advice"]
+    );
+    assert_eq!(&rows[2][24], "Late most days");
 
     let (header, rows) = read(&export(&env, "referrals", &[]));
     assert_eq!(
@@ -119,6 +123,7 @@ fn the_csv_has_the_documented_columns_codes_and_inert_formulas() {
             "urgent",
             "result",
             "result_date",
+            "disputed",
             "created_at",
         ]
     );
@@ -146,14 +151,21 @@ fn the_csv_has_the_documented_columns_codes_and_inert_formulas() {
             "confidence",
             "follow_up",
             "result",
+            "disputed",
             "created_at",
             "note",
+            "dispute",
         ]
     );
     let ids: Vec<&str> = rows.iter().map(|r| &r[0]).collect();
     assert_eq!(ids, ["V-1", "V-2", "V-3"], "voided V-4 left out");
     assert_eq!((&rows[2][4], &rows[2][11]), ("R-2", "s47"));
-    assert_eq!(&rows[0][13], "Attendance better");
+    assert_eq!(&rows[0][14], "Attendance better");
+    assert_eq!(
+        (&rows[0][12], &rows[2][12]),
+        ("", "no"),
+        "disputed: blank for a follow-up, no for an undisputed decision"
+    );
 }
 
 #[test]
@@ -308,6 +320,20 @@ fn import_reads_standard_input_and_links_by_uuid() {
 }
 
 #[test]
+fn a_file_that_cannot_be_read_is_named_in_plain_words() {
+    let env = TestEnv::new();
+    let err = env.fails(&["import", "missing.csv"], 2);
+    assert!(
+        err.starts_with("error: cannot read missing.csv: it does not exist\n"),
+        "{err}"
+    );
+    let err = env.fails(&["import", "."], 2);
+    assert!(err.starts_with("error: cannot read .: "), "{err}");
+    assert!(!err.contains("os error"), "{err}");
+    assert!(!env.db().exists());
+}
+
+#[test]
 fn an_import_into_an_empty_table_rebuilds_every_index() {
     let fresh = TestEnv::new();
     fresh.consult(&[]);
@@ -338,11 +364,47 @@ fn an_import_into_an_empty_table_rebuilds_every_index() {
     lines.push(&again);
     std::fs::write(empty.path("dup.csv"), lines.join("\n") + "\n").unwrap();
     let err = empty.fails(&["import", "--records", "consultations", "dup.csv"], 2);
+    let uuid = &lines[1][lines[1].find(',').unwrap() + 1..][..36];
+    let line = lines.len();
     assert!(
-        err.contains("column uuid") && err.contains("appears on an earlier line too"),
+        err.contains(&format!(
+            "1 problem; nothing was imported\n  line {line}, column uuid: {uuid} appears on line \
+             2 too\n"
+        )),
         "{err}"
     );
     assert_eq!(empty.count("consultation"), 0);
+    // So is one given twice in a file imported into a table that has records: a UUID already
+    // in the logbook is skipped, one added by an earlier line is refused.
+    let kept = TestEnv::new();
+    kept.consult(&[]);
+    let dup = empty.path("dup.csv");
+    let err = kept.fails(
+        &[
+            "import",
+            "--records",
+            "consultations",
+            dup.to_str().unwrap(),
+        ],
+        2,
+    );
+    assert!(
+        err.contains(&format!(
+            "line {line}, column uuid: {uuid} appears on line 2 too"
+        )),
+        "{err}"
+    );
+    assert_eq!(kept.count("consultation"), 1);
+    std::fs::write(kept.path("once.csv"), lines[..line - 1].join("\n") + "\n").unwrap();
+    kept.ok(&["import", "--records", "consultations", "once.csv"]);
+    let again = kept.ok(&["import", "--records", "consultations", "once.csv"]);
+    assert!(
+        again.contains(&format!(
+            "Added 0 consultations from once.csv; skipped {}",
+            line - 2
+        )),
+        "{again}"
+    );
 }
 
 #[test]
@@ -412,7 +474,14 @@ fn imported_referrals_and_reviews_follow_the_same_rules_as_refer_and_review() {
 #[test]
 fn an_imported_review_of_a_referral_sets_its_result() {
     let env = TestEnv::new();
-    env.consult(&["--date", "2026-02-10", "--outcome", "refer-csc"]);
+    env.consult(&[
+        "--date",
+        "2026-02-10",
+        "--indicator",
+        "P3.2",
+        "--outcome",
+        "refer-csc",
+    ]);
     env.ok(&["refer", "C-1", "--to", "csc", "--date", "2026-02-11"]);
     env.ok(&["review", "R-1", "--result", "s47", "--date", "2026-03-02"]);
     let copy = TestEnv::new();

@@ -416,7 +416,7 @@ fn reading_commands_leave_an_empty_file_as_it_is() {
     let env = TestEnv::new();
     fs::write(
         env.path("in.csv"),
-        "date,advisor,setting,agency,family,outcome,level\n2026-03-01,Sam,S,2A,F,advice,1\n",
+        "date,advisor,setting,agency,family,outcome,level\n2026-03-01,Sam,S,2A,F1,advice,1\n",
     )
     .unwrap();
     // A file of no bytes, and a SQLite file with no tables in it.
@@ -637,7 +637,7 @@ fn a_folder_that_cannot_be_written_is_named() {
         "--agency",
         "2A",
         "--family",
-        "F",
+        "F1",
         "--level",
         "1",
         "--outcome",

@@ -8,18 +8,18 @@ use expectrl::{Eof, Expect, Session};
 
 use crate::common::{NOW, TestEnv, json};
 
-const DOWN: &str = "\x1b[B";
-const UP: &str = "\x1b[A";
-const ENTER: &str = "\r";
-const BACKSPACE: &str = "\x7f";
-const CTRL_C: &str = "\x03";
+pub(crate) const DOWN: &str = "\x1b[B";
+pub(crate) const UP: &str = "\x1b[A";
+pub(crate) const ENTER: &str = "\r";
+pub(crate) const BACKSPACE: &str = "\x7f";
+pub(crate) const CTRL_C: &str = "\x03";
 
-fn session(env: &TestEnv, args: &[&str]) -> expectrl::session::OsSession {
+pub(crate) fn session(env: &TestEnv, args: &[&str]) -> expectrl::session::OsSession {
     session_with(env, args, |_| {})
 }
 
 /// A session in the test's directory, with `configure` adding to its environment.
-fn session_with(
+pub(crate) fn session_with(
     env: &TestEnv,
     args: &[&str],
     configure: impl FnOnce(&mut Command),
@@ -40,7 +40,7 @@ fn session_with(
 }
 
 /// Waits for a prompt, then types keys, each once the prompt is reading keys.
-fn answer(s: &mut expectrl::session::OsSession, prompt: &str, keys: &[&str]) {
+pub(crate) fn answer(s: &mut expectrl::session::OsSession, prompt: &str, keys: &[&str]) {
     s.expect(prompt)
         .unwrap_or_else(|e| panic!("waiting for {prompt:?}: {e}"));
     for k in keys {
@@ -53,7 +53,7 @@ fn answer(s: &mut expectrl::session::OsSession, prompt: &str, keys: &[&str]) {
 /// key. A key sent while the terminal is still in line mode (just after a prompt is drawn,
 /// before it reads) is taken by the terminal's line editing — a Backspace is swallowed — which
 /// under load made these tests fail now and then.
-fn wait_for_raw_mode(s: &expectrl::session::OsSession) {
+pub(crate) fn wait_for_raw_mode(s: &expectrl::session::OsSession) {
     let start = std::time::Instant::now();
     while s.get_process().get_echo().unwrap_or(false) {
         assert!(
@@ -78,44 +78,36 @@ fn a_whole_consultation_answered_at_the_prompts() {
     answer(&mut s, "Setting (where)", &["Oakwood surgery", ENTER]);
     answer(&mut s, "How", &[ENTER]); // surgery, the default
     answer(&mut s, "Consultee's agency", &down(4)); // 2A Schools
+    answer(
+        &mut s,
+        "Consultee's organisation",
+        &["Oakwood Primary", ENTER],
+    );
     answer(&mut s, "Consultee's role", &["DSL", ENTER]);
     answer(&mut s, "Family reference", &["PTY-1", ENTER]);
-    answer(&mut s, "Number of children", &["2", ENTER]);
-    answer(
-        &mut s,
-        "Factors",
-        &[
-            DOWN, DOWN, DOWN, DOWN, DOWN, DOWN, DOWN, DOWN, DOWN, DOWN, " ", ENTER,
-        ],
-    ); // 4B
-    answer(
-        &mut s,
-        "Child's developmental needs",
-        &[DOWN, DOWN, DOWN, " ", ENTER],
-    ); // C2.1
-    answer(
-        &mut s,
-        "Parenting capacity",
-        &[DOWN, DOWN, DOWN, DOWN, DOWN, DOWN, " ", ENTER],
-    ); // P3.2
-    answer(&mut s, "Family and environment", &[ENTER]);
+    s.expect("Family PTY-1: nothing recorded since 2025-03-15.")
+        .expect("the family's last year");
+    answer(&mut s, "Ages of the children", &["7 unborn", ENTER]);
     answer(&mut s, "Level of need the consultee believed", &down(4)); // 4
+    answer(&mut s, "confidence before", &down(2)); // 2
+    answer(&mut s, "worried about", &["Often late and hungry", ENTER]);
+    answer(&mut s, "child's voice", &["Likes school", ENTER]);
+    answer(&mut s, "working well", &[ENTER]);
+    answer(&mut s, "Factors", &["4B", ENTER]);
+    answer(&mut s, "Checklist indicators", &["C2.1 P3.2", ENTER]);
     s.expect("Suggested level: 3 (Targeted early help)")
         .expect("suggested level shown");
     answer(&mut s, "Your judgement of the level of need", &[ENTER]); // suggested 3
-    answer(&mut s, "confidence before", &down(2)); // 2
-    answer(&mut s, "confidence after", &down(4)); // 4
-    answer(&mut s, "Consent", &down(1)); // given
     answer(&mut s, "Outcome agreed", &down(2)); // early-help
-    answer(&mut s, "worried about", &["Often late and hungry", ENTER]);
-    answer(&mut s, "working well", &[ENTER]);
+    answer(&mut s, "Consent", &down(1)); // given
     answer(
         &mut s,
         "Advice given",
         &["Talk to mum about early help", ENTER],
     );
+    answer(&mut s, "confidence after", &down(4)); // 4
     answer(&mut s, "Follow-up date", &["+2w", ENTER]);
-    s.expect("Parenting capacity: P3.2")
+    s.expect("P3.2 (level 3) Signs of neglect")
         .expect("summary before saving");
     answer(&mut s, "Save this consultation?", &["y"]);
     s.expect("Recorded C-1").expect("saved");
@@ -123,10 +115,10 @@ fn a_whole_consultation_answered_at_the_prompts() {
 
     assert_eq!(
         env.sql(
-            "SELECT date, advisor, setting, mode, agency, role, family, children, factors, \
-             indicators, consultee_level, suggested_level, level, confidence_before, \
-             confidence_after, consent, outcome, worry, strengths, advice, follow_up \
-             FROM consultation"
+            "SELECT date, advisor, setting, mode, agency, organisation, role, family, children, \
+             ages, factors, indicators, consultee_level, suggested_level, level, \
+             confidence_before, confidence_after, consent, outcome, worry, voice, strengths, \
+             advice, follow_up FROM consultation"
         ),
         [[
             "2026-03-15",
@@ -134,9 +126,11 @@ fn a_whole_consultation_answered_at_the_prompts() {
             "Oakwood surgery",
             "surgery",
             "2A",
+            "Oakwood Primary",
             "DSL",
             "PTY-1",
             "2",
+            "unborn;7",
             "4B",
             "C2.1;P3.2",
             "4",
@@ -147,6 +141,7 @@ fn a_whole_consultation_answered_at_the_prompts() {
             "given",
             "early-help",
             "Often late and hungry",
+            "Likes school",
             "",
             "Talk to mum about early help",
             "2026-03-29",
@@ -181,10 +176,14 @@ fn declining_to_save_writes_nothing_and_prints_the_command_to_record_it() {
             "advice",
             "--role",
             "PCSO",
+            "--organisation",
+            "Northshire Police",
             "--factor",
             "3B",
             "--worry",
             "w",
+            "--voice",
+            "v",
             "--strengths",
             "s",
             "--advice",
@@ -220,6 +219,7 @@ fn breaking_off_the_questions_keeps_what_was_typed() {
     answer(&mut s, "Date of the consultation", &["2026-03-02", ENTER]);
     answer(&mut s, "Setting (where)", &["Elm GP practice", ENTER]);
     answer(&mut s, "How", &[DOWN, ENTER]); // phone
+    answer(&mut s, "Consultee's organisation", &[ENTER]);
     answer(&mut s, "Consultee's role", &["practice nurse", ENTER]);
     s.expect("Family reference").expect("the family question");
     s.send("\x03").expect("Ctrl-C");
@@ -233,7 +233,7 @@ fn breaking_off_the_questions_keeps_what_was_typed() {
 }
 
 /// Everything the session printed until it ended, as text.
-fn rest(s: &mut expectrl::session::OsSession) -> String {
+pub(crate) fn rest(s: &mut expectrl::session::OsSession) -> String {
     let seen = s.expect(Eof).expect("caselog ends");
     String::from_utf8_lossy(seen.as_bytes()).into_owned()
 }
@@ -267,6 +267,8 @@ const ALMOST: &[&str] = &[
     "police",
     "--role",
     "PCSO",
+    "--organisation",
+    "Northshire Police",
     "--family",
     "F-2",
     "--children",
@@ -287,6 +289,8 @@ const ALMOST: &[&str] = &[
     "advice",
     "--worry",
     "w",
+    "--voice",
+    "v",
     "--strengths",
     "s",
     "--advice",
@@ -362,6 +366,7 @@ fn a_refused_answer_is_offered_again_to_edit_with_the_valid_range() {
         .collect();
     let mut s = session(&env, &args);
     answer(&mut s, "Setting (where)", &["Northgate", ENTER]);
+    answer(&mut s, "Ages of the children", &[ENTER]);
     answer(&mut s, "Number of children (1–30)", &["40", ENTER]);
     s.expect("children '40' is not valid; children is a number of children from 1 to 30")
         .expect("the range shown");
@@ -434,6 +439,8 @@ fn the_printed_command_records_the_same_consultation_later() {
         "given",
         "--worry",
         "w",
+        "--voice",
+        "v",
         "--strengths",
         "s",
         "--advice",
@@ -449,6 +456,7 @@ fn the_printed_command_records_the_same_consultation_later() {
         let mut s = session(&env, &args);
         answer(&mut s, "Date of the consultation", &["yesterday", ENTER]);
         answer(&mut s, "Setting (where)", &["-Northgate hall", ENTER]);
+        answer(&mut s, "Consultee's organisation", &[ENTER]);
         answer(&mut s, "Consultee's role", &["DSL", ENTER]);
         answer(&mut s, "Your judgement of the level of need", &[UP, ENTER]); // 2, not 3
         answer(&mut s, "Why your judgement differs", &["Gran helps", ENTER]);

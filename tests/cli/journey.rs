@@ -12,8 +12,17 @@ fn ids(value: &serde_json::Value) -> Vec<String> {
         .collect()
 }
 
+/// The items of the weekly list, family after family.
+fn items(list: &serde_json::Value) -> serde_json::Value {
+    list.as_array()
+        .expect("array")
+        .iter()
+        .flat_map(|family| family["items"].as_array().expect("items").clone())
+        .collect()
+}
+
 fn due(env: &TestEnv) -> Vec<String> {
-    ids(&json(&env.ok(&["review", "--format", "json"])))
+    ids(&items(&json(&env.ok(&["review", "--format", "json"]))))
 }
 
 fn history(env: &TestEnv, family: &str, extra: &[&str]) -> serde_json::Value {
@@ -35,6 +44,8 @@ fn a_family_journey_through_consultations_referrals_and_reviews() {
         "C2.1",
         "--outcome",
         "refer-csc",
+        "--rationale",
+        "Disclosure to the class teacher",
         "--follow-up",
         "2026-03-08",
     ]);
@@ -67,7 +78,9 @@ fn a_family_journey_through_consultations_referrals_and_reviews() {
         ),
         [["1", "2026-03-02", "csc", "consultee", "1", "pending"]]
     );
-    let list = json(&env.ok(&["review", "--format", "json"]));
+    let families = json(&env.ok(&["review", "--format", "json"]));
+    assert_eq!(families[0]["family"], "OAK-7");
+    let list = items(&families);
     assert_eq!(
         ids(&list),
         ["R-1", "C-1"],
@@ -75,7 +88,6 @@ fn a_family_journey_through_consultations_referrals_and_reviews() {
     );
     assert_eq!(list[0]["state"], "pending");
     assert_eq!(list[0]["to"], "csc");
-    assert_eq!(list[0]["family"], "OAK-7");
     assert_eq!(list[1]["state"], "overdue");
 
     // 3. The front door decides: assessment.
@@ -136,13 +148,13 @@ fn a_family_journey_through_consultations_referrals_and_reviews() {
             serde_json::json!(3)
         ]
     );
-    assert_eq!(h["entries"][1]["result"], "assessment");
+    assert_eq!(h["entries"][1]["outcome"], "assessment");
     // C-2's follow-up (03-24) is beyond the week ahead.
     assert_eq!(due(&env), ["C-1"]);
     assert_eq!(
-        ids(&json(
+        ids(&items(&json(
             &env.ok(&["review", "--within", "10", "--format", "json"])
-        )),
+        ))),
         ["C-1", "C-2"]
     );
 
@@ -166,7 +178,7 @@ fn a_family_journey_through_consultations_referrals_and_reviews() {
         "{out}"
     );
     assert!(out.contains("Next follow-up: 2026-03-22"), "{out}");
-    let list = json(&env.ok(&["review", "--format", "json"]));
+    let list = items(&json(&env.ok(&["review", "--format", "json"])));
     assert_eq!(ids(&list), ["C-1"]);
     assert_eq!(list[0]["date"], "2026-03-22");
     assert_eq!(list[0]["state"], "due");
@@ -174,7 +186,7 @@ fn a_family_journey_through_consultations_referrals_and_reviews() {
 
     let h = history(&env, "oak-7", &[]);
     assert_eq!(ids(&h["entries"]), ["C-1", "R-1", "V-1", "C-2", "V-2"]);
-    assert_eq!(h["entries"][4]["status"], "ongoing");
+    assert_eq!(h["entries"][4]["outcome"], "ongoing");
     assert_eq!(h["entries"][4]["level"], 3);
     let table = env.ok(&["history", "oak-7"]);
     assert!(
@@ -348,7 +360,7 @@ fn the_review_list_follows_the_latest_review_and_ignores_voided_ones() {
         "--follow-up",
         "today",
     ]);
-    let list = json(&env.ok(&["review", "--format", "json"]));
+    let list = items(&json(&env.ok(&["review", "--format", "json"])));
     assert_eq!(ids(&list), ["C-1", "C-2"]);
     assert_eq!(list[1]["state"], "due");
     let table = env.ok(&["review"]);
@@ -363,7 +375,7 @@ fn voided_records_leave_list_review_and_history_but_show_finds_them() {
         "--date",
         "2026-03-01",
         "--family",
-        "VX",
+        "VX-1",
         "--follow-up",
         "2026-03-05",
     ]);
@@ -371,7 +383,7 @@ fn voided_records_leave_list_review_and_history_but_show_finds_them() {
         "--date",
         "2026-03-02",
         "--family",
-        "VX",
+        "VX-1",
         "--follow-up",
         "2026-03-06",
     ]);
@@ -396,11 +408,14 @@ fn voided_records_leave_list_review_and_history_but_show_finds_them() {
 
     assert_eq!(ids(&json(&env.ok(&["list", "--format", "json"]))), ["C-1"]);
     assert_eq!(due(&env), ["C-1"]);
-    assert_eq!(ids(&history(&env, "vx", &[])["entries"]), ["C-1"]);
-    let all = history(&env, "vx", &["--all"]);
+    assert_eq!(ids(&history(&env, "vx-1", &[])["entries"]), ["C-1"]);
+    let all = history(&env, "vx-1", &["--all"]);
     assert_eq!(ids(&all["entries"]), ["C-1", "C-2", "R-1"]);
     assert_eq!(all["entries"][1]["voided"]["reason"], "duplicate of C-1");
-    assert!(env.ok(&["history", "vx", "--all"]).contains("C-2 (voided)"));
+    assert!(
+        env.ok(&["history", "vx-1", "--all", "--brief"])
+            .contains("C-2 (voided)")
+    );
 
     let shown = json(&env.ok(&["show", "C-2", "--format", "json"]));
     assert_eq!(shown["voided"]["reason"], "duplicate of C-1");
@@ -419,9 +434,9 @@ fn voided_records_leave_list_review_and_history_but_show_finds_them() {
     assert!(err.contains("C-2 was voided"), "{err}");
     let err = env.fails(&["void", "V-9", "--reason", "r"], 2);
     assert!(err.contains("there is no review V-9"), "{err}");
-    let err = env.fails(&["history", "nobody"], 2);
+    let err = env.fails(&["history", "nobody-1"], 2);
     assert!(
-        err.contains("there are no records about family nobody"),
+        err.contains("there are no records about family nobody-1"),
         "{err}"
     );
 }
@@ -586,7 +601,7 @@ fn amending_with_an_invalid_value_changes_nothing() {
         ),
         (
             &["amend", "C-1", "--clear", "setting", "--reason", "r"],
-            "every consultation has a setting, so it cannot be cleared",
+            "every consultation needs its setting, so it cannot be cleared",
         ),
         (
             &["amend", "C-1", "--status", "ongoing", "--reason", "r"],
@@ -694,7 +709,7 @@ fn amending_referrals_and_reviews() {
         "earlier check",
     ]);
     assert_eq!(
-        json(&env.ok(&["review", "--format", "json"]))[0]["date"],
+        items(&json(&env.ok(&["review", "--format", "json"])))[0]["date"],
         "2026-03-18"
     );
 

@@ -135,7 +135,7 @@ fn the_review_list_says_today_tomorrow_and_days_in_plain_words() {
             .lines()
             .find(|l| l.contains(&format!(" {id} ")))
             .unwrap_or_else(|| panic!("{id} not listed:\n{table}"));
-        line.split('┆').nth(2).unwrap().trim().to_string()
+        line.split('┆').nth(4).unwrap().trim().to_string()
     };
     assert_eq!(what("C-1"), "follow-up 5 days overdue");
     assert_eq!(what("C-2"), "follow-up 1 day overdue");

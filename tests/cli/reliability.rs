@@ -4,7 +4,7 @@
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 
-use crate::common::{MINIMAL, NOW, TestEnv, json, with_flag};
+use crate::common::{MINIMAL, NOW, SCHEMA_VERSION, TestEnv, json, with_flag};
 
 fn mode(path: &std::path::Path) -> u32 {
     fs::metadata(path).unwrap().permissions().mode() & 0o777
@@ -122,7 +122,7 @@ fn check_finds_corruption_without_changing_the_file() {
     let out = env.ok(&["check", "--format", "json"]);
     let report = json(&out);
     assert_eq!(report["ok"], true);
-    assert_eq!(report["schema_version"], 2);
+    assert_eq!(report["schema_version"], SCHEMA_VERSION);
     assert_eq!(
         report["records"][0],
         serde_json::json!({"table": "consultation", "total": 30, "voided": 0})
@@ -196,7 +196,7 @@ fn error_messages_do_not_reveal_record_content() {
     let env = TestEnv::new();
     env.consult(&[
         "--family",
-        "SECRET-FAMILY",
+        "SECRET-FAMILY-7",
         "--worry",
         "SECRET-WORRY",
         "--setting",
@@ -411,13 +411,13 @@ fn an_export_while_others_record_is_one_consistent_snapshot() {
             let done = writers.iter().all(|w| w.is_finished());
             let csv = env.ok(&["export", "--from", "2026-03-01", "--to", "2026-03-15"]);
             let mut reader = csv::Reader::from_reader(csv.as_bytes());
-            assert_eq!(reader.headers().unwrap().len(), 22);
+            assert_eq!(reader.headers().unwrap().len(), 23);
             let ids: Vec<u64> = reader
                 .records()
                 .map(|row| {
                     let row = row.unwrap_or_else(|e| panic!("unreadable row ({e}) in:\n{csv}"));
-                    assert_eq!(row.len(), 22, "{row:?}");
-                    assert!(!row[1].is_empty() && &row[21] == NOW, "{row:?}");
+                    assert_eq!(row.len(), 23, "{row:?}");
+                    assert!(!row[1].is_empty() && &row[22] == NOW, "{row:?}");
                     row[0].strip_prefix("C-").unwrap().parse().unwrap()
                 })
                 .collect();
@@ -471,6 +471,9 @@ fn eight_first_writers_on_a_new_logbook_all_succeed() {
             );
         }
         assert_eq!(env.count("consultation"), 8, "round {round}");
-        assert_eq!(env.sql("PRAGMA user_version"), [["2"]]);
+        assert_eq!(
+            env.sql("PRAGMA user_version"),
+            [[SCHEMA_VERSION.to_string()]]
+        );
     }
 }

@@ -240,7 +240,8 @@ pub fn voided_fixture() -> TestEnv {
 
 fn results(pairs: &[(&str, u64)]) -> Value {
     let mut all = json!({"pending": 0, "nfa": 0, "advice": 0, "early-help": 0,
-                         "assessment": 0, "s47": 0, "other": 0});
+                         "assessment": 0, "s47": 0, "more-info": 0,
+                         "other": 0});
     for (k, v) in pairs {
         all[*k] = json!(v);
     }

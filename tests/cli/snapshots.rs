@@ -191,6 +191,12 @@ fn reading() {
     snapshot!("show_review", &env, &["show", "V-2"]);
     snapshot!("list", &env, &["list"]);
     snapshot!("history", &env, &["history", "oak-0142"]);
+    snapshot!("history_brief", &env, &["history", "OAK0142", "--brief"]);
+    snapshot!(
+        "history_markdown",
+        &env,
+        &["history", "oak 0142", "--format", "markdown"]
+    );
     snapshot!("review_list", &env, &["review"]);
     snapshot!("report", &env, &["report", "--month", "2026-02"]);
     snapshot!(
@@ -239,6 +245,96 @@ fn refusals() {
         "refused_clear",
         &env,
         &["amend", "C-1", "--clear", "family", "--reason", "r"]
+    );
+    snapshot!(
+        "refused_pathway",
+        &env,
+        &[
+            "consult",
+            "--advisor",
+            "Sam",
+            "--setting",
+            "S",
+            "--agency",
+            "school",
+            "--family",
+            "OAK-0142",
+            "--level",
+            "4",
+            "--outcome",
+            "advice",
+        ]
+    );
+    snapshot!(
+        "refused_family",
+        &env,
+        &[
+            "consult",
+            "--advisor",
+            "Sam",
+            "--setting",
+            "S",
+            "--agency",
+            "school",
+            "--family",
+            "Jane Smith",
+            "--level",
+            "1",
+            "--outcome",
+            "advice",
+        ]
+    );
+}
+
+#[test]
+fn oversight() {
+    let env = logbook();
+    snapshot!(
+        "audit",
+        &env,
+        &[
+            "audit",
+            "C-1",
+            "--date",
+            "2026-03-02",
+            "--auditor",
+            "Pat Manager",
+            "--grade",
+            "requires-improvement",
+            "--level-agreed",
+            "yes",
+            "--pathway-agreed",
+            "no",
+            "--note",
+            "Level well reasoned; the hunger was not followed up",
+            "--learning",
+            "Ask what a day is like for the child before agreeing a pathway",
+        ]
+    );
+    snapshot!("show_audit", &env, &["show", "A-1"]);
+    snapshot!(
+        "learning_summary",
+        &env,
+        &["audit", "--learning-summary", "--month", "2026-02"]
+    );
+    snapshot!(
+        "sample",
+        &env,
+        &[
+            "sample",
+            "--month",
+            "2026-02",
+            "--size",
+            "1",
+            "--by",
+            "advisor",
+            "--include-audited"
+        ]
+    );
+    snapshot!(
+        "refused_audit",
+        &env,
+        &["audit", "C-2", "--grade", "good", "--no-input"]
     );
 }
 

@@ -4,7 +4,7 @@
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 
-use crate::common::{MINIMAL, TestEnv};
+use crate::common::{MINIMAL, SCHEMA_VERSION, TestEnv};
 
 fn mode(path: &std::path::Path) -> u32 {
     fs::metadata(path).unwrap().permissions().mode() & 0o777
@@ -48,14 +48,20 @@ fn reading_commands_do_not_create_a_logbook() {
 fn the_schema_is_versioned_and_named_in_the_domains_words() {
     let env = TestEnv::new();
     env.consult(&[]);
-    assert_eq!(env.sql("PRAGMA user_version"), [["2"]]);
+    assert_eq!(
+        env.sql("PRAGMA user_version"),
+        [[SCHEMA_VERSION.to_string()]]
+    );
     assert_eq!(env.sql("PRAGMA journal_mode"), [["wal"]]);
     let tables: Vec<String> = env
         .sql("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
         .into_iter()
         .map(|r| r[0].clone())
         .collect();
-    assert_eq!(tables, ["amendment", "consultation", "referral", "review"]);
+    assert_eq!(
+        tables,
+        ["amendment", "audit", "consultation", "referral", "review"]
+    );
     assert_eq!(
         env.sql("SELECT family, agency, outcome, level FROM consultation"),
         [["F-1", "2A", "early-help", "2"]]
@@ -72,7 +78,7 @@ fn a_logbook_from_a_newer_caselog_is_refused_untouched() {
         let err = env.fails(args, 1);
         assert!(
             err.contains(
-                "written by a newer caselog (schema version 99; this caselog knows up to 2)"
+                &format!("written by a newer caselog (schema version 99; this caselog knows up to {SCHEMA_VERSION})")
             ),
             "{err}"
         );
@@ -121,7 +127,7 @@ fn a_logbook_in_a_missing_directory_is_an_error() {
             "--agency",
             "2A",
             "--family",
-            "F",
+            "F1",
             "--level",
             "1",
             "--outcome",

@@ -91,6 +91,8 @@ fn record_fixture(env: &TestEnv) {
             "2025-12-01",
             "--worry",
             "Bruises,\nseen twice",
+            "--rationale",
+            "Bruises seen twice: the front door should know",
         ],
         &[
             "--date",
@@ -121,6 +123,8 @@ fn record_fixture(env: &TestEnv) {
             "4",
             "--outcome",
             "urgent",
+            "--rationale",
+            "Danger today",
             "--strengths",
             "Grandmother \"nearby\" \\ aunt\\n",
             "--advice",
@@ -1038,7 +1042,7 @@ fn team_init_check_backup_and_schema_versions() {
     let out = env.ok(&["team", "init"]);
     assert!(
         out.starts_with(&format!(
-            "Made {url} a team logbook (schema version 1), with the roles caselog_advisor and \
+            "Made {url} a team logbook (schema version 3), with the roles caselog_advisor and \
              caselog_manager and their access rules.\n"
         )),
         "{out}"
@@ -1054,7 +1058,7 @@ fn team_init_check_backup_and_schema_versions() {
     let out = env.ok(&["check"]);
     for line in [
         format!("Logbook: {url}"),
-        "Schema version: 1 (this caselog writes 1)".to_string(),
+        "Schema version: 3 (this caselog writes 3)".to_string(),
         "Integrity: ok".to_string(),
         "Links between records: ok".to_string(),
     ] {
@@ -1107,7 +1111,7 @@ fn team_init_check_backup_and_schema_versions() {
         let message = refused(&env, args, 1);
         assert!(
             message.contains(
-                "was written by a newer caselog (schema version 99; this caselog knows up to 1)"
+                "was written by a newer caselog (schema version 99; this caselog knows up to 3)"
             ),
             "{args:?}: {message}"
         );
@@ -1207,7 +1211,8 @@ fn the_database_owner_with_createrole_sets_up_the_team_logbook() {
             &url,
             "SELECT count(*) FROM pg_policies WHERE policyname = 'correct_own'"
         ),
-        3
+        4,
+        "one on each record table"
     );
     // Someone who is neither owner nor allowed to make roles cannot set one up.
     let other = PostgresServer::shared().create_database();

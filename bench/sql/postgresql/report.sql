@@ -1,6 +1,6 @@
 -- The figures of `caselog report` for one period, as psql would compute them on a team logbook.
 -- bench/run replaces :period_from, :period_to and :today with quoted dates.
-SELECT count(*), count(DISTINCT caselog_fold(family)),
+SELECT count(*), count(DISTINCT family_key),
        count(*) FILTER (WHERE consultee_level IS NOT NULL),
        count(*) FILTER (WHERE consultee_level = level),
        count(*) FILTER (WHERE consultee_level > level),
@@ -12,7 +12,7 @@ SELECT count(*), count(DISTINCT caselog_fold(family)),
        avg(confidence_after) FILTER (WHERE confidence_before IS NOT NULL),
        count(*) FILTER (WHERE EXISTS (
            SELECT 1 FROM consultation p
-           WHERE caselog_fold(p.family) = caselog_fold(c.family) AND p.voided_at IS NULL
+           WHERE p.family_key = c.family_key AND p.voided_at IS NULL
              AND p.date >= c.date - 365 AND p.date < c.date))
 FROM consultation c
 WHERE voided_at IS NULL AND date BETWEEN :period_from AND :period_to;

@@ -4,7 +4,9 @@
 //! kind of record is one line there. docs/team.md explains each policy.
 //!
 //! - Everyone in either group reads every record: a family's chronology needs the whole
-//!   picture, and a manager's figures and samples need every advisor's records.
+//!   picture, and a manager's figures and samples need every advisor's records. Audits too:
+//!   they are records of the family's chronology (`show`, `history`) like the others, and an
+//!   advisor reads the audits of their own decisions and what the team learns from them.
 //! - A record keeps the role that created it (`created_by`, set by the server). Its recording
 //!   role adds records as itself only, and corrects or voids only its own (UPDATE, on the
 //!   columns people give; never the ID, UUID, creation time or author).
@@ -21,6 +23,7 @@ pub const RECORD_TABLES: &[(&str, &str)] = &[
     ("consultation", ADVISOR),
     ("referral", ADVISOR),
     ("review", ADVISOR),
+    ("audit", MANAGER),
 ];
 
 /// The columns of a record no one may change once it is saved.

@@ -45,7 +45,7 @@ pub fn tallies(
     let rows = tx.query(
         format!(
             "SELECT {consultation_key} AS grp, count(*) AS consultations,
-               count(DISTINCT caselog_fold(c.family)) AS families,
+               count(DISTINCT c.family_key) AS families,
                count(*) FILTER (WHERE c.consultee_level IS NOT NULL) AS compared,
                count(*) FILTER (WHERE c.consultee_level = c.level) AS agree,
                count(*) FILTER (WHERE c.consultee_level > c.level) AS over,
@@ -58,7 +58,7 @@ pub fn tallies(
                  AS after_sum,
                count(*) FILTER (WHERE EXISTS (
                    SELECT 1 FROM consultation p
-                   WHERE caselog_fold(p.family) = caselog_fold(c.family) AND p.voided_at IS NULL
+                   WHERE p.family_key = c.family_key AND p.voided_at IS NULL
                      AND p.date >= c.date - 365 AND p.date < c.date)) AS repeats
              FROM consultation c
              WHERE {in_period}

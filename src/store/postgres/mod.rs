@@ -93,7 +93,11 @@ impl PostgresLogbook {
             Found::Empty => 0,
         };
         for step in &schema::STEPS[before as usize..] {
-            tx.batch_execute(step).map_err(|e| setting_up(&shown, e))?;
+            tx.batch_execute(step.sql)
+                .map_err(|e| setting_up(&shown, e))?;
+            if let Some(then) = step.then {
+                then(&mut tx).map_err(|e| setting_up(&shown, e))?;
+            }
         }
         tx.execute(
             "UPDATE caselog_schema SET version = $1",
@@ -398,6 +402,7 @@ impl Storage for PostgresLogbook {
             ("referral", "consultation_id", "consultation"),
             ("review", "consultation_id", "consultation"),
             ("review", "referral_id", "referral"),
+            ("audit", "consultation_id", "consultation"),
         ] {
             for row in tx.query(
                 format!(
@@ -425,7 +430,7 @@ impl Storage for PostgresLogbook {
             ));
         }
         let mut records = Vec::new();
-        for table in ["consultation", "referral", "review", "amendment"] {
+        for table in ["consultation", "referral", "review", "audit", "amendment"] {
             let voided = if table == "amendment" {
                 "0::bigint"
             } else {

@@ -12,9 +12,11 @@ use postgres::{Row, Statement, Transaction};
 
 use super::records::{self, BATCH, NamedRow, Param, Params, Positions, select_list, table};
 use crate::domain::amendment::{Amendment, Change};
+use crate::domain::audit::{self, Audit};
 use crate::domain::consultation::{self, Consultation};
-use crate::domain::fields::{Columns as ColumnValues, Load, Value};
-use crate::domain::ids::{ConsultationId, RecordId, RecordKind, ReferralId, ReviewId};
+use crate::domain::family::FamilyKey;
+use crate::domain::fields::{Columns as ColumnValues, Load, Stored, Value};
+use crate::domain::ids::{AuditId, ConsultationId, RecordId, RecordKind, ReferralId, ReviewId};
 use crate::domain::period::Period;
 use crate::domain::record::{Timestamp, Voided};
 use crate::domain::referral::{self, Referral};
@@ -90,8 +92,11 @@ fn not_yours(id: RecordId, author: &str) -> Error {
     ))
 }
 
-/// The consultations (not voided) that could be on the weekly list looking up to `$1`.
-const MAY_BE_DUE: &str = "SELECT c.id FROM consultation c WHERE c.voided_at IS NULL AND (\
+/// The consultations (not voided) that could be on the weekly list looking up to `$1`: a
+/// follow-up on or before it, set by the consultation or one of its reviews, or a referral
+/// still pending; only the advisor `$2`'s (in any case, A–Z), unless it is null.
+const MAY_BE_DUE: &str = "SELECT c.id FROM consultation c WHERE c.voided_at IS NULL \
+     AND ($2::text IS NULL OR caselog_fold(c.advisor) = caselog_fold($2)) AND (\
      c.follow_up <= $1 \
      OR EXISTS (SELECT 1 FROM review v WHERE v.consultation_id = c.id AND v.voided_at IS NULL \
                 AND v.follow_up <= $1) \
@@ -163,6 +168,15 @@ impl Reader for PostgresTxn<'_> {
         )
     }
 
+    fn audit(&self, id: AuditId) -> Result<Option<Audit>> {
+        records::get(
+            &mut self.tx.borrow_mut(),
+            RecordKind::Audit,
+            audit::FIELDS,
+            id.0,
+        )
+    }
+
     fn exists(&self, id: RecordId) -> Result<bool> {
         Ok(self
             .tx
@@ -228,17 +242,39 @@ impl Reader for PostgresTxn<'_> {
         )
     }
 
-    fn family(&self, family: &Text) -> Result<Family> {
-        let of_family = "SELECT id FROM consultation WHERE caselog_fold(family) = caselog_fold($1)";
-        let family = family.as_str();
+    fn audits_of(&self, id: ConsultationId) -> Result<Vec<Audit>> {
+        self.query(
+            &format!(
+                "SELECT {} FROM audit r WHERE r.consultation_id = $1 ORDER BY r.date, r.id",
+                select_list(audit::FIELDS, "r")
+            ),
+            &[&id.0],
+        )
+    }
+
+    fn audits_of_period(&self, period: Period) -> Result<Vec<Audit>> {
+        self.query(
+            &format!(
+                "SELECT {} FROM audit r JOIN consultation c ON c.id = r.consultation_id \
+                 WHERE r.voided_at IS NULL AND c.voided_at IS NULL \
+                   AND c.date BETWEEN $1 AND $2 \
+                 ORDER BY r.consultation_id, r.date, r.id",
+                select_list(audit::FIELDS, "r")
+            ),
+            &[&period.from, &period.to],
+        )
+    }
+
+    fn family(&self, family: &FamilyKey) -> Result<Family> {
+        let of_family = "SELECT id FROM consultation WHERE family_key = $1";
+        let key = family.as_str();
         Ok(Family {
             consultations: self.query(
                 &format!(
-                    "SELECT {} FROM consultation r \
-                     WHERE caselog_fold(r.family) = caselog_fold($1) ORDER BY r.id",
+                    "SELECT {} FROM consultation r WHERE r.family_key = $1 ORDER BY r.id",
                     select_list(consultation::FIELDS, "r")
                 ),
-                &[&family],
+                &[&key],
             )?,
             referrals: self.query(
                 &format!(
@@ -246,7 +282,7 @@ impl Reader for PostgresTxn<'_> {
                      ORDER BY r.id",
                     select_list(referral::FIELDS, "r")
                 ),
-                &[&family],
+                &[&key],
             )?,
             reviews: self.query(
                 &format!(
@@ -256,18 +292,49 @@ impl Reader for PostgresTxn<'_> {
                      ORDER BY r.id",
                     select_list(review::FIELDS, "r")
                 ),
-                &[&family],
+                &[&key],
+            )?,
+            audits: self.query(
+                &format!(
+                    "SELECT {} FROM audit r WHERE r.consultation_id IN ({of_family}) \
+                     ORDER BY r.id",
+                    select_list(audit::FIELDS, "r")
+                ),
+                &[&key],
             )?,
         })
     }
 
-    fn family_year_before(&self, family: &Text, date: NaiveDate) -> Result<Vec<Earlier>> {
+    fn family_spelling(
+        &self,
+        family: &FamilyKey,
+        except: Option<ConsultationId>,
+    ) -> Result<Option<Text>> {
+        let spelling: Option<String> = self
+            .tx
+            .borrow_mut()
+            .query_opt(
+                "SELECT family FROM consultation \
+                 WHERE family_key = $1 AND voided_at IS NULL AND id IS DISTINCT FROM $2 \
+                 ORDER BY id LIMIT 1",
+                &[&family.as_str(), &except.map(|c| c.0)],
+            )?
+            .map(|r| r.get("family"));
+        spelling
+            .map(|s| {
+                Text::restore(Value::text(s)).ok_or_else(|| {
+                    Error::failure("the team logbook holds a family reference caselog cannot read")
+                })
+            })
+            .transpose()
+    }
+
+    fn family_year_before(&self, family: &FamilyKey, date: NaiveDate) -> Result<Vec<Earlier>> {
         let since = date - chrono::Days::new(365);
         let mut tx = self.tx.borrow_mut();
         let stmt = tx.prepare(
             "SELECT id, date, level, outcome FROM consultation \
-             WHERE caselog_fold(family) = caselog_fold($1) AND voided_at IS NULL \
-               AND date >= $2 AND date < $3 \
+             WHERE family_key = $1 AND voided_at IS NULL AND date >= $2 AND date < $3 \
              ORDER BY date, id",
         )?;
         let positions = Positions::of(stmt.columns());
@@ -293,20 +360,29 @@ impl Reader for PostgresTxn<'_> {
         filter: &Filter,
         each: &mut dyn FnMut(Consultation) -> Result<()>,
     ) -> Result<()> {
-        let family = filter.family.as_ref().map(Text::as_str);
+        let family = filter.family.as_ref().map(FamilyKey::as_str);
         let agency = filter.agency.map(|a| a.to_string());
+        let organisation = filter.organisation.as_ref().map(Text::as_str);
         let outcome = filter.outcome.map(|o| o.to_string());
         records::each_record(
             &mut self.tx.borrow_mut(),
             &format!(
                 "SELECT {} FROM consultation r WHERE r.voided_at IS NULL \
                  AND ($1::date IS NULL OR r.date >= $1) AND ($2::date IS NULL OR r.date <= $2) \
-                 AND ($3::text IS NULL OR caselog_fold(r.family) = caselog_fold($3)) \
+                 AND ($3::text IS NULL OR r.family_key = $3) \
                  AND ($4::text IS NULL OR r.agency = $4) \
-                 AND ($5::text IS NULL OR r.outcome = $5) ORDER BY r.id",
+                 AND ($5::text IS NULL OR caselog_fold(r.organisation) = caselog_fold($5)) \
+                 AND ($6::text IS NULL OR r.outcome = $6) ORDER BY r.id",
                 select_list(consultation::FIELDS, "r")
             ),
-            &[&filter.from, &filter.to, &family, &agency, &outcome],
+            &[
+                &filter.from,
+                &filter.to,
+                &family,
+                &agency,
+                &organisation,
+                &outcome,
+            ],
             |c, _| each(c),
         )
     }
@@ -329,7 +405,10 @@ impl Reader for PostgresTxn<'_> {
                  WHERE v.voided_at IS NULL AND c.voided_at IS NULL AND r.voided_at IS NULL \
                    AND rc.voided_at IS NULL AND v.date BETWEEN $1 AND $2"
             }
-            RecordKind::Audit => return Ok(0),
+            RecordKind::Audit => {
+                "SELECT count(*) AS n FROM audit a JOIN consultation c ON c.id = a.consultation_id \
+                 WHERE a.voided_at IS NULL AND c.voided_at IS NULL AND a.date BETWEEN $1 AND $2"
+            }
         };
         let n: i64 = self
             .tx
@@ -391,7 +470,21 @@ impl Reader for PostgresTxn<'_> {
                     each(Exported::Review(v, c, r))
                 },
             ),
-            RecordKind::Audit => Ok(()),
+            RecordKind::Audit => records::each_copied(
+                &mut tx,
+                &format!(
+                    "SELECT {}, c.uuid AS consultation_uuid FROM audit a \
+                     JOIN consultation c ON c.id = a.consultation_id \
+                     WHERE a.voided_at IS NULL AND c.voided_at IS NULL \
+                       AND a.date {dated} ORDER BY a.id",
+                    select_list(audit::FIELDS, "a")
+                ),
+                |a: Audit, row| {
+                    let c = link(row, "consultation_uuid")?
+                        .ok_or_else(|| Error::failure(format!("{} has no consultation", a.id)))?;
+                    each(Exported::Audit(a, c))
+                },
+            ),
         }
     }
 
@@ -434,15 +527,29 @@ impl Reader for PostgresTxn<'_> {
                     each(Exported::Review(v, c, r))
                 },
             ),
-            RecordKind::Audit => Ok(()),
+            RecordKind::Audit => records::each_copied(
+                &mut tx,
+                &format!(
+                    "SELECT {}, c.uuid AS consultation_uuid FROM audit a \
+                     JOIN consultation c ON c.id = a.consultation_id ORDER BY a.id",
+                    select_list(audit::FIELDS, "a")
+                ),
+                |a: Audit, row| {
+                    let c = link(row, "consultation_uuid")?
+                        .ok_or_else(|| Error::failure(format!("{} has no consultation", a.id)))?;
+                    each(Exported::Audit(a, c))
+                },
+            ),
         }
     }
 
     fn may_be_due(
         &self,
         horizon: NaiveDate,
+        advisor: Option<&Text>,
         each: &mut dyn FnMut(&Consultation, &[Review]) -> Result<()>,
     ) -> Result<()> {
+        let advisor = advisor.map(Text::as_str);
         // Both cursors go in consultation order: this consultation's reviews are taken off
         // the front of the second, so no more than one consultation's reviews are held.
         let mut reviews = Cursor::open(
@@ -452,7 +559,7 @@ impl Reader for PostgresTxn<'_> {
                  AND r.consultation_id IN ({MAY_BE_DUE}) ORDER BY r.consultation_id, r.date, r.id",
                 select_list(review::FIELDS, "r")
             ),
-            &[&horizon],
+            &[&horizon, &advisor],
         )?;
         let mut consultations = Cursor::open(
             &self.tx,
@@ -460,7 +567,7 @@ impl Reader for PostgresTxn<'_> {
                 "SELECT {} FROM consultation r WHERE r.id IN ({MAY_BE_DUE}) ORDER BY r.id",
                 select_list(consultation::FIELDS, "r")
             ),
-            &[&horizon],
+            &[&horizon, &advisor],
         )?;
         let mut pending: Option<Review> = reviews.next(&self.tx)?;
         let mut own = Vec::new();
@@ -482,14 +589,17 @@ impl Reader for PostgresTxn<'_> {
         Ok(())
     }
 
-    fn pending_referrals(&self) -> Result<Vec<Referral>> {
+    fn pending_referrals(&self, advisor: Option<&Text>) -> Result<Vec<Referral>> {
+        let advisor = advisor.map(Text::as_str);
         self.query(
             &format!(
                 "SELECT {} FROM referral r WHERE r.voided_at IS NULL AND r.result = 'pending' \
+                 AND ($1::text IS NULL OR r.consultation_id IN (SELECT id FROM consultation \
+                      WHERE caselog_fold(advisor) = caselog_fold($1))) \
                  ORDER BY r.date, r.id",
                 select_list(referral::FIELDS, "r")
             ),
-            &[],
+            &[&advisor],
         )
     }
 

@@ -42,7 +42,7 @@ pub fn tallies(
 
     let mut stmt = conn.prepare(&format!(
         "SELECT {consultation_key} AS grp, count(*) AS consultations,
-           count(DISTINCT c.family COLLATE NOCASE) AS families,
+           count(DISTINCT c.family_key) AS families,
            total(c.consultee_level IS NOT NULL) AS compared,
            total(c.consultee_level = c.level) AS agree,
            total(c.consultee_level > c.level) AS over,
@@ -54,7 +54,7 @@ pub fn tallies(
            total(CASE WHEN c.confidence_before IS NOT NULL THEN c.confidence_after END)
              AS after_sum,
            total(EXISTS (SELECT 1 FROM consultation p
-                         WHERE p.family = c.family AND p.voided_at IS NULL
+                         WHERE p.family_key = c.family_key AND p.voided_at IS NULL
                            AND p.date >= date(c.date, '-365 days') AND p.date < c.date))
              AS repeats
          FROM consultation c

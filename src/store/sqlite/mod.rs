@@ -15,7 +15,7 @@ use std::path::Path;
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
 use crate::error::{Error, Result};
-use crate::store::{Count, Health, Reader, Storage, Writer};
+use crate::store::{Count, Duplicate, Health, Reader, Storage, Writer};
 use txn::SqliteTxn;
 
 /// How long a writer waits for another to finish before giving up, in milliseconds.
@@ -251,7 +251,8 @@ impl SqliteLogbook {
             let records: i64 = if has_schema {
                 conn.query_row(
                     "SELECT (SELECT count(*) FROM consultation) + (SELECT count(*) FROM referral) \
-                     + (SELECT count(*) FROM review) + (SELECT count(*) FROM amendment) AS n",
+                     + (SELECT count(*) FROM review) + (SELECT count(*) FROM audit) \
+                     + (SELECT count(*) FROM amendment) AS n",
                     [],
                     |r| r.get("n"),
                 )?
@@ -331,7 +332,7 @@ impl Storage for SqliteLogbook {
         });
         let mut records = Vec::new();
         let mut counted = true;
-        for table in ["consultation", "referral", "review", "amendment"] {
+        for table in ["consultation", "referral", "review", "audit", "amendment"] {
             let voided = if table == "amendment" {
                 "0"
             } else {
@@ -363,14 +364,14 @@ impl Storage for SqliteLogbook {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        Ok(Box::new(SqliteTxn { tx, bulk: None }))
+        Ok(Box::new(SqliteTxn::new(tx)))
     }
 
     fn read(&mut self) -> Result<Box<dyn Reader + '_>> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Deferred)?;
-        Ok(Box::new(SqliteTxn { tx, bulk: None }))
+        Ok(Box::new(SqliteTxn::new(tx)))
     }
 }
 
@@ -412,13 +413,49 @@ impl BulkLoad {
         }))
     }
 
-    /// Builds the indexes again.
-    pub fn finish(self, conn: &Connection) -> Result<()> {
+    /// Builds the indexes again; when the UUID index cannot be built because records share a
+    /// UUID, returns the first `limit` of those UUIDs instead, with the records that have them.
+    pub fn finish(self, conn: &Connection, limit: usize) -> Result<Vec<Duplicate>> {
         conn.flush_prepared_statement_cache();
         for sql in &self.indexes {
-            conn.execute_batch(sql)?;
+            match conn.execute_batch(sql) {
+                Err(e)
+                    if e.sqlite_error().map(|f| f.extended_code)
+                        == Some(rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE) =>
+                {
+                    return self.duplicates(conn, limit);
+                }
+                other => other?,
+            }
         }
-        Ok(())
+        Ok(Vec::new())
+    }
+
+    fn duplicates(&self, conn: &Connection, limit: usize) -> Result<Vec<Duplicate>> {
+        let table = self.table;
+        let mut stmt = conn.prepare(&format!(
+            "SELECT uuid, group_concat(id, ';') AS numbers FROM \
+               (SELECT uuid, id FROM {table} WHERE uuid IN \
+                  (SELECT uuid FROM {table} GROUP BY uuid HAVING count(*) > 1 LIMIT ?1) \
+                ORDER BY id) \
+             GROUP BY uuid ORDER BY min(id)"
+        ))?;
+        let rows = stmt.query_map([limit as i64], |r| {
+            Ok((r.get::<_, String>("uuid")?, r.get::<_, String>("numbers")?))
+        })?;
+        let mut found = Vec::new();
+        for row in rows {
+            let (uuid, numbers) = row?;
+            let damaged = || Error::failure(format!("{table}: a bad UUID or ID '{uuid}'"));
+            found.push(Duplicate {
+                uuid: uuid.parse().map_err(|_| damaged())?,
+                numbers: numbers
+                    .split(';')
+                    .map(|n| n.parse().map_err(|_| damaged()))
+                    .collect::<Result<_>>()?,
+            });
+        }
+        Ok(found)
     }
 }
 

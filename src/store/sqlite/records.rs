@@ -163,40 +163,64 @@ fn damaged(e: BadValue) -> crate::error::Error {
     .hint("`caselog check` reports on the logbook; restore your latest backup (docs/security.md)")
 }
 
-/// Saves a record: `INSERT` of its columns and its number (kept when above 0 and free, else
-/// the next). Unless the table is being bulk-loaded, a record whose UUID is already there is
-/// skipped (none).
+/// The `INSERT` statement of a record kind's columns, kept while the same columns are saved
+/// again (an import saves a whole file of them): making its text costs more than the insert.
+#[derive(Default)]
+pub struct InsertSql {
+    made: Option<(RecordKind, bool, Vec<FieldName>)>,
+    sql: String,
+}
+
+impl InsertSql {
+    /// The statement for `columns` of `kind`: `INSERT` of the record's number and its columns
+    /// and, unless the table is being bulk-loaded, nothing when its UUID is already there.
+    fn of(&mut self, kind: RecordKind, columns: &Columns, bulk: bool) -> &str {
+        let same = self.made.as_ref().is_some_and(|(k, b, names)| {
+            *k == kind && *b == bulk && names.iter().copied().eq(columns.iter().map(|(n, _)| *n))
+        });
+        if !same {
+            let names: Vec<FieldName> = columns.iter().map(|(name, _)| *name).collect();
+            let list: Vec<&str> = std::iter::once("id")
+                .chain(names.iter().map(|name| column(name)))
+                .collect();
+            let marks: Vec<String> = (1..=list.len()).map(|i| format!("?{i}")).collect();
+            self.sql = format!(
+                "INSERT INTO {} ({}) VALUES ({})",
+                table(kind),
+                list.join(", "),
+                marks.join(", ")
+            );
+            if !bulk {
+                self.sql.push_str(" ON CONFLICT (uuid) DO NOTHING");
+            }
+            self.made = Some((kind, bulk, names));
+        }
+        &self.sql
+    }
+}
+
+/// Saves a record: its columns and its number (kept when above 0 and free, else the next).
+/// Unless the table is being bulk-loaded, a record whose UUID is already there is skipped
+/// (none).
 pub fn insert(
     conn: &Connection,
+    sql: &mut InsertSql,
     kind: RecordKind,
     wanted: i64,
     columns: &Columns,
     bulk: bool,
 ) -> Result<Option<i64>> {
-    let names: Vec<&str> = std::iter::once("id")
-        .chain(columns.iter().map(|(name, _)| column(name)))
-        .collect();
-    let marks: Vec<String> = (1..=names.len()).map(|i| format!("?{i}")).collect();
-    let mut sql = format!(
-        "INSERT INTO {} ({}) VALUES ({})",
-        table(kind),
-        names.join(", "),
-        marks.join(", ")
-    );
-    if !bulk {
-        sql.push_str(" ON CONFLICT (uuid) DO NOTHING");
-    }
-    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut stmt = conn.prepare_cached(sql.of(kind, columns, bulk))?;
     let number = (wanted > 0).then_some(wanted);
-    let values: Vec<Param> = columns.iter().map(|(_, v)| Param(v)).collect();
-    let mut params: Vec<&dyn ToSql> = Vec::with_capacity(values.len() + 1);
-    params.push(&number);
-    params.extend(values.iter().map(|v| v as &dyn ToSql));
-    let changed = match stmt.execute(params.as_slice()) {
+    stmt.raw_bind_parameter(1, number)?;
+    for (i, (_, value)) in columns.iter().enumerate() {
+        stmt.raw_bind_parameter(i + 2, Param(value))?;
+    }
+    let changed = match stmt.raw_execute() {
         // The number is taken: use the next one.
         Err(e) if number.is_some() && is_primary_key_conflict(&e) => {
-            params[0] = &None::<i64>;
-            stmt.execute(params.as_slice())?
+            stmt.raw_bind_parameter(1, None::<i64>)?;
+            stmt.raw_execute()?
         }
         other => other?,
     };

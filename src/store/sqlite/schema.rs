@@ -2,7 +2,11 @@
 //! `user_version`; a logbook written by a newer caselog is refused, never touched.
 //! Append new migrations; never edit one that has been released.
 
-use rusqlite_migration::{M, Migrations};
+use rusqlite::Transaction;
+use rusqlite::functions::FunctionFlags;
+use rusqlite_migration::{HookResult, M, Migrations};
+
+use crate::domain::family::FamilyKey;
 
 /// Marks a SQLite file as a caselog logbook (`PRAGMA application_id`): "CSLG".
 pub const APPLICATION_ID: i64 = 0x4353_4C47;
@@ -105,14 +109,94 @@ CREATE INDEX amendment_by_record ON amendment (record, record_id);
 /// Version 2: the consultee's organisation.
 const V2: &str = "ALTER TABLE consultation ADD COLUMN organisation TEXT;";
 
-/// Every migration in order; the schema version is the number applied.
-const STEPS: &[&str] = &[V1, V2];
+/// Version 3: audits (A-<n>), a manager's look at one consultation; and amendments of them,
+/// which the amendment table's check did not allow (SQLite changes a check only by making the
+/// table again).
+const V3: &str = r#"
+CREATE TABLE audit (
+    id              INTEGER PRIMARY KEY,
+    uuid            TEXT NOT NULL,
+    consultation_id INTEGER NOT NULL REFERENCES consultation (id),
+    date            TEXT NOT NULL,
+    auditor         TEXT NOT NULL,
+    grade           TEXT NOT NULL,
+    level_agreed    INTEGER NOT NULL CHECK (level_agreed IN (0, 1)),
+    pathway_agreed  INTEGER NOT NULL CHECK (pathway_agreed IN (0, 1)),
+    note            TEXT,
+    learning        TEXT,
+    created_at      TEXT NOT NULL,
+    voided_at       TEXT,
+    void_reason     TEXT
+);
+CREATE UNIQUE INDEX audit_by_uuid ON audit (uuid);
+CREATE INDEX audit_by_consultation ON audit (consultation_id, date);
+CREATE INDEX audit_by_date ON audit (date);
+
+CREATE TABLE amendment_v3 (
+    id          INTEGER PRIMARY KEY,
+    record      TEXT NOT NULL CHECK (record IN ('consultation', 'referral', 'review', 'audit')),
+    record_id   INTEGER NOT NULL,
+    field       TEXT NOT NULL,
+    old_value   TEXT,
+    new_value   TEXT,
+    reason      TEXT NOT NULL,
+    amended_at  TEXT NOT NULL
+);
+INSERT INTO amendment_v3 (id, record, record_id, field, old_value, new_value, reason, amended_at)
+    SELECT id, record, record_id, field, old_value, new_value, reason, amended_at FROM amendment;
+DROP TABLE amendment;
+ALTER TABLE amendment_v3 RENAME TO amendment;
+CREATE INDEX amendment_by_record ON amendment (record, record_id);
+"#;
+/// Version 4: family keys, the children's ages, the child's voice, and disputed decisions.
+/// `family_key` is worked out in Rust for the consultations already there (`family_keys`),
+/// which keep their spellings; its index is made once the keys are in.
+const V4: &str = r#"
+ALTER TABLE consultation ADD COLUMN family_key TEXT NOT NULL DEFAULT '';
+ALTER TABLE consultation ADD COLUMN ages TEXT NOT NULL DEFAULT '';  -- ages joined with ';'
+ALTER TABLE consultation ADD COLUMN voice TEXT;
+DROP INDEX consultation_by_family;
+
+-- Whether the front door's decision was challenged: on the referral, from its reviews; on a
+-- review of a referral, with how and why.
+ALTER TABLE referral ADD COLUMN disputed INTEGER NOT NULL DEFAULT 0 CHECK (disputed IN (0, 1));
+ALTER TABLE review ADD COLUMN disputed INTEGER CHECK (disputed IN (0, 1));
+ALTER TABLE review ADD COLUMN dispute TEXT;
+UPDATE review SET disputed = 0 WHERE referral_id IS NOT NULL;
+"#;
+
+/// After V4's statements: the key of every consultation's family, worked out by SQLite row by
+/// row with caselog's own rule (so that a large logbook is not held in memory), then the index
+/// on it.
+fn family_keys(tx: &Transaction) -> HookResult {
+    tx.create_scalar_function(
+        "caselog_family_key",
+        1,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| {
+            let family: String = ctx.get(0)?;
+            Ok(FamilyKey::of(&family).as_str().to_string())
+        },
+    )?;
+    tx.execute_batch(
+        "UPDATE consultation SET family_key = caselog_family_key(family);
+         CREATE INDEX consultation_by_family_key ON consultation (family_key, date);",
+    )?;
+    tx.remove_function("caselog_family_key", 1)?;
+    Ok(())
+}
 
 /// The schema version this caselog writes.
-pub const LATEST_VERSION: i64 = STEPS.len() as i64;
+pub const LATEST_VERSION: i64 = 4;
 
+/// Every migration in order; the schema version is the number applied.
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(STEPS.iter().map(|sql| M::up(sql)).collect())
+    Migrations::new(vec![
+        M::up(V1),
+        M::up(V2),
+        M::up(V3),
+        M::up_with_hook(V4, family_keys),
+    ])
 }
 
 #[cfg(test)]
@@ -122,6 +206,16 @@ mod tests {
     #[test]
     fn migrations_are_valid() {
         migrations().validate().unwrap();
+    }
+
+    #[test]
+    fn the_latest_version_is_the_number_of_migrations() {
+        let mut conn = rusqlite::Connection::open_in_memory().unwrap();
+        migrations().to_latest(&mut conn).unwrap();
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, LATEST_VERSION);
     }
 
     #[test]

@@ -9,9 +9,11 @@ use rusqlite::{OptionalExtension, Transaction, named_params};
 
 use super::records::{self, NamedRow, Positions, select_list, table};
 use crate::domain::amendment::{Amendment, Change};
+use crate::domain::audit::{self, Audit};
 use crate::domain::consultation::{self, Consultation};
+use crate::domain::family::FamilyKey;
 use crate::domain::fields::Load;
-use crate::domain::ids::{ConsultationId, RecordId, RecordKind, ReferralId, ReviewId};
+use crate::domain::ids::{AuditId, ConsultationId, RecordId, RecordKind, ReferralId, ReviewId};
 use crate::domain::period::Period;
 use crate::domain::record::{Timestamp, Voided};
 use crate::domain::referral::{self, Referral};
@@ -19,26 +21,37 @@ use crate::domain::review::{self, Review};
 use crate::domain::text::Text;
 use crate::error::{Error, Result};
 use crate::report::figures::{Grouping, Tally};
-use crate::store::{Columns, Earlier, Exported, Family, Filter, Reader, Writer};
+use crate::store::{Columns, Duplicate, Earlier, Exported, Family, Filter, Reader, Writer};
 
 /// A read or write transaction on a SQLite logbook.
 pub struct SqliteTxn<'a> {
     pub(super) tx: Transaction<'a>,
     /// The table being bulk-loaded, and its indexes to build again at the end.
     pub(super) bulk: Option<super::BulkLoad>,
+    /// The last `INSERT` made, to save the next record of the same kind with.
+    pub(super) insert_sql: records::InsertSql,
 }
 
 /// The consultations (not voided) that could be on the weekly list looking up to `?1`: a
 /// follow-up on or before it, set by the consultation or one of its reviews, or a referral
-/// still pending.
-const MAY_BE_DUE: &str = "SELECT c.id FROM consultation c WHERE c.voided_at IS NULL AND (\
+/// still pending; only the advisor `?2`'s, unless it is null.
+const MAY_BE_DUE: &str = "SELECT c.id FROM consultation c WHERE c.voided_at IS NULL \
+     AND (?2 IS NULL OR c.advisor = ?2 COLLATE NOCASE) AND (\
      c.follow_up <= ?1 \
      OR EXISTS (SELECT 1 FROM review v WHERE v.consultation_id = c.id AND v.voided_at IS NULL \
                 AND v.follow_up <= ?1) \
      OR EXISTS (SELECT 1 FROM referral r WHERE r.consultation_id = c.id AND r.voided_at IS NULL \
                 AND r.result = 'pending'))";
 
-impl SqliteTxn<'_> {
+impl<'a> SqliteTxn<'a> {
+    pub(super) fn new(tx: Transaction<'a>) -> SqliteTxn<'a> {
+        SqliteTxn {
+            tx,
+            bulk: None,
+            insert_sql: records::InsertSql::default(),
+        }
+    }
+
     fn query<R: Load>(&self, sql: &str, params: impl rusqlite::Params) -> Result<Vec<R>> {
         let mut stmt = self.tx.prepare_cached(sql)?;
         records::records(&mut stmt, params)
@@ -61,6 +74,10 @@ impl Reader for SqliteTxn<'_> {
 
     fn review(&self, id: ReviewId) -> Result<Option<Review>> {
         records::get(&self.tx, RecordKind::Review, review::FIELDS, id.0)
+    }
+
+    fn audit(&self, id: AuditId) -> Result<Option<Audit>> {
+        records::get(&self.tx, RecordKind::Audit, audit::FIELDS, id.0)
     }
 
     fn exists(&self, id: RecordId) -> Result<bool> {
@@ -133,12 +150,35 @@ impl Reader for SqliteTxn<'_> {
         )
     }
 
-    fn family(&self, family: &Text) -> Result<Family> {
-        let of_family = "SELECT id FROM consultation WHERE family = ?1";
+    fn audits_of(&self, id: ConsultationId) -> Result<Vec<Audit>> {
+        self.query(
+            &format!(
+                "SELECT {} FROM audit r WHERE r.consultation_id = ?1 ORDER BY r.date, r.id",
+                select_list(audit::FIELDS, "r")
+            ),
+            [id.0],
+        )
+    }
+
+    fn audits_of_period(&self, period: Period) -> Result<Vec<Audit>> {
+        self.query(
+            &format!(
+                "SELECT {} FROM audit r JOIN consultation c ON c.id = r.consultation_id \
+                 WHERE r.voided_at IS NULL AND c.voided_at IS NULL \
+                   AND c.date BETWEEN ?1 AND ?2 \
+                 ORDER BY r.consultation_id, r.date, r.id",
+                select_list(audit::FIELDS, "r")
+            ),
+            rusqlite::params![period.from, period.to],
+        )
+    }
+
+    fn family(&self, family: &FamilyKey) -> Result<Family> {
+        let of_family = "SELECT id FROM consultation WHERE family_key = ?1";
         Ok(Family {
             consultations: self.query(
                 &format!(
-                    "SELECT {} FROM consultation r WHERE r.family = ?1 ORDER BY r.id",
+                    "SELECT {} FROM consultation r WHERE r.family_key = ?1 ORDER BY r.id",
                     select_list(consultation::FIELDS, "r")
                 ),
                 [family.as_str()],
@@ -161,14 +201,49 @@ impl Reader for SqliteTxn<'_> {
                 ),
                 [family.as_str()],
             )?,
+            audits: self.query(
+                &format!(
+                    "SELECT {} FROM audit r WHERE r.consultation_id IN ({of_family}) \
+                     ORDER BY r.id",
+                    select_list(audit::FIELDS, "r")
+                ),
+                [family.as_str()],
+            )?,
         })
     }
 
-    fn family_year_before(&self, family: &Text, date: NaiveDate) -> Result<Vec<Earlier>> {
+    fn family_spelling(
+        &self,
+        family: &FamilyKey,
+        except: Option<ConsultationId>,
+    ) -> Result<Option<Text>> {
+        let spelling: Option<String> = self
+            .tx
+            .prepare_cached(
+                "SELECT family FROM consultation \
+                 WHERE family_key = ?1 AND voided_at IS NULL AND id IS NOT ?2 \
+                 ORDER BY id LIMIT 1",
+            )?
+            .query_row(
+                rusqlite::params![family.as_str(), except.map(|c| c.0)],
+                |r| r.get("family"),
+            )
+            .optional()?;
+        spelling
+            .map(|s| {
+                use crate::domain::fields::Stored as _;
+                Text::restore(crate::domain::fields::Value::text(s)).ok_or_else(|| {
+                    Error::failure("the logbook holds a family reference caselog cannot read")
+                })
+            })
+            .transpose()
+    }
+
+    fn family_year_before(&self, family: &FamilyKey, date: NaiveDate) -> Result<Vec<Earlier>> {
         let since = date - chrono::Days::new(365);
         let mut stmt = self.tx.prepare_cached(
             "SELECT id, date, level, outcome FROM consultation \
-             WHERE family = ?1 AND voided_at IS NULL AND date >= ?2 AND date < ?3 \
+             WHERE family_key = ?1 AND voided_at IS NULL AND date >= ?2 AND date < ?3 \
              ORDER BY date, id",
         )?;
         let mut found = Vec::new();
@@ -198,8 +273,9 @@ impl Reader for SqliteTxn<'_> {
         let mut stmt = self.tx.prepare_cached(&format!(
             "SELECT {} FROM consultation r WHERE r.voided_at IS NULL \
              AND (:from IS NULL OR r.date >= :from) AND (:to IS NULL OR r.date <= :to) \
-             AND (:family IS NULL OR r.family = :family) \
+             AND (:family IS NULL OR r.family_key = :family) \
              AND (:agency IS NULL OR r.agency = :agency) \
+             AND (:organisation IS NULL OR r.organisation = :organisation COLLATE NOCASE) \
              AND (:outcome IS NULL OR r.outcome = :outcome) ORDER BY r.id",
             select_list(consultation::FIELDS, "r")
         ))?;
@@ -208,8 +284,9 @@ impl Reader for SqliteTxn<'_> {
             named_params! {
                 ":from": filter.from,
                 ":to": filter.to,
-                ":family": filter.family.as_ref().map(Text::as_str),
+                ":family": filter.family.as_ref().map(FamilyKey::as_str),
                 ":agency": filter.agency.map(|a| a.to_string()),
+                ":organisation": filter.organisation.as_ref().map(Text::as_str),
                 ":outcome": filter.outcome.map(|o| o.to_string()),
             },
             |c, _| each(c),
@@ -234,7 +311,10 @@ impl Reader for SqliteTxn<'_> {
                  WHERE v.voided_at IS NULL AND c.voided_at IS NULL AND r.voided_at IS NULL \
                    AND rc.voided_at IS NULL AND v.date BETWEEN ?1 AND ?2"
             }
-            RecordKind::Audit => return Ok(0),
+            RecordKind::Audit => {
+                "SELECT count(*) AS n FROM audit a JOIN consultation c ON c.id = a.consultation_id \
+                 WHERE a.voided_at IS NULL AND c.voided_at IS NULL AND a.date BETWEEN ?1 AND ?2"
+            }
         };
         let n: i64 = self
             .tx
@@ -308,15 +388,26 @@ impl Reader for SqliteTxn<'_> {
                     each(Exported::Review(v, c, r))
                 })
             }
-            RecordKind::Audit => Ok(()),
+            RecordKind::Audit => {
+                let dated =
+                    records::date_condition(&self.tx, "audit", "a.date", period.from, period.to)?;
+                let mut stmt = self.tx.prepare(&format!(
+                    "SELECT {}, c.uuid AS consultation_uuid FROM audit a \
+                     JOIN consultation c ON c.id = a.consultation_id \
+                     WHERE a.voided_at IS NULL AND c.voided_at IS NULL AND {dated} ORDER BY a.id",
+                    select_list(audit::FIELDS, "a")
+                ))?;
+                records::each_record(&mut stmt, params, |a: Audit, row| {
+                    let c = link(row, "consultation_uuid")?
+                        .ok_or_else(|| Error::failure(format!("{} has no consultation", a.id)))?;
+                    each(Exported::Audit(a, c))
+                })
+            }
         }
     }
 
     fn every(&self, kind: RecordKind, each: &mut dyn FnMut(Exported) -> Result<()>) -> Result<()> {
         let (sql, fields) = every_sql(kind);
-        let Some(sql) = sql else {
-            return Ok(());
-        };
         let mut stmt = self.tx.prepare(&sql)?;
         match kind {
             RecordKind::Consultation => {
@@ -329,10 +420,15 @@ impl Reader for SqliteTxn<'_> {
                     .ok_or_else(|| Error::failure(format!("{} has no consultation", r.id)))?;
                 each(Exported::Referral(r, c))
             }),
-            _ => records::each_record(&mut stmt, [], |v: Review, row| {
+            RecordKind::Review => records::each_record(&mut stmt, [], |v: Review, row| {
                 let c = link(row, fields[0])?;
                 let r = link(row, fields[1])?;
                 each(Exported::Review(v, c, r))
+            }),
+            RecordKind::Audit => records::each_record(&mut stmt, [], |a: Audit, row| {
+                let c = link(row, fields[0])?
+                    .ok_or_else(|| Error::failure(format!("{} has no consultation", a.id)))?;
+                each(Exported::Audit(a, c))
             }),
         }
     }
@@ -340,8 +436,10 @@ impl Reader for SqliteTxn<'_> {
     fn may_be_due(
         &self,
         horizon: NaiveDate,
+        advisor: Option<&Text>,
         each: &mut dyn FnMut(&Consultation, &[Review]) -> Result<()>,
     ) -> Result<()> {
+        let params = rusqlite::params![horizon, advisor.map(Text::as_str)];
         // Both statements go in consultation order: this consultation's reviews are taken off
         // the front of the second, so no more than one consultation's reviews are held.
         let mut reviews_stmt = self.tx.prepare(&format!(
@@ -350,7 +448,7 @@ impl Reader for SqliteTxn<'_> {
             select_list(review::FIELDS, "r")
         ))?;
         let review_positions = Positions::of(&reviews_stmt);
-        let mut review_rows = reviews_stmt.query([horizon])?;
+        let mut review_rows = reviews_stmt.query(params)?;
         let mut next_review = || -> Result<Option<Review>> {
             match review_rows.next()? {
                 None => Ok(None),
@@ -369,7 +467,7 @@ impl Reader for SqliteTxn<'_> {
             select_list(consultation::FIELDS, "r")
         ))?;
         let mut own = Vec::new();
-        records::each_record(&mut stmt, [horizon], |c: Consultation, _| {
+        records::each_record(&mut stmt, params, |c: Consultation, _| {
             own.clear();
             while let Some(v) = pending.take() {
                 match v.consultation {
@@ -386,14 +484,16 @@ impl Reader for SqliteTxn<'_> {
         })
     }
 
-    fn pending_referrals(&self) -> Result<Vec<Referral>> {
+    fn pending_referrals(&self, advisor: Option<&Text>) -> Result<Vec<Referral>> {
         self.query(
             &format!(
                 "SELECT {} FROM referral r WHERE r.voided_at IS NULL AND r.result = 'pending' \
+                 AND (?1 IS NULL OR r.consultation_id IN (SELECT id FROM consultation \
+                                      WHERE advisor = ?1 COLLATE NOCASE)) \
                  ORDER BY r.date, r.id",
                 select_list(referral::FIELDS, "r")
             ),
-            [],
+            [advisor.map(Text::as_str)],
         )
     }
 
@@ -407,27 +507,30 @@ impl Reader for SqliteTxn<'_> {
     }
 }
 
-/// The query of `Reader::every` for a kind (none for a kind this engine does not keep), and the
-/// columns of the UUIDs its records hang from.
-fn every_sql(kind: RecordKind) -> (Option<String>, [&'static str; 2]) {
+/// The query of `Reader::every` for a kind, and the columns of the UUIDs its records hang from.
+fn every_sql(kind: RecordKind) -> (String, [&'static str; 2]) {
     let uuids = ["consultation_uuid", "referral_uuid"];
     let sql = match kind {
-        RecordKind::Consultation => Some(format!(
+        RecordKind::Consultation => format!(
             "SELECT {} FROM consultation r ORDER BY r.id",
             select_list(consultation::FIELDS, "r")
-        )),
-        RecordKind::Referral => Some(format!(
+        ),
+        RecordKind::Referral => format!(
             "SELECT {}, c.uuid AS consultation_uuid FROM referral r \
              JOIN consultation c ON c.id = r.consultation_id ORDER BY r.id",
             select_list(referral::FIELDS, "r")
-        )),
-        RecordKind::Review => Some(format!(
+        ),
+        RecordKind::Review => format!(
             "SELECT {}, c.uuid AS consultation_uuid, r.uuid AS referral_uuid FROM review v \
              LEFT JOIN consultation c ON c.id = v.consultation_id \
              LEFT JOIN referral r ON r.id = v.referral_id ORDER BY v.id",
             select_list(review::FIELDS, "v")
-        )),
-        RecordKind::Audit => None,
+        ),
+        RecordKind::Audit => format!(
+            "SELECT {}, c.uuid AS consultation_uuid FROM audit a \
+             JOIN consultation c ON c.id = a.consultation_id ORDER BY a.id",
+            select_list(audit::FIELDS, "a")
+        ),
     };
     (sql, uuids)
 }
@@ -448,7 +551,7 @@ fn bad(e: crate::domain::fields::BadValue) -> Error {
 impl Writer for SqliteTxn<'_> {
     fn insert(&mut self, kind: RecordKind, wanted: i64, columns: &Columns) -> Result<Option<i64>> {
         let bulk = self.bulk.as_ref().is_some_and(|b| b.table == table(kind));
-        records::insert(&self.tx, kind, wanted, columns, bulk)
+        records::insert(&self.tx, &mut self.insert_sql, kind, wanted, columns, bulk)
     }
 
     fn update(&mut self, id: RecordId, columns: &Columns) -> Result<()> {
@@ -488,11 +591,11 @@ impl Writer for SqliteTxn<'_> {
         Ok(self.bulk.is_some())
     }
 
-    fn finish_bulk(&mut self) -> Result<()> {
-        if let Some(bulk) = self.bulk.take() {
-            bulk.finish(&self.tx)?;
+    fn finish_bulk(&mut self, limit: usize) -> Result<Vec<Duplicate>> {
+        match self.bulk.take() {
+            Some(bulk) => bulk.finish(&self.tx, limit),
+            None => Ok(Vec::new()),
         }
-        Ok(())
     }
 
     fn commit(self: Box<Self>) -> Result<()> {
