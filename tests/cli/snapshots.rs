@@ -380,7 +380,39 @@ fn team_logbook_commands() {
         &team,
         &["team", "add-manager", "jo"]
     );
+    // The team logbook knows the family already, spelt its own way.
+    team.ok(&[
+        "consult",
+        "--advisor",
+        "Jo Smith",
+        "--setting",
+        "Northgate children's centre",
+        "--agency",
+        "school",
+        "--family",
+        "oak 0142",
+        "--level",
+        "2",
+        "--outcome",
+        "advice",
+        "--date",
+        "2026-01-05",
+    ]);
     let mine = logbook();
+    mine.ok(&[
+        "audit",
+        "C-1",
+        "--date",
+        "2026-03-02",
+        "--auditor",
+        "Pat Manager",
+        "--grade",
+        "good",
+        "--level-agreed",
+        "yes",
+        "--pathway-agreed",
+        "yes",
+    ]);
     team_snapshot!("push", &mine, &["push", &url]);
     team_snapshot!("push_again", &mine, &["push", &url]);
     team_snapshot!("team_check", &team, &["check"]);

@@ -55,9 +55,11 @@ fn database_of(url: &str) -> &str {
     url.rsplit('/').next().expect("a database")
 }
 
-/// Records consultations, referrals and follow-ups that exercise every figure: families
-/// written in different cases, repeats within a year, threshold and confidence pairs,
-/// follow-ups done, due and overdue, referral results, notes on several lines.
+/// Records consultations, referrals, follow-ups and audits that exercise every figure: families
+/// typed with different spellings (case, spaces, accents precomposed or combining), repeats
+/// within a year, threshold and confidence pairs, children's ages, follow-ups done, due and
+/// overdue, referral results, a disputed decision, notes on several lines, and audits of two
+/// advisors' consultations (one audited twice).
 fn record_fixture(env: &TestEnv) {
     let consults: &[&[&str]] = &[
         &[
@@ -80,7 +82,11 @@ fn record_fixture(env: &TestEnv) {
             "--date",
             "2025-11-20",
             "--family",
-            "oak-1",
+            "oak 1",
+            "--age",
+            "4",
+            "--age",
+            "unborn",
             "--agency",
             "health-visitor",
             "--consultee-level",
@@ -113,12 +119,14 @@ fn record_fixture(env: &TestEnv) {
             "3",
             "--follow-up",
             "2026-01-20",
+            "--voice",
+            "Likes school;\nscared at home",
         ],
         &[
             "--date",
             "2026-01-15",
             "--family",
-            "Elm-2",
+            "elm 2",
             "--consultee-level",
             "4",
             "--outcome",
@@ -141,6 +149,8 @@ fn record_fixture(env: &TestEnv) {
             "3B",
             "--factor",
             "16A",
+            "--age",
+            "9;16",
             "--follow-up",
             "2026-02-16",
         ],
@@ -185,6 +195,30 @@ fn record_fixture(env: &TestEnv) {
             "More worry\nthan said",
             "--follow-up",
             "+1w",
+        ],
+        &[
+            "--date",
+            "2026-03-02",
+            "--family",
+            "café-7",
+            "--advisor",
+            "Jo Bloggs",
+            "--organisation",
+            "Ash Nursery",
+            "--age",
+            "2",
+        ],
+        &[
+            "--date",
+            "2026-03-09",
+            "--family",
+            "CAFE\u{301} 7",
+            "--advisor",
+            "jo bloggs",
+            "--organisation",
+            "ASH NURSERY",
+            "--follow-up",
+            "2026-03-16",
         ],
     ];
     for extra in consults {
@@ -263,13 +297,86 @@ fn record_fixture(env: &TestEnv) {
             "--follow-up",
             "2026-03-01",
         ],
+        &[
+            "review",
+            "R-3",
+            "--date",
+            "2026-02-25",
+            "--result",
+            "nfa",
+            "--dispute",
+            "The school challenged it;\nescalated to the team manager",
+        ],
+        &[
+            "audit",
+            "C-2",
+            "--date",
+            "2025-12-01",
+            "--auditor",
+            "Pat Manager",
+            "--grade",
+            "good",
+            "--level-agreed",
+            "yes",
+            "--pathway-agreed",
+            "yes",
+            "--note",
+            "Clear reasoning",
+        ],
+        &[
+            "audit",
+            "C-2",
+            "--date",
+            "2026-01-10",
+            "--auditor",
+            "Lee Manager",
+            "--grade",
+            "requires-improvement",
+            "--level-agreed",
+            "no",
+            "--pathway-agreed",
+            "yes",
+            "--learning",
+            "Ask what a day is like\nfor the child",
+        ],
+        &[
+            "audit",
+            "C-3",
+            "--date",
+            "2026-02-03",
+            "--auditor",
+            "Pat Manager",
+            "--grade",
+            "outstanding",
+            "--level-agreed",
+            "yes",
+            "--pathway-agreed",
+            "yes",
+            "--learning",
+            "Use the police's own words",
+        ],
+        &[
+            "audit",
+            "C-9",
+            "--date",
+            "2026-03-05",
+            "--auditor",
+            "Pat Manager",
+            "--grade",
+            "inadequate",
+            "--level-agreed",
+            "no",
+            "--pathway-agreed",
+            "no",
+        ],
     ] {
         env.ok(args);
     }
 }
 
-/// What is done on both engines after the import: a correction and a record voided.
-fn correct_and_void(env: &TestEnv) {
+/// What is done on both engines after the import: corrections, records voided, and a
+/// consultation typed with another spelling of a family. Returns what caselog said about it.
+fn correct_and_void(env: &TestEnv) -> String {
     env.ok(&[
         "amend",
         "C-7",
@@ -287,6 +394,34 @@ fn correct_and_void(env: &TestEnv) {
         "--reason",
         "decision changed",
     ]);
+    env.ok(&[
+        "amend",
+        "A-1",
+        "--grade",
+        "outstanding",
+        "--reason",
+        "graded again after supervision",
+    ]);
+    env.ok(&["void", "A-4", "--reason", "entered in error"]);
+    let out = env.run(&[
+        "consult",
+        "--advisor",
+        "Sam Advisor",
+        "--setting",
+        "Oakwood Primary surgery",
+        "--agency",
+        "school",
+        "--family",
+        "birch 4",
+        "--indicator",
+        "C2.1",
+        "--outcome",
+        "early-help",
+        "--date",
+        "2026-03-12",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    stderr(&out)
 }
 
 #[test]
@@ -294,7 +429,7 @@ fn one_fixture_gives_the_same_answers_on_sqlite_and_postgresql() {
     let source = TestEnv::new();
     record_fixture(&source);
     let mut files = Vec::new();
-    for records in ["consultations", "referrals", "reviews"] {
+    for records in ["consultations", "referrals", "reviews", "audits"] {
         let file = source.path(&format!("{records}.csv"));
         source.ok(&[
             "export",
@@ -312,24 +447,50 @@ fn one_fixture_gives_the_same_answers_on_sqlite_and_postgresql() {
     }
     let sqlite = TestEnv::new();
     let team = on(&team_logbook());
+    let mut said = Vec::new();
     for env in [&sqlite, &team] {
         for (records, file) in &files {
             env.ok(&["import", file.to_str().unwrap(), "--records", records]);
         }
-        correct_and_void(env);
+        said.push(correct_and_void(env));
     }
+    assert_eq!(
+        said[0], said[1],
+        "what consult says of a family's other spelling"
+    );
+    assert_eq!(
+        said[1],
+        "note: family 'birch 4' recorded as BIRCH-4, its first spelling\n\
+         note: family BIRCH-4 had 1 consultation in the 365 days before 2026-03-12: C-7 on \
+         2026-03-01 (level 2, signpost)\n"
+    );
 
-    let both = |args: &[&str]| -> (String, String) { (sqlite.ok(args), team.ok(args)) };
+    // The consultation recorded on each engine has a UUID of its own.
+    let uuid = |env: &TestEnv| {
+        let c = crate::common::json(&env.ok(&["show", "C-11", "--format", "json"]));
+        c["uuid"].as_str().expect("a UUID").to_string()
+    };
+    let (sqlite_uuid, team_uuid) = (uuid(&sqlite), uuid(&team));
+    let both = |args: &[&str]| -> (String, String) {
+        (
+            sqlite.ok(args).replace(&sqlite_uuid, "<C-11's UUID>"),
+            team.ok(args).replace(&team_uuid, "<C-11's UUID>"),
+        )
+    };
     let whole = ["--from", "2025-01-01", "--to", "2026-03-31"];
     let (a, b) = both(&[&["report", "--format", "json"][..], &whole].concat());
     assert_eq!(a, b, "report --format json");
     let report = crate::common::json(&b);
-    assert_eq!(report["consultations"], 8, "{report}");
+    assert_eq!(report["consultations"], 11, "{report}");
+    assert_eq!(
+        report["families"], 5,
+        "OAK-1, ELM-2, ASH-3, BIRCH-4 and café-7, however typed: {report}"
+    );
     for by in ["agency", "setting", "advisor", "month"] {
         let (a, b) = both(&[&["report", "--format", "json", "--by", by][..], &whole].concat());
         assert_eq!(a, b, "report --by {by}");
     }
-    for records in ["consultations", "referrals", "reviews"] {
+    for records in ["consultations", "referrals", "reviews", "audits"] {
         let (a, b) = both(&[
             "export",
             "--records",
@@ -343,10 +504,27 @@ fn one_fixture_gives_the_same_answers_on_sqlite_and_postgresql() {
         assert_eq!(a, b, "export --records {records}");
         assert!(a.lines().count() > 2, "{a}");
     }
-    for family in ["oak-1", "ELM-2", "ASH-3"] {
+    for family in [
+        "oak-1",
+        "ELM2",
+        "Ash 3",
+        "birch-4",
+        "CAFÉ-7",
+        "cafe\u{301}7",
+    ] {
         let (a, b) = both(&["history", family, "--format", "json", "--all"]);
         assert_eq!(a, b, "history {family}");
     }
+    let cafe = crate::common::json(&team.ok(&["history", "Café 7", "--format", "json"]));
+    let entries = cafe["entries"].as_array().unwrap();
+    assert_eq!(
+        entries
+            .iter()
+            .filter(|e| e["id"].as_str().unwrap().starts_with("C-"))
+            .count(),
+        2,
+        "both spellings of café-7 are one family: {cafe}"
+    );
     for args in [
         &[
             "list",
@@ -357,13 +535,89 @@ fn one_fixture_gives_the_same_answers_on_sqlite_and_postgresql() {
             "--to",
             "2026-03-15",
         ][..],
+        &["list", "--format", "json", "--organisation", "ash nursery"],
+        &["list", "--format", "json", "--family", "OAK 1"],
         &["review", "--format", "json"],
+        &["review", "--format", "json", "--advisor", "JO BLOGGS"],
+        &["review", "--format", "json", "--advisor", "sam advisor"],
         &["show", "V-1", "--format", "json"],
         &["show", "R-1", "--format", "json"],
+        &["show", "R-3", "--format", "json"],
+        &["show", "C-2", "--format", "json"],
+        &["show", "A-1", "--format", "json"],
+        &[
+            "sample",
+            "--from",
+            "2025-01-01",
+            "--to",
+            "2026-03-31",
+            "--size",
+            "4",
+            "--by",
+            "advisor",
+            "--format",
+            "json",
+        ],
+        &[
+            "sample",
+            "--month",
+            "2026-03",
+            "--size",
+            "2",
+            "--include-audited",
+            "--format",
+            "csv",
+        ],
+        &[
+            "audit",
+            "--learning-summary",
+            "--from",
+            "2025-01-01",
+            "--to",
+            "2026-03-31",
+            "--format",
+            "json",
+        ],
     ] {
         let (a, b) = both(args);
         assert_eq!(a, b, "{args:?}");
     }
+    // What the comparisons above rest on, seen on the team logbook.
+    let organisation = crate::common::json(&team.ok(&[
+        "list",
+        "--format",
+        "json",
+        "--organisation",
+        "ash nursery",
+    ]));
+    assert_eq!(
+        organisation.as_array().map(Vec::len),
+        Some(3),
+        "{organisation}"
+    );
+    let jo = team.ok(&["review", "--format", "json", "--advisor", "JO BLOGGS"]);
+    let everyone = team.ok(&["review", "--format", "json"]);
+    assert!(jo.contains("C-10") && !jo.contains("C-8"), "{jo}");
+    assert!(
+        everyone.contains("C-10") && everyone.contains("C-8"),
+        "{everyone}"
+    );
+    let disputed = crate::common::json(&team.ok(&["show", "R-3", "--format", "json"]));
+    assert_eq!(disputed["disputed"], true, "{disputed}");
+    let audited = crate::common::json(&team.ok(&["show", "C-2", "--format", "json"]));
+    assert_eq!(audited["audits"].as_array().map(Vec::len), Some(2));
+    assert_eq!(audited["ages"], serde_json::json!(["unborn", 4]));
+    let amended = crate::common::json(&team.ok(&["show", "A-1", "--format", "json"]));
+    assert_eq!(amended["grade"], "outstanding", "{amended}");
+    // The records each engine counts, amendments included.
+    let counts = |env: &TestEnv| {
+        crate::common::json(&env.ok(&["check", "--format", "json"]))["records"].clone()
+    };
+    assert_eq!(counts(&sqlite), counts(&team));
+    assert_eq!(
+        counts(&team)[3],
+        serde_json::json!({"table": "audit", "total": 4, "voided": 1})
+    );
 }
 
 /// Runs caselog in `env` and asserts it failed with `code`, with plain words: `error: …`, no
@@ -489,6 +743,80 @@ fn access_by_role_is_enforced_by_the_server() {
     assert!(message.contains("does not let you do this"), "{message}");
     assert_eq!(count(&url, "SELECT count(*) FROM consultation"), 2);
 
+    // Audits are the managers' records; every advisor reads them in the family's chronology.
+    let audit = [
+        "audit",
+        "C-1",
+        "--auditor",
+        "Mo Manager",
+        "--grade",
+        "good",
+        "--level-agreed",
+        "yes",
+        "--pathway-agreed",
+        "no",
+    ];
+    let message = refused(&as_alice, &audit, 1);
+    assert!(message.contains("does not let you do this"), "{message}");
+    assert_eq!(count(&url, "SELECT count(*) FROM audit"), 0);
+    let out = as_mo.ok(&audit);
+    assert!(out.starts_with("Recorded A-1"), "{out}");
+    assert_eq!(
+        count(
+            &url,
+            &format!("SELECT count(*) FROM audit WHERE created_by = '{mo}'")
+        ),
+        1
+    );
+    let history = crate::common::json(&as_bob.ok(&["history", "OAK 9", "--format", "json"]));
+    let ids: Vec<&str> = history["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["id"].as_str().unwrap())
+        .collect();
+    assert!(ids.contains(&"A-1"), "{history}");
+    let shown = crate::common::json(&as_alice.ok(&["show", "C-1", "--format", "json"]));
+    assert_eq!(shown["audits"][0]["id"], "A-1", "{shown}");
+    // Her consultation stands while the audit of it does; the audit is not hers to change.
+    let message = refused(
+        &as_alice,
+        &["void", "C-1", "--reason", "entered in error"],
+        2,
+    );
+    assert!(
+        message.contains("C-1 still has records made from it: R-1, V-2, A-1"),
+        "{message}"
+    );
+    let message = refused(
+        &as_alice,
+        &["amend", "A-1", "--grade", "outstanding", "--reason", "mine"],
+        1,
+    );
+    assert!(
+        message.contains(&format!(
+            "A-1 was recorded by {mo}: on the team logbook only its author may change it"
+        )),
+        "{message}"
+    );
+    as_mo.ok(&[
+        "amend",
+        "A-1",
+        "--grade",
+        "requires-improvement",
+        "--reason",
+        "graded again after supervision",
+    ]);
+    assert_eq!(
+        count(
+            &url,
+            &format!(
+                "SELECT count(*) FROM amendment WHERE record = 'audit' AND created_by = '{mo}'"
+            )
+        ),
+        1
+    );
+
     // Round caselog, straight to the server: the same rules hold.
     let mut bob_sql = sql(&as_role(&url, &bob));
     let changed = bob_sql
@@ -521,6 +849,14 @@ fn access_by_role_is_enforced_by_the_server() {
         ),
         (&mo, "DELETE FROM consultation"),
         (&mo, "UPDATE consultation SET setting = 'x'"),
+        (&mo, "DELETE FROM audit"),
+        (&bob, "UPDATE audit SET grade = 'good'"),
+        (
+            &alice,
+            "INSERT INTO audit (uuid, consultation_id, date, auditor, grade, level_agreed, \
+          pathway_agreed, created_at) VALUES (gen_random_uuid(), 1, '2026-03-01', 'A', 'good', \
+          true, true, now())",
+        ),
         (
             &mo,
             "INSERT INTO consultation (uuid, date, advisor, setting, mode, agency, family, level, \
@@ -582,11 +918,11 @@ fn access_by_role_is_enforced_by_the_server() {
     assert_eq!(as_bob.consult(&[]), "C-10");
 }
 
-/// A CSV line with its record IDs (C-3, R-1) masked, to compare logbooks that number apart.
+/// A CSV line with its record IDs (C-3, R-1, A-2) masked, to compare logbooks that number apart.
 fn without_ids(line: &str) -> String {
     let is_id = |cell: &str| {
         let mut chars = cell.chars();
-        matches!(chars.next(), Some('C' | 'R' | 'V'))
+        matches!(chars.next(), Some('C' | 'R' | 'V' | 'A'))
             && chars.next() == Some('-')
             && chars.as_str().parse::<u64>().is_ok()
     };
@@ -600,9 +936,14 @@ fn without_ids(line: &str) -> String {
 fn push_sends_a_personal_logbook_by_uuid_all_or_nothing() {
     let url = team_logbook();
     let team = on(&url);
-    // The team already has records, so numbers differ from the personal logbook's.
+    // The team already has records, so numbers differ from the personal logbook's; and it has
+    // the family OAK-3, spelt its own way.
     team.consult(&["--family", "TEAM-1"]);
-    team.consult(&["--family", "TEAM-2"]);
+    team.consult(&["--family", "oak 3", "--date", "2026-02-01"]);
+    let theirs_uuid = crate::common::json(&team.ok(&["show", "C-2", "--format", "json"]))["uuid"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let mine = TestEnv::new();
     mine.consult(&[
         "--date",
@@ -611,6 +952,10 @@ fn push_sends_a_personal_logbook_by_uuid_all_or_nothing() {
         "OAK-3",
         "--worry",
         "Late\nand hungry",
+        "--age",
+        "4",
+        "--voice",
+        "Wants her dinner",
     ]);
     mine.consult(&["--date", "2026-03-02", "--family", "ELM-4"]);
     mine.ok(&["refer", "C-1", "--date", "2026-03-03", "--to", "csc"]);
@@ -620,7 +965,9 @@ fn push_sends_a_personal_logbook_by_uuid_all_or_nothing() {
         "--date",
         "2026-03-05",
         "--result",
-        "assessment",
+        "nfa",
+        "--dispute",
+        "The school challenged it",
     ]);
     mine.ok(&[
         "review",
@@ -639,14 +986,46 @@ fn push_sends_a_personal_logbook_by_uuid_all_or_nothing() {
         "typed in error",
     ]);
     mine.ok(&["void", "V-2", "--reason", "entered twice"]);
+    for (of, grade) in [("C-1", "good"), ("C-2", "inadequate")] {
+        mine.ok(&[
+            "audit",
+            of,
+            "--date",
+            "2026-03-07",
+            "--auditor",
+            "Pat Manager",
+            "--grade",
+            grade,
+            "--level-agreed",
+            "yes",
+            "--pathway-agreed",
+            "no",
+            "--learning",
+            "Ask the child",
+        ]);
+    }
+    mine.ok(&[
+        "amend",
+        "A-1",
+        "--grade",
+        "outstanding",
+        "--reason",
+        "graded again",
+    ]);
+    mine.ok(&["void", "A-2", "--reason", "the wrong consultation"]);
 
-    let out = mine.ok(&["push", &url]);
+    let pushed = mine.run(&["push", &url]);
+    assert_eq!(pushed.status.code(), Some(0), "{pushed:?}");
     assert_eq!(
-        out,
+        String::from_utf8_lossy(&pushed.stdout),
         format!(
-            "Pushed to {url}: 5 records added, 0 already there.\n\
-             C-1 → C-3\nC-2 → C-4\nR-1 → R-1\nV-1 → V-1\nV-2 → V-2\n"
+            "Pushed to {url}: 7 records added, 0 already there.\n\
+             C-1 → C-3\nC-2 → C-4\nR-1 → R-1\nV-1 → V-1\nV-2 → V-2\nA-1 → A-1\nA-2 → A-2\n"
         )
+    );
+    assert_eq!(
+        stderr(&pushed),
+        "note: C-1: family 'OAK-3' recorded as oak 3, its first spelling\n"
     );
     // Dates, created_at, voiding, amendments and links came along.
     let row = sql(&url)
@@ -675,7 +1054,39 @@ fn push_sends_a_personal_logbook_by_uuid_all_or_nothing() {
         ),
         1
     );
-    for records in ["consultations", "referrals", "reviews"] {
+    assert_eq!(
+        count(
+            &url,
+            "SELECT count(*) FROM consultation WHERE id = 3 AND family = 'oak 3' \
+             AND family_key = 'OAK3' AND ages = '4' AND voice = 'Wants her dinner'"
+        ),
+        1
+    );
+    assert_eq!(
+        count(
+            &url,
+            "SELECT count(*) FROM referral WHERE id = 1 AND disputed"
+        ),
+        1
+    );
+    assert_eq!(
+        count(
+            &url,
+            "SELECT count(*) FROM audit a JOIN amendment m ON m.record = 'audit' \
+             AND m.record_id = a.id WHERE a.id = 1 AND a.consultation_id = 3 \
+             AND a.grade = 'outstanding' AND m.old_value = 'good'"
+        ),
+        1
+    );
+    assert_eq!(
+        count(
+            &url,
+            "SELECT count(*) FROM audit WHERE id = 2 AND consultation_id = 4 \
+             AND voided_at IS NOT NULL"
+        ),
+        1
+    );
+    for records in ["consultations", "referrals", "reviews", "audits"] {
         let export = |env: &TestEnv| {
             env.ok(&[
                 "export",
@@ -689,16 +1100,20 @@ fn push_sends_a_personal_logbook_by_uuid_all_or_nothing() {
             ])
         };
         let mut theirs: Vec<String> = export(&team).lines().map(without_ids).collect();
-        let mine: Vec<String> = export(&mine).lines().map(without_ids).collect();
-        theirs.retain(|l| !l.contains("TEAM-"));
+        let mine: Vec<String> = export(&mine)
+            .replace(",OAK-3,", ",oak 3,")
+            .lines()
+            .map(without_ids)
+            .collect();
+        theirs.retain(|l| !l.contains("TEAM-") && !l.contains(&theirs_uuid));
         assert_eq!(theirs, mine, "{records}, but for their IDs");
     }
 
-    // Again: nothing new.
+    // Again: nothing new, and a family the team spells its own way is no difference.
     let again = mine.ok(&["push", &url]);
     assert!(
         again.starts_with(&format!(
-            "Pushed to {url}: 0 records added, 5 already there.\nC-1 → C-3 (already there)\n"
+            "Pushed to {url}: 0 records added, 7 already there.\nC-1 → C-3 (already there)\n"
         )),
         "{again}"
     );
@@ -1089,6 +1504,31 @@ fn team_init_check_backup_and_schema_versions() {
     );
     env.ok(&["team", "init"]);
     env.ok(&["check"]);
+    // An audit whose consultation is not there (the server's own check taken off by hand) is
+    // named, and counted.
+    sql(&url)
+        .batch_execute(
+            "ALTER TABLE audit DROP CONSTRAINT audit_consultation_id_fkey;
+             INSERT INTO audit (id, uuid, consultation_id, date, auditor, grade, level_agreed,
+                 pathway_agreed, created_at)
+             VALUES (7, gen_random_uuid(), 99, '2026-03-01', 'P', 'good', true, true, now())",
+        )
+        .unwrap();
+    let out = env.run(&["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        shown.contains("audit row 7 refers to a missing consultation"),
+        "{shown}"
+    );
+    let out = env.run(&["check", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let health = crate::common::json(&String::from_utf8_lossy(&out.stdout));
+    assert_eq!(
+        health["records"][3],
+        serde_json::json!({"table": "audit", "total": 1, "voided": 0})
+    );
+    sql(&url).batch_execute("DELETE FROM audit").unwrap();
 
     let message = refused(&env, &["backup", "copy.db"], 2);
     assert!(
@@ -1148,6 +1588,330 @@ fn team_init_check_backup_and_schema_versions() {
     );
     let message = refused(&on(&url), &["team", "add-advisor", "dee"], 2);
     assert!(message.contains("no password given for dee"), "{message}");
+}
+
+/// Copies every row of a SQLite logbook's tables into the same tables of a team logbook, as
+/// they are (each value as text, read by the server as its column's type).
+fn copy_rows(file: &std::path::Path, url: &str, tables: &[&str]) {
+    let from = rusqlite::Connection::open(file).expect("open the file");
+    let mut to = sql(url);
+    for table in tables {
+        let mut stmt = from
+            .prepare(&format!("SELECT * FROM {table} ORDER BY id"))
+            .unwrap();
+        let names: Vec<String> = stmt.column_names().iter().map(|n| n.to_string()).collect();
+        let rows: Vec<serde_json::Value> = stmt
+            .query_map([], |row| {
+                let mut object = serde_json::Map::new();
+                for (i, name) in names.iter().enumerate() {
+                    let value = match row.get::<_, rusqlite::types::Value>(i)? {
+                        rusqlite::types::Value::Null => serde_json::Value::Null,
+                        rusqlite::types::Value::Integer(n) => n.to_string().into(),
+                        rusqlite::types::Value::Text(t) => t.into(),
+                        other => panic!("{table}.{name}: {other:?}"),
+                    };
+                    object.insert(name.clone(), value);
+                }
+                Ok(serde_json::Value::Object(object))
+            })
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        for row in rows {
+            let columns: Vec<&String> = row.as_object().unwrap().keys().collect();
+            let list = columns
+                .iter()
+                .map(|c| c.as_str())
+                .collect::<Vec<_>>()
+                .join(", ");
+            to.execute(
+                &format!(
+                    "INSERT INTO {table} ({list}) SELECT {list} \
+                     FROM json_populate_record(NULL::{table}, $1::text::json)"
+                ),
+                &[&row.to_string()],
+            )
+            .unwrap_or_else(|e| panic!("{table}: {row}: {e}"));
+        }
+    }
+}
+
+#[test]
+fn an_older_team_logbook_gets_the_family_keys_a_file_gets() {
+    use caselog::store::postgres::schema;
+    // The first version's logbook, with families whose keys need Unicode's rules: a letter
+    // that upper-cases to a letter and a combining mark, and ß, which upper-cases to SS.
+    let file = TestEnv::new();
+    let fixture =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/logbook-v1.db");
+    std::fs::copy(&fixture, file.db()).unwrap();
+    let older = rusqlite::Connection::open(file.db()).unwrap();
+    for (n, family) in ["ΐ-1", "\u{3AA}\u{301} 1", "straße-3", "STRASSE 3"]
+        .iter()
+        .enumerate()
+    {
+        older
+            .execute(
+                "INSERT INTO consultation (uuid, date, advisor, setting, mode, agency, family, \
+                 level, outcome, created_at) VALUES (?1, ?2, 'Sam', 'S', 'surgery', '2A', ?3, \
+                 1, 'advice', '2026-03-01T09:00:00Z')",
+                rusqlite::params![
+                    format!("00000000-0000-4000-8000-00000000000{n}"),
+                    format!("2026-03-0{}", n + 1),
+                    family
+                ],
+            )
+            .unwrap();
+    }
+    drop(older);
+    // The same records on a team logbook of schema version 1.
+    let url = PostgresServer::shared().create_database();
+    sql(&url)
+        .batch_execute(&format!(
+            "{} UPDATE caselog_schema SET version = 1;",
+            schema::STEPS[0].sql
+        ))
+        .unwrap();
+    copy_rows(
+        &file.db(),
+        &url,
+        &["consultation", "referral", "review", "amendment"],
+    );
+    let team = on(&url);
+    let message = refused(&team, &["list"], 1);
+    assert!(
+        message.contains("has the schema of an older caselog (version 1; this caselog writes 3)"),
+        "{message}"
+    );
+    let out = team.ok(&["team", "init"]);
+    assert!(
+        out.starts_with(&format!(
+            "Brought the team logbook {url} up to date: schema version 1 → 3"
+        )),
+        "{out}"
+    );
+
+    // Each spelling kept; each key caselog's own, as the file's.
+    let keys = "SELECT family, family_key FROM consultation ORDER BY id";
+    let on_the_server: Vec<Vec<String>> = sql(&url)
+        .query(keys, &[])
+        .unwrap()
+        .iter()
+        .map(|r| vec![r.get(0), r.get(1)])
+        .collect();
+    file.ok(&["check"]);
+    assert_eq!(on_the_server, file.sql(keys));
+    assert_eq!(
+        on_the_server[5..],
+        [
+            ["ΐ-1", "\u{3AA}1"],
+            ["\u{3AA}\u{301} 1", "\u{3AA}1"],
+            ["straße-3", "STRASSE3"],
+            ["STRASSE 3", "STRASSE3"],
+        ]
+        .map(|pair| pair.map(String::from))
+    );
+    assert_eq!(
+        count(
+            &url,
+            "SELECT count(*) FROM pg_indexes WHERE indexname = 'consultation_by_family_key'"
+        ),
+        1
+    );
+    assert_eq!(
+        count(
+            &url,
+            "SELECT count(*) FROM review WHERE referral_id IS NOT NULL AND disputed = false"
+        ),
+        count(
+            &url,
+            "SELECT count(*) FROM review WHERE referral_id IS NOT NULL"
+        )
+    );
+
+    // The same answers from the file and the team logbook.
+    for args in [
+        &["history", "oak 0142", "--format", "json", "--all"][..],
+        &["history", "ΐ1", "--format", "json"],
+        &["history", "Strasse-3", "--format", "json"],
+        &[
+            "report",
+            "--from",
+            "2026-01-01",
+            "--to",
+            "2026-03-15",
+            "--format",
+            "json",
+        ],
+        &["list", "--family", "STRAßE 3", "--format", "json"],
+        &["show", "C-4", "--format", "json"],
+        &[
+            "export",
+            "--records",
+            "reviews",
+            "--from",
+            "2026-01-01",
+            "--to",
+            "2026-03-15",
+        ],
+    ] {
+        assert_eq!(file.ok(args), team.ok(args), "{args:?}");
+    }
+    let report = crate::common::json(&team.ok(&[
+        "report",
+        "--from",
+        "2026-01-01",
+        "--to",
+        "2026-03-15",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(
+        report["families"], 4,
+        "OAK-0142, NG-7, ΐ-1 and straße-3: {report}"
+    );
+    // A consultation typed now with another spelling joins its family under the first one.
+    let out = team.run(&[
+        "consult",
+        "--advisor",
+        "Sam",
+        "--setting",
+        "S",
+        "--agency",
+        "2A",
+        "--family",
+        "Straße 3",
+        "--level",
+        "1",
+        "--outcome",
+        "advice",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert!(
+        stderr(&out).contains("family 'Straße 3' recorded as straße-3, its first spelling"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn every_consultation_of_a_large_older_team_logbook_gets_its_key() {
+    use caselog::store::postgres::schema;
+    // More consultations than are keyed in one batch.
+    let url = PostgresServer::shared().create_database();
+    sql(&url)
+        .batch_execute(&format!(
+            "{} UPDATE caselog_schema SET version = 1;
+             INSERT INTO consultation (id, uuid, date, advisor, setting, mode, agency, family,
+                 level, outcome, created_at)
+             SELECT n, gen_random_uuid(), '2026-03-01', 'Sam', 'S', 'surgery', '2A',
+                 'f-' || n, 1, 'advice', '2026-03-01T09:00:00Z'
+             FROM generate_series(1, 12345) AS n;",
+            schema::STEPS[0].sql
+        ))
+        .unwrap();
+    on(&url).ok(&["team", "init"]);
+    assert_eq!(
+        count(
+            &url,
+            "SELECT count(*) FROM consultation WHERE family_key = 'F' || id"
+        ),
+        12345
+    );
+}
+
+#[test]
+fn a_new_persons_password_is_asked_for_twice_and_never_shown() {
+    use crate::interactive::{BACKSPACE, ENTER, answer, rest, session_with};
+    let url = team_logbook();
+    let name = format!("dee_{}", database_of(&url));
+    let env = TestEnv::new();
+    let mut s = session_with(&env, &["team", "add-advisor", &name], |cmd| {
+        cmd.env("CASELOG_DB", &url);
+    });
+    let prompt = format!("Password for {name}: ");
+    answer(&mut s, &prompt, &[ENTER]);
+    answer(
+        &mut s,
+        "nothing was typed",
+        &["s3cre", "tX", BACKSPACE, ENTER],
+    );
+    answer(&mut s, "Again: ", &["other", ENTER]);
+    answer(
+        &mut s,
+        "the two did not match: type it again",
+        &["s3cret", ENTER],
+    );
+    answer(&mut s, "Again: ", &["s3cret", ENTER]);
+    let screen = rest(&mut s);
+    assert!(screen.contains(&format!("Added {name} to ")), "{screen}");
+    assert!(
+        !screen.contains("s3cre") && !screen.contains("other"),
+        "{screen}"
+    );
+    let verifier: Option<String> = sql(&url)
+        .query_one(
+            "SELECT rolpassword FROM pg_authid WHERE rolname = $1",
+            &[&name],
+        )
+        .unwrap()
+        .get(0);
+    let verifier = verifier.expect("a password");
+    assert!(is_scram_verifier_of(&verifier, "s3cret"), "{verifier}");
+    assert!(!is_scram_verifier_of(&verifier, "s3cretX"));
+}
+
+/// Whether a server's SCRAM-SHA-256 verifier (`SCRAM-SHA-256$ITERATIONS:SALT$STOREDKEY:SERVERKEY`,
+/// base64) was made from `password` (RFC 5802: StoredKey = H(HMAC(Hi(password, salt, i),
+/// "Client Key"))).
+fn is_scram_verifier_of(verifier: &str, password: &str) -> bool {
+    use sha2::{Digest, Sha256};
+    fn hmac(key: &[u8], message: &[u8]) -> Vec<u8> {
+        let mut block = [0u8; 64];
+        block[..key.len()].copy_from_slice(key);
+        let pad = |byte: u8| block.iter().map(|b| b ^ byte).collect::<Vec<u8>>();
+        let inner = Sha256::new()
+            .chain_update(pad(0x36))
+            .chain_update(message)
+            .finalize();
+        Sha256::new()
+            .chain_update(pad(0x5c))
+            .chain_update(inner)
+            .finalize()
+            .to_vec()
+    }
+    fn base64(text: &str) -> Vec<u8> {
+        let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let mut bits = 0u32;
+        let mut count = 0;
+        let mut out = Vec::new();
+        for c in text.bytes().filter(|&c| c != b'=') {
+            let value = alphabet.iter().position(|&a| a == c).expect("base64") as u32;
+            bits = (bits << 6) | value;
+            count += 6;
+            if count >= 8 {
+                count -= 8;
+                out.push((bits >> count) as u8);
+            }
+        }
+        out
+    }
+    let rest = verifier
+        .strip_prefix("SCRAM-SHA-256$")
+        .expect("a SCRAM verifier");
+    let (salting, keys) = rest.split_once('$').expect("keys");
+    let (iterations, salt) = salting.split_once(':').expect("a salt");
+    let stored = base64(keys.split_once(':').expect("two keys").0);
+    let mut u = hmac(
+        password.as_bytes(),
+        &[base64(salt), vec![0, 0, 0, 1]].concat(),
+    );
+    let mut salted = u.clone();
+    for _ in 1..iterations.parse::<u32>().expect("iterations") {
+        u = hmac(password.as_bytes(), &u);
+        salted.iter_mut().zip(&u).for_each(|(s, b)| *s ^= b);
+    }
+    Sha256::digest(hmac(&salted, b"Client Key")).to_vec() == stored
 }
 
 #[test]
