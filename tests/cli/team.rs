@@ -1152,6 +1152,84 @@ fn push_sends_a_personal_logbook_by_uuid_all_or_nothing() {
 }
 
 #[test]
+fn a_manager_pushes_the_audits_of_consultations_the_advisors_pushed() {
+    let url = team_logbook();
+    let db = database_of(&url).to_string();
+    let (alice, mo) = (format!("alice_{db}"), format!("mo_{db}"));
+    let admin = on(&url);
+    admin.ok(&["team", "add-advisor", &alice, "--no-password"]);
+    admin.ok(&["team", "add-manager", &mo, "--no-password"]);
+    let hers = TestEnv::new();
+    hers.consult(&["--family", "OAK-3", "--date", "2026-03-01"]);
+    hers.consult(&["--family", "ELM-4", "--date", "2026-03-02"]);
+    // The manager's own logbook: her consultations, brought in from her export, and his audit.
+    let file = hers.path("hers.csv");
+    hers.ok(&[
+        "export",
+        "--from",
+        "2026-03-01",
+        "--to",
+        "2026-03-15",
+        "--include-notes",
+        "--output",
+        file.to_str().unwrap(),
+    ]);
+    let his = TestEnv::new();
+    his.ok(&["import", file.to_str().unwrap()]);
+    let audit = [
+        "audit",
+        "C-2",
+        "--auditor",
+        "Mo Manager",
+        "--grade",
+        "good",
+        "--level-agreed",
+        "yes",
+        "--pathway-agreed",
+        "yes",
+    ];
+    his.ok(&audit);
+
+    // Audits are not an advisor's to send: her file with one is refused whole.
+    hers.ok(&audit);
+    let as_alice = &as_role(&url, &alice);
+    let message = refused(&hers, &["push", as_alice], 1);
+    assert!(
+        message.contains("the team logbook's server does not let you do this"),
+        "{message}"
+    );
+    assert_eq!(count(&url, "SELECT count(*) FROM consultation"), 0);
+    hers.ok(&["void", "A-1", "--reason", "not mine to record"]);
+    let message = refused(&hers, &["push", as_alice], 1);
+    assert!(message.contains("does not let you do this"), "{message}");
+    // Without it, her consultations go; then his audit of one of them.
+    let hers_only = TestEnv::new();
+    std::fs::copy(hers.path("hers.csv"), hers_only.path("hers.csv")).unwrap();
+    hers_only.ok(&["import", "hers.csv"]);
+    let out = hers_only.ok(&["push", as_alice]);
+    assert!(out.contains("2 records added"), "{out}");
+    let out = his.ok(&["push", &as_role(&url, &mo)]);
+    assert!(
+        out.starts_with(&format!(
+            "Pushed to {}: 1 record added, 2 already there.\n",
+            as_role(&url, &mo)
+        )) && out.ends_with("A-1 → A-1\n"),
+        "{out}"
+    );
+    assert_eq!(
+        count(
+            &url,
+            &format!(
+                "SELECT count(*) FROM audit a JOIN consultation c ON c.id = a.consultation_id \
+                 WHERE c.family = 'ELM-4' AND c.created_by = '{alice}' \
+                   AND a.created_by = '{mo}'"
+            )
+        ),
+        1
+    );
+}
+
+#[test]
 fn twenty_advisors_recording_at_once_lose_nothing() {
     let url = team_logbook();
     let db = database_of(&url).to_string();
