@@ -447,6 +447,24 @@ fn one_fixture_gives_the_same_answers_on_sqlite_and_postgresql() {
     }
     let sqlite = TestEnv::new();
     let team = on(&team_logbook());
+    // A file that gives one UUID twice is refused whole by both, naming both lines.
+    let twice = source.path("twice.csv");
+    let row = "2026-03-02,Sam,S,2A,F-1,advice,1,6f9619ff-8b86-4011-b42d-00cf4fc964ff";
+    std::fs::write(
+        &twice,
+        format!("date,advisor,setting,agency,family,outcome,level,uuid\n{row}\n{row}\n{row}\n"),
+    )
+    .unwrap();
+    let refusals: Vec<String> = [&sqlite, &team]
+        .map(|env| env.fails(&["import", twice.to_str().unwrap()], 2))
+        .to_vec();
+    assert_eq!(refusals[0], refusals[1]);
+    assert!(
+        refusals[1].contains("line 4, column uuid:")
+            && refusals[1].contains("appears on line 2 too"),
+        "{}",
+        refusals[1]
+    );
     let mut said = Vec::new();
     for env in [&sqlite, &team] {
         for (records, file) in &files {
