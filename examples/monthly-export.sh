@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Writes last month's consultations, referrals and reviews as CSV to dated files in a directory,
-# e.g. consultations-2026-02.csv, referrals-2026-02.csv, reviews-2026-02.csv — what a scheduled
-# job (cron, a systemd timer) runs for the performance team. Free text is left out.
+# e.g. consultations-2026-02.csv, referrals-2026-02.csv, reviews-2026-02.csv, and the month's
+# figures by agency beside them (figures-by-agency-2026-02.csv, `caselog report --by agency
+# --format csv`) — what a scheduled job (cron, a systemd timer) runs for the performance team.
+# Free text is left out.
 #
 # Usage: monthly-export.sh DIRECTORY [YYYY-MM]
 #   DIRECTORY  where the files go (must exist)
@@ -37,4 +39,11 @@ for records in consultations referrals reviews; do
     "$caselog" export --month "$month" --records "$records" \
         --output "$dir/$records-$month.csv" --force
 done
+
+# The figures go to a file of their own that takes its name only once it is whole.
+figures="$dir/figures-by-agency-$month.csv"
+partial="$figures.partial"
+trap 'rm -f "$partial"' EXIT
+"$caselog" report --month "$month" --by agency --format csv >"$partial"
+mv -f "$partial" "$figures"
 echo "exported $month to $dir"

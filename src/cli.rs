@@ -140,7 +140,8 @@ pub enum Command {
     Audit(Box<commands::audit::Args>),
     /// Draw a reproducible random sample of a period's consultations to audit
     Sample(commands::sample::Args),
-    /// The month's figures: consultations, threshold agreement, referrals, follow-ups
+    /// The month's figures: consultations, threshold agreement, diversions, referrals, follow-ups,
+    /// audits; row by row, or beside a baseline
     Report(commands::report::Args),
     /// Write a period's consultations, referrals, reviews or audits as CSV
     Export(commands::export::Args),

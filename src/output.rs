@@ -214,6 +214,23 @@ where
     table
 }
 
+/// A table of rows of several lines that fits `width` columns: wrapped to the terminal's width when there is one, and to
+/// `width` when the output goes to a file or a pipe.
+pub fn table_within<I, S>(header: I, width: u16) -> Table
+where
+    I: IntoIterator<Item = S>,
+    S: Into<comfy_table::Cell>,
+{
+    let mut table = table(header);
+    // Rows of several lines each, told apart by a line between them.
+    table.load_style(presets::UTF8_FULL);
+    table.set_content_arrangement(ContentArrangement::Dynamic);
+    if !std::io::stdout().is_terminal() {
+        table.set_width(width);
+    }
+    table
+}
+
 /// Writes a value as pretty JSON followed by a newline.
 pub fn json<T: Serialize + ?Sized>(out: &mut dyn Write, value: &T) -> Result<()> {
     serde_json::to_writer_pretty(&mut *out, value)?;

@@ -268,7 +268,7 @@ fn notes(c: &Consultation, checklist: &Checklist, earlier: &[Earlier]) -> Vec<St
             .map(|e| format!("{} on {} (level {}, {})", e.id, e.date, e.level, e.outcome))
             .collect();
         notes.push(format!(
-            "family {} had {} in the 365 days before {}: {}",
+            "family {} had {} in the 365 days up to {}: {}",
             c.family,
             output::count(earlier.len(), "consultation"),
             c.date,

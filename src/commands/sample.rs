@@ -105,7 +105,7 @@ impl Strata {
 }
 
 /// The stratum of consultations with no organisation recorded.
-const NO_ORGANISATION: &str = "(no organisation)";
+const NO_ORGANISATION: &str = "(not recorded)";
 
 /// The day of the week, in words.
 fn weekday(date: NaiveDate) -> &'static str {

@@ -275,6 +275,16 @@ impl Outcome {
     pub fn counts_as_referral(self) -> bool {
         matches!(self, Outcome::ReferCsc | Outcome::Urgent)
     }
+
+    /// §5: a pathway other than children's social care agreed with a consultee who believed
+    /// the child needed it (level 4): a diversion. `reconsult` decides nothing yet, so it is
+    /// not one.
+    pub fn diverts(self) -> bool {
+        matches!(
+            self,
+            Outcome::Advice | Outcome::Signpost | Outcome::EarlyHelp
+        )
+    }
 }
 
 code_list! {
@@ -285,6 +295,19 @@ code_list! {
         Police = "police": "Police",
         Health = "health" / "camhs": "Health (e.g. CAMHS)",
         Other = "other": "Other",
+    }
+}
+
+impl Destination {
+    /// §3.5: a referral to children's social care is a front-door referral; results, take-up
+    /// and re-referrals are figures of these alone.
+    pub fn is_front_door(self) -> bool {
+        self == Destination::Csc
+    }
+
+    /// §5: a referral that ends a diversion — the family was referred after all.
+    pub fn escalates(self) -> bool {
+        matches!(self, Destination::Csc | Destination::Police)
     }
 }
 

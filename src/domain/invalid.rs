@@ -60,6 +60,8 @@ pub enum Problem {
     TooFarAhead { given: String, latest: NaiveDate },
     /// Not a month written `YYYY-MM`.
     NotAMonth { given: String },
+    /// Not a period written `FROM..TO`.
+    NotAPeriod { given: String },
     /// A follow-up more than a year after the record that sets it (dated `from`).
     FollowUpTooLate {
         date: NaiveDate,
@@ -236,6 +238,14 @@ impl Invalid {
             Problem::NotAMonth { given } => (
                 format!("{this} '{given}' is not a month"),
                 Some("write a month as YYYY-MM, e.g. 2026-02".to_string()),
+            ),
+            Problem::NotAPeriod { given } => (
+                format!("{this} '{given}' is not a period"),
+                Some(
+                    "write a period as FROM..TO, both dates inclusive, e.g. \
+                     2025-01-01..2025-03-31"
+                        .to_string(),
+                ),
             ),
             Problem::FollowUpTooLate { date, from, latest } => (
                 format!("{this} {date} is more than a year after the date it follows ({from})"),

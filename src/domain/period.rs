@@ -67,6 +67,32 @@ impl Month {
     }
 }
 
+/// A period typed as one value, `FROM..TO`, both days inclusive (`report --against`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    pub from: Day,
+    pub to: Day,
+}
+
+impl FromStr for Span {
+    type Err = Problem;
+    fn from_str(input: &str) -> Result<Span, Problem> {
+        let text = input.trim();
+        let (from, to) = text.split_once("..").ok_or_else(|| Problem::NotAPeriod {
+            given: text.to_string(),
+        })?;
+        if from.trim().is_empty() || to.trim().is_empty() {
+            return Err(Problem::NotAPeriod {
+                given: text.to_string(),
+            });
+        }
+        Ok(Span {
+            from: from.parse()?,
+            to: to.parse()?,
+        })
+    }
+}
+
 /// A date given for a period or a list, which may not be more than a year ahead of today:
 /// that is a slip in the year.
 pub fn near(field: FieldName, date: NaiveDate, today: NaiveDate) -> Result<NaiveDate, Invalid> {
@@ -132,6 +158,41 @@ impl Period {
                 both().field("to").text(" needs ").field("from"),
             )),
         }
+    }
+
+    /// The period to compare with (`report --against FROM..TO` or `--against-month`), if one
+    /// was given; the same rules as for the period itself.
+    pub fn baseline(
+        span: Option<Span>,
+        month: Option<Month>,
+        today: NaiveDate,
+    ) -> Result<Option<Period>, Invalid> {
+        if let Some(m) = month {
+            let latest = horizon(today);
+            if m.period().from > latest {
+                let given = m.to_string();
+                return Err(Invalid::new(
+                    "against_month",
+                    Problem::TooFarAhead { given, latest },
+                ));
+            }
+            return Ok(Some(m.period()));
+        }
+        let Some(span) = span else {
+            return Ok(None);
+        };
+        let from = near("against", span.from.on(today), today)?;
+        let to = near("against", span.to.on(today), today)?;
+        if from > to {
+            return Err(Invalid::rule(
+                "against",
+                Words::new()
+                    .field("against")
+                    .text(format!(" {from}..{to} ends before it starts"))
+                    .hint_text("write the period as FROM..TO, the earlier date first"),
+            ));
+        }
+        Ok(Some(Period { from, to }))
     }
 
     /// From `from` to `to`, which may not be before it.

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use super::{Exported, Filter, Storage, Writer};
 use crate::domain::audit::{self, Audit};
 use crate::domain::checklist::Checklist;
-use crate::domain::codes::ReferralResult;
+use crate::domain::codes::{Consent, Outcome, ReferralResult, ReviewStatus};
 use crate::domain::consultation::{self, Consultation, Rules};
 use crate::domain::family::{FamilyKey, FamilyRule};
 use crate::domain::ids::{AuditId, ConsultationId, RecordId, RecordKind, ReferralId, ReviewId};
@@ -16,6 +16,8 @@ use crate::domain::period::Period;
 use crate::domain::record::{Stamp, Timestamp};
 use crate::domain::referral::{self, Referral};
 use crate::domain::review::{self, Of, Review};
+use crate::domain::values::{Age, Ages, YesNo};
+use crate::report::figures::{Grouping, Tally};
 
 /// A check, by name.
 pub type Check = (&'static str, fn(&mut dyn Storage));
@@ -93,6 +95,14 @@ pub const CHECKS: &[Check] = &[
     (
         "the weekly list's candidates narrowed to one advisor",
         one_advisors_candidates,
+    ),
+    (
+        "the counts behind the figures of a period, whole and by organisation",
+        figures_are_counted,
+    ),
+    (
+        "follow-ups are counted as the domain defines them",
+        follow_ups_are_counted_as_defined,
     ),
 ];
 
@@ -497,8 +507,8 @@ fn families_are_found(storage: &mut dyn Storage) {
         .expect("read");
     assert_eq!(
         earlier.iter().map(|e| e.id).collect::<Vec<_>>(),
-        [a.id],
-        "the year before finds the family by key"
+        [a.id, b.id],
+        "the year up to the day finds the family by key"
     );
 }
 
@@ -610,8 +620,8 @@ fn the_year_before(storage: &mut dyn Storage) {
     let ids: Vec<ConsultationId> = earlier.iter().map(|e| e.id).collect();
     assert_eq!(
         ids,
-        [inside.id],
-        "365 days before, not 366, and not the day itself"
+        [inside.id, same_day.id],
+        "365 days before, not 366, to the day itself"
     );
     assert_ne!(old.id, inside.id);
 }
@@ -919,6 +929,243 @@ fn every_record(storage: &mut dyn Storage) {
             (wrong.id.any(), true, Some(gone.uuid), None),
         ]
     );
+}
+
+/// Voids a record in a transaction of its own.
+fn void(storage: &mut dyn Storage, id: RecordId) {
+    let why = "entered in error".parse().expect("text");
+    write(storage, |tx| tx.void(id, &why, &now()).expect("voided"));
+}
+
+/// December 2025, as at 2026-03-15. Every consultation has the helper's consultee level 4,
+/// advisor's level 3 and early-help (a diversion), factors 3B and 16A, unless changed:
+///
+/// - DIV-1 on 12-01, referred to csc on day 90 (2026-03-01): escalated; two audits on one date,
+///   the second (inadequate, level not agreed) the latest. A second consultation of DIV-1 the
+///   same day (advice, no consultee level) is a repeat.
+/// - DIV-2 on 12-01 (consent given), referred to csc on day 91 (2026-03-02): held.
+/// - DIV-3 on 12-20 (Oakwood Primary School; ages unborn and 16): its 90 days are not over,
+///   too early. Its follow-up of 12-22 is answered that day by a review setting 12-29, which a
+///   later review the same day answers in turn.
+/// - DIV-4 on 12-05, referred to the police on 12-10: escalated.
+/// - RR-5 on 12-10 (refer-csc, no consultee level): two referrals to csc on 12-11, the second a
+///   re-referral; the first decided s47; a third on 12-12, voided.
+fn figures_are_counted(storage: &mut dyn Storage) {
+    let div_a = add_consultation(storage, consultation("DIV-1", "2025-12-01", None));
+    let mut again = consultation("DIV-1", "2025-12-01", None);
+    again.outcome = Outcome::Advice;
+    again.consultee_level = None;
+    add_consultation(storage, again);
+    let mut div_b = consultation("DIV-2", "2025-12-01", None);
+    div_b.consent = Some(Consent::Given);
+    let div_b = add_consultation(storage, div_b);
+    let mut div_c = consultation("DIV-3", "2025-12-20", Some("2025-12-22"));
+    div_c.organisation = Some("Oakwood Primary School".parse().expect("text"));
+    div_c.ages = Ages(vec![Age::Unborn, Age::Years(16)]);
+    div_c.children = "2".parse().expect("a number");
+    let div_c = add_consultation(storage, div_c);
+    let div_d = add_consultation(storage, consultation("DIV-4", "2025-12-05", None));
+    let mut rr = consultation("RR-5", "2025-12-10", None);
+    rr.outcome = Outcome::ReferCsc;
+    rr.consultee_level = None;
+    let rr = add_consultation(storage, rr);
+
+    add_referral(storage, referral(&div_a, "csc", "2026-03-01"));
+    add_referral(storage, referral(&div_b, "csc", "2026-03-02"));
+    add_referral(storage, referral(&div_d, "police", "2025-12-10"));
+    let first = add_referral(storage, referral(&rr, "csc", "2025-12-11"));
+    add_referral(storage, referral(&rr, "csc", "2025-12-11"));
+    let voided = add_referral(storage, referral(&rr, "csc", "2025-12-12"));
+    void(storage, voided.id.any());
+    add_review(storage, decision(&first, "s47", "2025-12-20"));
+    add_review(storage, follow_up(&div_c, "2025-12-22", Some("2025-12-29")));
+    add_review(storage, follow_up(&div_c, "2025-12-22", None));
+    add_audit(storage, audit(&div_a, "2026-01-05", "good"));
+    let mut latest = audit(&div_a, "2026-01-05", "inadequate");
+    latest.level_agreed = YesNo(false);
+    add_audit(storage, latest);
+
+    let december = Period {
+        from: day("2025-12-01"),
+        to: day("2025-12-31"),
+    };
+    let counts = |pairs: &[(&str, u64)]| {
+        pairs
+            .iter()
+            .map(|(k, n)| (k.to_string(), *n))
+            .collect::<std::collections::BTreeMap<_, _>>()
+    };
+    let whole = Tally {
+        consultations: 6,
+        families: 5,
+        outcomes: counts(&[("early-help", 4), ("advice", 1), ("refer-csc", 1)]),
+        agencies: counts(&[("2A", 6)]),
+        levels: [(3, 6)].into_iter().collect(),
+        factors: counts(&[("3B", 6), ("16A", 6)]),
+        consent: counts(&[("given", 1)]),
+        consent_unrecorded: 5,
+        ages: [(Age::Unborn, 1), (Age::Years(16), 1)]
+            .into_iter()
+            .collect(),
+        children_unrecorded: 5,
+        threshold_compared: 4,
+        threshold_over: 4,
+        diverted: 4,
+        diverted_escalated: 2,
+        diverted_held: 1,
+        repeats: 1,
+        destinations: counts(&[("csc", 2), ("police", 1)]),
+        front_door_results: counts(&[("s47", 1), ("pending", 1)]),
+        re_referrals: 1,
+        follow_ups_on_time: 2,
+        grades: counts(&[("inadequate", 1)]),
+        pathway_agreed: 0,
+        ..Tally::default()
+    };
+    let tx = storage.read().expect("read");
+    let found = tx.tallies(december, today(), None).expect("read");
+    assert_eq!(found.keys().collect::<Vec<_>>(), [&None]);
+    assert_eq!(found[&None], whole);
+
+    let by = tx
+        .tallies(december, today(), Some(Grouping::Organisation))
+        .expect("read");
+    let oakwood = Some("Oakwood Primary School".to_string());
+    assert_eq!(by.keys().collect::<Vec<_>>(), [&None, &oakwood]);
+    let school = &by[&oakwood];
+    assert_eq!(
+        (
+            school.consultations,
+            school.diverted,
+            school.diverted_escalated,
+            school.diverted_held
+        ),
+        (1, 1, 0, 0),
+        "DIV-3: too early"
+    );
+    assert_eq!(school.follow_ups_on_time, 2);
+    assert_eq!(school.children_unrecorded, 0);
+    assert_eq!(by[&None].consultations, 5);
+    assert_eq!(by[&None].re_referrals, 1);
+
+    // A later day: DIV-3's 90 days are over.
+    let later = tx.tallies(december, day("2026-03-21"), None).expect("read");
+    assert_eq!(later[&None].diverted_held, 2);
+}
+
+/// A small pseudo-random sequence, the same on every run.
+struct Draws(u64);
+
+impl Draws {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % n
+    }
+
+    fn day_after(&mut self, date: NaiveDate, within: u64) -> NaiveDate {
+        let latest = today().min(date + chrono::Days::new(within));
+        let days = (latest - date).num_days().max(0) as u64;
+        date + chrono::Days::new(self.below(days + 1))
+    }
+}
+
+/// Consultations with follow-ups and chains of reviews in every order — on the same day as
+/// the record that set a follow-up, typed before it or after it, resolving, voided — counted
+/// day by day by the engine and by `follow_up::follow_ups` over each consultation's reviews.
+fn follow_ups_are_counted_as_defined(storage: &mut dyn Storage) {
+    use crate::domain::follow_up::{self, Standing};
+    let mut draws = Draws(0x9E37_79B9_7F4A_7C15);
+    let mut consultations = Vec::new();
+    for n in 0..30 {
+        let date = day("2026-01-01") + chrono::Days::new(draws.below(40));
+        let mut c = consultation(&format!("FU-{n}"), &date.to_string(), None);
+        if draws.below(3) > 0 {
+            c.follow_up = Some(date + chrono::Days::new(draws.below(20)));
+        }
+        consultations.push(add_consultation(storage, c));
+    }
+    for _ in 0..90 {
+        let c = &consultations[draws.below(30) as usize];
+        let date = draws.day_after(c.date, 25);
+        let next = (draws.below(3) > 0).then(|| draws.day_after(date, 15));
+        let mut v = follow_up(c, &date.to_string(), None);
+        v.follow_up = next;
+        if draws.below(6) == 0 {
+            v.status = Some(ReviewStatus::Resolved);
+        }
+        let v = add_review(storage, v);
+        if draws.below(10) == 0 {
+            void(storage, v.id.any());
+        }
+    }
+    // A voided consultation sets no follow-up, whatever its reviews did.
+    let gone = consultations[0].id;
+    let standing: Vec<RecordId> = storage
+        .read()
+        .expect("read")
+        .reviews_of(gone.any())
+        .expect("read")
+        .iter()
+        .filter(|v| v.voided.is_none())
+        .map(|v| v.id.any())
+        .collect();
+    for id in standing {
+        void(storage, id);
+    }
+    void(storage, gone.any());
+
+    let tx = storage.read().expect("read");
+    let as_at = day("2026-02-10");
+    let mut expected: std::collections::BTreeMap<NaiveDate, [u64; 4]> = Default::default();
+    for c in &consultations {
+        let c = tx.consultation(c.id).expect("read").expect("saved");
+        let reviews = tx.reviews_of(c.id.any()).expect("read");
+        for f in follow_up::follow_ups(&c, &reviews) {
+            let slot = match f.standing(as_at) {
+                Standing::OnTime => 0,
+                Standing::Late => 1,
+                Standing::Overdue => 2,
+                Standing::Upcoming => 3,
+            };
+            expected.entry(f.due).or_default()[slot] += 1;
+        }
+    }
+    assert!(
+        expected.values().map(|n| n[0]).sum::<u64>() > 0
+            && expected.values().map(|n| n[1]).sum::<u64>() > 0
+            && expected.values().map(|n| n[2]).sum::<u64>() > 0
+            && expected.values().map(|n| n[3]).sum::<u64>() > 0,
+        "the logbook has follow-ups of every standing: {expected:?}"
+    );
+    let mut date = day("2026-01-01");
+    while date <= day("2026-03-31") {
+        let found = tx
+            .tallies(
+                Period {
+                    from: date,
+                    to: date,
+                },
+                as_at,
+                None,
+            )
+            .expect("read")
+            .remove(&None)
+            .unwrap_or_default();
+        let counted = [
+            found.follow_ups_on_time,
+            found.follow_ups_late,
+            found.follow_ups_overdue,
+            found.follow_ups_upcoming,
+        ];
+        assert_eq!(
+            counted,
+            expected.get(&date).copied().unwrap_or_default(),
+            "follow-ups due {date}: on time, late, overdue, upcoming"
+        );
+        date = date.succ_opt().expect("a date");
+    }
 }
 
 #[cfg(test)]

@@ -208,8 +208,9 @@ pub trait Reader {
     fn audits_of_period(&self, period: Period) -> Result<Vec<Audit>>;
     /// Every record about a family (by its key, whatever each was typed as), in ID order.
     fn family(&self, family: &FamilyKey) -> Result<Family>;
-    /// The family's consultations, not voided, from `date` − 365 days to the day before,
-    /// oldest first: the window of `repeat_consultations`.
+    /// The family's consultations, not voided, from `date` − 365 days to `date`, oldest first:
+    /// for a consultation about to be added on `date`, the window of `repeat_consultations`
+    /// (on its own date, every one already there has a lower ID).
     fn family_year_before(&self, family: &FamilyKey, date: NaiveDate) -> Result<Vec<Earlier>>;
     /// The spelling of the family's lowest-numbered consultation that is not voided, leaving
     /// out the consultation `except` (one being corrected); none for a family not recorded.
@@ -251,13 +252,18 @@ pub trait Reader {
     /// Referrals not voided whose result is still pending, oldest first; only those made from
     /// `advisor`'s consultations when given.
     fn pending_referrals(&self, advisor: Option<&Text>) -> Result<Vec<Referral>>;
-    /// The counts behind the figures of a period, by group (one group "" when not grouped).
+    /// The counts behind the figures of a period (domain brief §5) as at `as_at`, by group:
+    /// the agency, organisation, setting or advisor of each record's consultation, or the
+    /// month of its own date (a follow-up's due date). A group appears when it has anything to
+    /// count. The group is none when the figures are not grouped, and for the consultations
+    /// with no organisation recorded. Follow-ups are counted as `follow_up::follow_ups`
+    /// defines them.
     fn tallies(
         &self,
         period: Period,
-        today: NaiveDate,
+        as_at: NaiveDate,
         by: Option<Grouping>,
-    ) -> Result<BTreeMap<String, Tally>>;
+    ) -> Result<BTreeMap<Option<String>, Tally>>;
 
     /// The spelling a consultation's family is recorded under (domain brief §2.1): the
     /// spelling of the family's first consultation when it has one — leaving out the

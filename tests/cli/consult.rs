@@ -452,6 +452,8 @@ fn earlier_consultations_about_the_family_are_shown() {
         "P3.1",
     ]);
     env.consult(&["--date", "2026-01-10", "--family", "OTHER-1"]);
+    // Earlier the same day: a repeat consultation too (domain brief §5).
+    env.consult(&["--date", "2026-03-15", "--family", "F 7"]);
     let out = env.run(&[
         "consult",
         "--advisor",
@@ -471,8 +473,9 @@ fn earlier_consultations_about_the_family_are_shown() {
     let notes = String::from_utf8_lossy(&out.stderr);
     assert!(
         notes.contains(
-            "note: family F-7 had 2 consultations in the 365 days before 2026-03-15: \
-             C-2 on 2025-03-15 (level 1, early-help); C-3 on 2026-01-10 (level 3, early-help)"
+            "note: family F-7 had 3 consultations in the 365 days up to 2026-03-15: \
+             C-2 on 2025-03-15 (level 1, early-help); C-3 on 2026-01-10 (level 3, early-help); \
+             C-5 on 2026-03-15 (level 2, early-help)"
         ),
         "{notes}"
     );

@@ -4,6 +4,7 @@ mod bad_input;
 mod common;
 mod consult;
 mod exchange;
+mod figures;
 mod files;
 mod form;
 mod import_checks;

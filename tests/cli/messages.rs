@@ -46,7 +46,7 @@ fn notes_go_to_stderr_and_the_summary_to_stdout() {
         stderr(&out),
         "note: 3 level-3 indicators across 2 domains: consider whether level 4 (Children's \
          social care) applies\n\
-         note: family F-1 had 1 consultation in the 365 days before 2026-03-15: C-1 on \
+         note: family F-1 had 1 consultation in the 365 days up to 2026-03-15: C-1 on \
          2026-03-01 (level 2, early-help)\n"
     );
 }

@@ -1,5 +1,6 @@
 //! `examples/monthly-export.sh`, as a scheduled job runs it: last month's (or a given month's)
-//! consultations, referrals and reviews to dated files, and a non-zero exit when anything fails.
+//! consultations, referrals and reviews to dated files, the month's figures by agency beside
+//! them, and a non-zero exit when anything fails.
 
 use std::process::Command;
 
@@ -41,6 +42,24 @@ fn the_monthly_script_writes_each_kind_of_record_to_a_dated_file() {
         assert_eq!(written, direct, "{kind}");
         assert!(written.lines().count() > 1, "{kind} has rows");
     }
+    // The figures by agency, as `report` gives them, beside the rows.
+    let figures = std::fs::read_to_string(env.path("out/figures-by-agency-2026-02.csv")).unwrap();
+    let direct = env.ok(&[
+        "report", "--month", "2026-02", "--by", "agency", "--format", "csv",
+    ]);
+    assert_eq!(figures, direct);
+    let mut reader = csv::Reader::from_reader(figures.as_bytes());
+    assert_eq!(&reader.headers().unwrap()[0], "group");
+    let groups: Vec<String> = reader
+        .records()
+        .map(|r| r.unwrap()[0].to_string())
+        .collect();
+    assert_eq!(groups, ["2A", "3B", "6"]);
+    assert_eq!(
+        std::fs::read_dir(env.path("out")).unwrap().count(),
+        4,
+        "three exports and the figures, nothing left half-written"
+    );
     // Without a month it exports last month by the system's calendar, as a scheduled job would.
     std::fs::create_dir(env.path("default")).unwrap();
     let today = chrono::Local::now().date_naive();
@@ -66,7 +85,7 @@ fn the_monthly_script_writes_each_kind_of_record_to_a_dated_file() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    for kind in ["consultations", "referrals", "reviews"] {
+    for kind in ["consultations", "referrals", "reviews", "figures-by-agency"] {
         assert!(
             env.path(&format!("default/{kind}-{last_month}.csv"))
                 .exists(),

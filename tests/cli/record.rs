@@ -266,7 +266,7 @@ fn a_family_typed_three_ways_is_one_family_kept_under_its_first_spelling() {
     );
     assert!(
         stderr.contains(
-            "note: family OAK-0142 had 1 consultation in the 365 days before 2026-02-05: C-1"
+            "note: family OAK-0142 had 1 consultation in the 365 days up to 2026-02-05: C-1"
         ),
         "the earlier consultation is found by key: {stderr}"
     );
@@ -582,7 +582,7 @@ fn a_logbook_from_the_first_version_opens_with_every_record_and_keys_computed() 
     );
     assert!(stderr.contains("recorded as OAK-0142"), "{stderr}");
     assert!(
-        stderr.contains("had 3 consultations in the 365 days before"),
+        stderr.contains("had 3 consultations in the 365 days up to"),
         "{stderr}"
     );
     let report = json(&env.ok(&[

@@ -391,7 +391,11 @@ fn a_crash_during_a_bulk_import_leaves_every_index_in_place() {
     assert_eq!(env.sql("PRAGMA integrity_check"), [["ok"]]);
     assert_eq!(env.count("consultation"), 0);
     let indexes = env.sql("SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'consultation' AND sql IS NOT NULL");
-    assert_eq!(indexes, [["4"]], "uuid, date, family and follow-up indexes");
+    assert_eq!(
+        indexes,
+        [["5"]],
+        "uuid, date, family, follow-up and advisor indexes"
+    );
 }
 
 #[test]

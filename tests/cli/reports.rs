@@ -257,37 +257,81 @@ fn outcomes(pairs: &[(&str, u64)]) -> Value {
     all
 }
 
-/// February 2026, worked by hand (C-7, R-5 and V-4 voided):
+fn destinations(pairs: &[(&str, u64)]) -> Value {
+    let mut all = json!({"csc": 0, "early-help": 0, "police": 0, "health": 0, "other": 0});
+    for (k, v) in pairs {
+        all[*k] = json!(v);
+    }
+    all
+}
+
+fn levels(pairs: &[(&str, u64)]) -> Value {
+    let mut all = json!({"1": 0, "2": 0, "3": 0, "4": 0});
+    for (k, v) in pairs {
+        all[*k] = json!(v);
+    }
+    all
+}
+
+/// No consent recorded on `n` consultations.
+fn consent(n: u64) -> Value {
+    json!({"given": 0, "refused": 0, "not-asked": 0, "withheld-risk": 0, "not-applicable": 0,
+           "unrecorded": n})
+}
+
+/// `n` children, none with ages recorded.
+fn children(n: u64) -> Value {
+    json!({"unborn": 0, "0-4": 0, "5-10": 0, "11-15": 0, "16-17": 0, "unrecorded": n})
+}
+
+fn no_oversight() -> Value {
+    json!({"audited": 0,
+           "grades": {"outstanding": 0, "good": 0, "requires-improvement": 0, "inadequate": 0},
+           "level_agreed_rate": null, "pathway_agreed_rate": null})
+}
+
+/// February 2026, worked by hand (C-7, R-5 and V-4 voided), as at 2026-03-15:
 /// - consultations: C-3, C-4, C-5, C-6 = 4; families f-1, F-3, F-4, f-2 = 4.
 /// - outcomes: early-help 2 (C-3, C-4), refer-csc 1 (C-5), urgent 1 (C-6).
-/// - agencies: 2A 2 (C-3, C-4), 3B 1 (C-5), 6 1 (C-6).
+/// - agencies: 2A 2 (C-3, C-4), 3B 1 (C-5), 6 1 (C-6); levels: 2 C-3, 3 C-4 and C-5, 4 C-6;
+///   factors 3B and 4B (C-5); no consent or ages recorded: 4 unrecorded, 4 children.
 /// - referral_rate: refer-csc + urgent = 2 of 4 = 0.5.
 /// - threshold: all 4 have both; C-3 3>2 over, C-4 4>3 over, C-5 2<3 under, C-6 4=4 agree.
-/// - diverted: consultee said 4 and no referral outcome: C-4 (C-6 is urgent) = 1.
+/// - diverted: consultee said 4 and early-help: C-4 = 1; its family was referred to csc the
+///   next day: escalated, so none held (held_rate 0 of 1).
 /// - confidence: C-3 (2→4), C-4 (1→3): before 1.5, after 3.5, change 2.0 (C-6 has no after).
 /// - repeat: C-3 (F-1's C-1 on 2025-03-10 ≥ 2025-02-05, case-insensitive), C-6 (f-2's C-2)
 ///   = 2; C-4 only had voided C-7; C-5's C-9 (2025-02-11) is 366 days before, just outside.
-/// - referrals dated in Feb: R-2 s47, R-3 pending, R-4 nfa = 3 (R-5 voided); taken up 1 of
-///   (3 − 1 pending) = 0.5.
-/// - follow-ups due in Feb: C-2 (02-10, its consultation in January), C-3 (02-20), C-5
-///   (02-25), C-6 (02-27) = 4 (C-7 voided); done: C-3 (V-1 on 02-18) = 1; C-6's review came
-///   after its date, so not done but not overdue; overdue: C-2 (its only review is voided)
-///   and C-5 (no review) = 2.
+/// - referrals dated in Feb: R-2 csc s47, R-3 police pending, R-4 csc nfa = 3 (R-5 voided);
+///   advised C-5 and C-6, both with a referral. Front door: R-2, R-4 = 2, taken up 1 of 2
+///   decided; neither family had an earlier front-door referral: no re-referral.
+/// - follow-ups due in Feb: C-2 (02-10, its consultation in January; its only review is
+///   voided): overdue; C-3 (02-20, V-1 on 02-18): on time; C-5 (02-25, no review): overdue;
+///   C-6 (02-27, V-2 on 03-01): late; C-7's is voided. due 4.
 fn february() -> Value {
     json!({
         "period": {"from": "2026-02-01", "to": "2026-02-28"},
+        "as_at": "2026-03-15",
         "consultations": 4,
         "families": 4,
         "outcomes": outcomes(&[("early-help", 2), ("refer-csc", 1), ("urgent", 1)]),
         "agencies": {"2A": 2, "3B": 1, "6": 1},
+        "levels": levels(&[("2", 1), ("3", 2), ("4", 1)]),
+        "factors": {"3B": 1, "4B": 1},
+        "consent": consent(4),
+        "children": children(4),
         "referral_rate": 0.5,
         "threshold": {"compared": 4, "agree": 1, "over": 2, "under": 1},
-        "diverted": 1,
+        "diverted": {"count": 1, "escalated": 1, "held": 0, "too_early": 0, "held_rate": 0.0},
         "confidence": {"compared": 2, "mean_before": 1.5, "mean_after": 3.5, "mean_change": 2.0},
         "repeat_consultations": 2,
-        "referrals": {"made": 3, "results": results(&[("pending", 1), ("nfa", 1), ("s47", 1)]),
-                      "taken_up_rate": 0.5},
-        "follow_ups": {"due": 4, "done": 1, "overdue": 2},
+        "referrals": {"made": 3, "destinations": destinations(&[("csc", 2), ("police", 1)]),
+                      "advised": 2, "advised_not_made": 0, "front_door": 2,
+                      "results": results(&[("nfa", 1), ("s47", 1)]),
+                      "taken_up": 1, "taken_up_rate": 0.5,
+                      "re_referrals": 0, "re_referral_rate": 0.0, "disputed": 0},
+        "follow_ups": {"due": 4, "on_time": 1, "late": 1, "overdue": 2, "upcoming": 0},
+        "oversight": no_oversight(),
     })
 }
 
@@ -319,12 +363,14 @@ fn voided_records_are_left_out() {
 
 /// 2026-02-10 to 2026-03-05, worked by hand:
 /// - consultations: C-4, C-5, C-6, C-8 = 4 (C-7 voided), families 4.
-/// - outcomes: early-help C-4, refer-csc C-5, urgent C-6, signpost C-8; agencies 2A, 3A, 3B, 6.
+/// - outcomes: early-help C-4, refer-csc C-5, urgent C-6, signpost C-8; agencies 2A, 3A, 3B, 6;
+///   levels 2 (C-8), 3 (C-4, C-5), 4 (C-6).
 /// - referral_rate 2 of 4 = 0.5; threshold: C-4 over, C-5 under, C-6 agree (C-8 has none).
-/// - diverted: C-4. confidence: C-4 (1→3), C-8 (4→5): 2.5, 4.0, change 1.5.
+/// - diverted: C-4, escalated. confidence: C-4 (1→3), C-8 (4→5): 2.5, 4.0, change 1.5.
 /// - repeat: C-6 (C-2), C-8 (F-1's C-3 on 02-05) = 2.
-/// - referrals: R-4 (02-11), R-2 (02-13), R-3 (02-20) = 3, taken up 1 of 2.
-/// - follow-ups due 02-10..03-05: C-2, C-3, C-5, C-6 = 4; done 1 (C-3); overdue 2 (C-2, C-5).
+/// - referrals: R-4 (02-11), R-2 (02-13), R-3 (02-20) = 3, front door, taken up
+///   1 of 2.
+/// - follow-ups due 02-10..03-05: C-2 overdue, C-3 on time, C-5 overdue, C-6 late = 4.
 #[test]
 fn a_from_to_period_gives_every_figure_as_worked_by_hand() {
     let env = voided_fixture();
@@ -341,32 +387,41 @@ fn a_from_to_period_gives_every_figure_as_worked_by_hand() {
         json(&out),
         json!({
             "period": {"from": "2026-02-10", "to": "2026-03-05"},
+            "as_at": "2026-03-15",
             "consultations": 4,
             "families": 4,
             "outcomes": outcomes(&[("signpost", 1), ("early-help", 1), ("refer-csc", 1),
                                    ("urgent", 1)]),
             "agencies": {"2A": 1, "3A": 1, "3B": 1, "6": 1},
+            "levels": levels(&[("2", 1), ("3", 2), ("4", 1)]),
+            "factors": {"3B": 1, "4B": 1},
+            "consent": consent(4),
+            "children": children(4),
             "referral_rate": 0.5,
             "threshold": {"compared": 3, "agree": 1, "over": 1, "under": 1},
-            "diverted": 1,
+            "diverted": {"count": 1, "escalated": 1, "held": 0, "too_early": 0,
+                         "held_rate": 0.0},
             "confidence": {"compared": 2, "mean_before": 2.5, "mean_after": 4.0,
                            "mean_change": 1.5},
             "repeat_consultations": 2,
-            "referrals": {"made": 3,
-                          "results": results(&[("pending", 1), ("nfa", 1), ("s47", 1)]),
-                          "taken_up_rate": 0.5},
-            "follow_ups": {"due": 4, "done": 1, "overdue": 2},
+            "referrals": {"made": 3, "destinations": destinations(&[("csc", 2), ("police", 1)]),
+                          "advised": 2, "advised_not_made": 0, "front_door": 2,
+                          "results": results(&[("nfa", 1), ("s47", 1)]),
+                          "taken_up": 1, "taken_up_rate": 0.5,
+                          "re_referrals": 0, "re_referral_rate": 0.0, "disputed": 0},
+            "follow_ups": {"due": 4, "on_time": 1, "late": 1, "overdue": 2, "upcoming": 0},
+            "oversight": no_oversight(),
         })
     );
 }
 
 /// February by agency, worked by hand. Referrals and follow-ups count under their
 /// consultation's agency:
-/// - 2A: C-3, C-4 (both over, C-4 diverted, confidences as for the month, C-3 a repeat);
-///   R-4 nfa → taken up 0 of 1; follow-up C-3 due and done.
-/// - 3B: C-5 (under, refer-csc); R-2 s47 → 1 of 1; follow-up C-5 due and overdue.
-/// - 6: C-6 (agree, urgent, a repeat); R-3 pending → rate null; follow-ups C-2 (January's
-///   consultation, overdue) and C-6 (reviewed late) due.
+/// - 2A: C-3, C-4 (both over, C-4 diverted and escalated, confidences as for the month, C-3 a
+///   repeat); R-4 csc nfa → taken up 0 of 1; follow-up C-3 due and on time.
+/// - 3B: C-5 (under, refer-csc); R-2 csc s47 → 1 of 1; follow-up C-5 due and overdue.
+/// - 6: C-6 (agree, urgent, a repeat); R-3 to the police, pending: no front-door referral, so
+///   the rates are null; follow-ups C-2 (January's consultation, overdue) and C-6 (late) due.
 #[test]
 fn by_agency_gives_the_figures_row_by_row() {
     let env = voided_fixture();
@@ -376,46 +431,74 @@ fn by_agency_gives_the_figures_row_by_row() {
     let period = json!({"from": "2026-02-01", "to": "2026-02-28"});
     let no_confidence =
         json!({"compared": 0, "mean_before": null, "mean_after": null, "mean_change": null});
+    let not_diverted =
+        json!({"count": 0, "escalated": 0, "held": 0, "too_early": 0, "held_rate": null});
     assert_eq!(
         json(&out),
         json!({
             "by": "agency",
             "period": period,
+            "as_at": "2026-03-15",
             "groups": [
                 {
-                    "group": "2A", "period": period, "consultations": 2, "families": 2,
+                    "group": "2A", "period": period, "as_at": "2026-03-15",
+                    "consultations": 2, "families": 2,
                     "outcomes": outcomes(&[("early-help", 2)]), "agencies": {"2A": 2},
+                    "levels": levels(&[("2", 1), ("3", 1)]), "factors": {},
+                    "consent": consent(2), "children": children(2),
                     "referral_rate": 0.0,
                     "threshold": {"compared": 2, "agree": 0, "over": 2, "under": 0},
-                    "diverted": 1,
+                    "diverted": {"count": 1, "escalated": 1, "held": 0, "too_early": 0,
+                                 "held_rate": 0.0},
                     "confidence": {"compared": 2, "mean_before": 1.5, "mean_after": 3.5,
                                    "mean_change": 2.0},
                     "repeat_consultations": 1,
-                    "referrals": {"made": 1, "results": results(&[("nfa", 1)]),
-                                  "taken_up_rate": 0.0},
-                    "follow_ups": {"due": 1, "done": 1, "overdue": 0},
+                    "referrals": {"made": 1, "destinations": destinations(&[("csc", 1)]),
+                                  "advised": 0, "advised_not_made": 0, "front_door": 1,
+                                  "results": results(&[("nfa", 1)]),
+                                  "taken_up": 0, "taken_up_rate": 0.0,
+                                  "re_referrals": 0, "re_referral_rate": 0.0, "disputed": 0},
+                    "follow_ups": {"due": 1, "on_time": 1, "late": 0, "overdue": 0,
+                                   "upcoming": 0},
+                    "oversight": no_oversight(),
                 },
                 {
-                    "group": "3B", "period": period, "consultations": 1, "families": 1,
+                    "group": "3B", "period": period, "as_at": "2026-03-15",
+                    "consultations": 1, "families": 1,
                     "outcomes": outcomes(&[("refer-csc", 1)]), "agencies": {"3B": 1},
+                    "levels": levels(&[("3", 1)]), "factors": {"3B": 1, "4B": 1},
+                    "consent": consent(1), "children": children(1),
                     "referral_rate": 1.0,
                     "threshold": {"compared": 1, "agree": 0, "over": 0, "under": 1},
-                    "diverted": 0, "confidence": no_confidence,
+                    "diverted": not_diverted, "confidence": no_confidence,
                     "repeat_consultations": 0,
-                    "referrals": {"made": 1, "results": results(&[("s47", 1)]),
-                                  "taken_up_rate": 1.0},
-                    "follow_ups": {"due": 1, "done": 0, "overdue": 1},
+                    "referrals": {"made": 1, "destinations": destinations(&[("csc", 1)]),
+                                  "advised": 1, "advised_not_made": 0, "front_door": 1,
+                                  "results": results(&[("s47", 1)]),
+                                  "taken_up": 1, "taken_up_rate": 1.0,
+                                  "re_referrals": 0, "re_referral_rate": 0.0, "disputed": 0},
+                    "follow_ups": {"due": 1, "on_time": 0, "late": 0, "overdue": 1,
+                                   "upcoming": 0},
+                    "oversight": no_oversight(),
                 },
                 {
-                    "group": "6", "period": period, "consultations": 1, "families": 1,
+                    "group": "6", "period": period, "as_at": "2026-03-15",
+                    "consultations": 1, "families": 1,
                     "outcomes": outcomes(&[("urgent", 1)]), "agencies": {"6": 1},
+                    "levels": levels(&[("4", 1)]), "factors": {},
+                    "consent": consent(1), "children": children(1),
                     "referral_rate": 1.0,
                     "threshold": {"compared": 1, "agree": 1, "over": 0, "under": 0},
-                    "diverted": 0, "confidence": no_confidence,
+                    "diverted": not_diverted, "confidence": no_confidence,
                     "repeat_consultations": 1,
-                    "referrals": {"made": 1, "results": results(&[("pending", 1)]),
-                                  "taken_up_rate": null},
-                    "follow_ups": {"due": 2, "done": 0, "overdue": 1},
+                    "referrals": {"made": 1, "destinations": destinations(&[("police", 1)]),
+                                  "advised": 1, "advised_not_made": 0, "front_door": 0,
+                                  "results": results(&[]),
+                                  "taken_up": 0, "taken_up_rate": null,
+                                  "re_referrals": 0, "re_referral_rate": null, "disputed": 0},
+                    "follow_ups": {"due": 2, "on_time": 0, "late": 1, "overdue": 1,
+                                   "upcoming": 0},
+                    "oversight": no_oversight(),
                 },
             ],
         })
@@ -452,7 +535,7 @@ fn by_month_counts_each_record_in_its_own_month() {
     assert_eq!(groups[2]["consultations"], 1);
     assert_eq!(
         groups[2]["follow_ups"],
-        json!({"due": 1, "done": 0, "overdue": 0})
+        json!({"due": 1, "on_time": 0, "late": 0, "overdue": 0, "upcoming": 1})
     );
 }
 
@@ -461,20 +544,20 @@ fn the_table_shows_rates_with_numerator_and_denominator() {
     let env = voided_fixture();
     let out = env.ok(&["report", "--month", "2026-02"]);
     for expected in [
-        "Consultations from 2026-02-01 to 2026-02-28",
+        "Figures from 2026-02-01 to 2026-02-28, as at 2026-03-15",
         "2 of 4, 50%",
         "Schools",
         "Health – health visitor",
         "Consultee over-estimated",
         "Mean before                                  1.5",
         "Taken up (assessment or s47) of decided      1 of 2, 50%",
-        "Overdue (no review yet)                      2 of 4, 50%",
+        "Overdue (not answered, date passed)          2 of 4, 50%",
     ] {
         assert!(out.contains(expected), "missing {expected:?} in\n{out}");
     }
     let by = env.ok(&["report", "--month", "2026-02", "--by", "agency"]);
     assert!(by.contains("2A Schools"), "{by}");
-    assert!(by.contains("0 / 2 / 0 of 2"), "{by}");
+    assert!(by.contains("2 of 2, 100%"), "{by}");
 }
 
 #[test]

@@ -204,6 +204,16 @@ fn reading() {
         &env,
         &["report", "--month", "2026-02", "--by", "agency"]
     );
+    snapshot!(
+        "report_by_organisation",
+        &env,
+        &["report", "--month", "2026-02", "--by", "organisation"]
+    );
+    snapshot!(
+        "report_against",
+        &env,
+        &["report", "--month", "2026-02", "--against-month", "2026-01"]
+    );
     snapshot!("checklist", &env, &["checklist", "--level", "4"]);
     snapshot!("check", &env, &["check"]);
 }

@@ -479,7 +479,7 @@ fn one_fixture_gives_the_same_answers_on_sqlite_and_postgresql() {
     assert_eq!(
         said[1],
         "note: family 'birch 4' recorded as BIRCH-4, its first spelling\n\
-         note: family BIRCH-4 had 1 consultation in the 365 days before 2026-03-12: C-7 on \
+         note: family BIRCH-4 had 1 consultation in the 365 days up to 2026-03-12: C-7 on \
          2026-03-01 (level 2, signpost)\n"
     );
 
@@ -1553,7 +1553,7 @@ fn team_init_check_backup_and_schema_versions() {
     let out = env.ok(&["team", "init"]);
     assert!(
         out.starts_with(&format!(
-            "Made {url} a team logbook (schema version 3), with the roles caselog_advisor and \
+            "Made {url} a team logbook (schema version 4), with the roles caselog_advisor and \
              caselog_manager and their access rules.\n"
         )),
         "{out}"
@@ -1569,7 +1569,7 @@ fn team_init_check_backup_and_schema_versions() {
     let out = env.ok(&["check"]);
     for line in [
         format!("Logbook: {url}"),
-        "Schema version: 3 (this caselog writes 3)".to_string(),
+        "Schema version: 4 (this caselog writes 4)".to_string(),
         "Integrity: ok".to_string(),
         "Links between records: ok".to_string(),
     ] {
@@ -1647,7 +1647,7 @@ fn team_init_check_backup_and_schema_versions() {
         let message = refused(&env, args, 1);
         assert!(
             message.contains(
-                "was written by a newer caselog (schema version 99; this caselog knows up to 3)"
+                "was written by a newer caselog (schema version 99; this caselog knows up to 4)"
             ),
             "{args:?}: {message}"
         );
@@ -1776,13 +1776,13 @@ fn an_older_team_logbook_gets_the_family_keys_a_file_gets() {
     let team = on(&url);
     let message = refused(&team, &["list"], 1);
     assert!(
-        message.contains("has the schema of an older caselog (version 1; this caselog writes 3)"),
+        message.contains("has the schema of an older caselog (version 1; this caselog writes 4)"),
         "{message}"
     );
     let out = team.ok(&["team", "init"]);
     assert!(
         out.starts_with(&format!(
-            "Brought the team logbook {url} up to date: schema version 1 → 3"
+            "Brought the team logbook {url} up to date: schema version 1 → 4"
         )),
         "{out}"
     );

@@ -165,6 +165,15 @@ ALTER TABLE review ADD COLUMN dispute text;
 UPDATE review SET disputed = false WHERE referral_id IS NOT NULL;
 "#;
 
+/// Version 4: reviews by the follow-up date they set, so that the figures find the follow-ups
+/// falling due in a period without reading every review; and consultations by advisor, in any
+/// case (A–Z, as `caselog_fold` compares them for the weekly list), so that one advisor's
+/// weekly list reads that advisor's consultations alone.
+const V4: &str = r#"
+CREATE INDEX review_by_follow_up ON review (follow_up) WHERE follow_up IS NOT NULL;
+CREATE INDEX consultation_by_advisor ON consultation (caselog_fold(advisor));
+"#;
+
 /// How many consultations have their family key worked out at a time.
 const KEY_BATCH: i64 = 5000;
 
@@ -218,6 +227,10 @@ pub const STEPS: &[Step] = &[
     Step {
         sql: V3,
         then: Some(family_keys),
+    },
+    Step {
+        sql: V4,
+        then: None,
     },
 ];
 

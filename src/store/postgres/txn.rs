@@ -94,14 +94,23 @@ fn not_yours(id: RecordId, author: &str) -> Error {
 
 /// The consultations (not voided) that could be on the weekly list looking up to `$1`: a
 /// follow-up on or before it, set by the consultation or one of its reviews, or a referral
-/// still pending; only the advisor `$2`'s (in any case, A–Z), unless it is null.
-const MAY_BE_DUE: &str = "SELECT c.id FROM consultation c WHERE c.voided_at IS NULL \
-     AND ($2::text IS NULL OR caselog_fold(c.advisor) = caselog_fold($2)) AND (\
-     c.follow_up <= $1 \
-     OR EXISTS (SELECT 1 FROM review v WHERE v.consultation_id = c.id AND v.voided_at IS NULL \
-                AND v.follow_up <= $1) \
-     OR EXISTS (SELECT 1 FROM referral r WHERE r.consultation_id = c.id AND r.voided_at IS NULL \
-                AND r.result = 'pending'))";
+/// still pending. For everyone, they are gathered from the follow-up indexes and the pending
+/// referrals; for one advisor (`$2`, in any case, A–Z), from that advisor's consultations alone,
+/// through the index of consultations by advisor.
+const MAY_BE_DUE: &str = "SELECT c.id FROM consultation c WHERE c.id IN (\
+         SELECT id FROM consultation WHERE follow_up <= $1 \
+         UNION SELECT consultation_id FROM review WHERE follow_up <= $1 AND voided_at IS NULL \
+         UNION SELECT consultation_id FROM referral WHERE result = 'pending' \
+                                                      AND voided_at IS NULL) \
+     AND c.voided_at IS NULL AND $2::text IS NULL \
+     UNION ALL \
+     SELECT c.id FROM consultation c WHERE caselog_fold(c.advisor) = caselog_fold($2) \
+     AND c.voided_at IS NULL AND (\
+         c.follow_up <= $1 \
+         OR EXISTS (SELECT 1 FROM review v WHERE v.consultation_id = c.id \
+                    AND v.voided_at IS NULL AND v.follow_up <= $1) \
+         OR EXISTS (SELECT 1 FROM referral r WHERE r.consultation_id = c.id \
+                    AND r.voided_at IS NULL AND r.result = 'pending'))";
 
 /// Rows of a query fetched a batch at a time, so that two can be read side by side.
 struct Cursor {
@@ -334,7 +343,7 @@ impl Reader for PostgresTxn<'_> {
         let mut tx = self.tx.borrow_mut();
         let stmt = tx.prepare(
             "SELECT id, date, level, outcome FROM consultation \
-             WHERE family_key = $1 AND voided_at IS NULL AND date >= $2 AND date < $3 \
+             WHERE family_key = $1 AND voided_at IS NULL AND date >= $2 AND date <= $3 \
              ORDER BY date, id",
         )?;
         let positions = Positions::of(stmt.columns());
@@ -606,10 +615,10 @@ impl Reader for PostgresTxn<'_> {
     fn tallies(
         &self,
         period: Period,
-        today: NaiveDate,
+        as_at: NaiveDate,
         by: Option<Grouping>,
-    ) -> Result<BTreeMap<String, Tally>> {
-        super::figures::tallies(&mut self.tx.borrow_mut(), period, today, by)
+    ) -> Result<BTreeMap<Option<String>, Tally>> {
+        super::figures::tallies(&mut self.tx.borrow_mut(), period, as_at, by)
     }
 }
 

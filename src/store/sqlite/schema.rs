@@ -186,8 +186,17 @@ fn family_keys(tx: &Transaction) -> HookResult {
     Ok(())
 }
 
+/// Version 5: reviews by the follow-up date they set, so that the figures find the follow-ups
+/// falling due in a period without reading every review.
+const V5: &str =
+    "CREATE INDEX review_by_follow_up ON review (follow_up) WHERE follow_up IS NOT NULL;";
+
+/// Version 6: consultations by advisor (in any case, as the weekly list matches them), so that
+/// one advisor's weekly list reads that advisor's consultations alone.
+const V6: &str = "CREATE INDEX consultation_by_advisor ON consultation (advisor COLLATE NOCASE);";
+
 /// The schema version this caselog writes.
-pub const LATEST_VERSION: i64 = 4;
+pub const LATEST_VERSION: i64 = 6;
 
 /// Every migration in order; the schema version is the number applied.
 pub fn migrations() -> Migrations<'static> {
@@ -196,6 +205,8 @@ pub fn migrations() -> Migrations<'static> {
         M::up(V2),
         M::up(V3),
         M::up_with_hook(V4, family_keys),
+        M::up(V5),
+        M::up(V6),
     ])
 }
 

@@ -34,14 +34,22 @@ pub struct SqliteTxn<'a> {
 
 /// The consultations (not voided) that could be on the weekly list looking up to `?1`: a
 /// follow-up on or before it, set by the consultation or one of its reviews, or a referral
-/// still pending; only the advisor `?2`'s, unless it is null.
-const MAY_BE_DUE: &str = "SELECT c.id FROM consultation c WHERE c.voided_at IS NULL \
-     AND (?2 IS NULL OR c.advisor = ?2 COLLATE NOCASE) AND (\
-     c.follow_up <= ?1 \
-     OR EXISTS (SELECT 1 FROM review v WHERE v.consultation_id = c.id AND v.voided_at IS NULL \
-                AND v.follow_up <= ?1) \
-     OR EXISTS (SELECT 1 FROM referral r WHERE r.consultation_id = c.id AND r.voided_at IS NULL \
-                AND r.result = 'pending'))";
+/// still pending. For everyone, they are gathered from the follow-up indexes and the pending
+/// referrals; for one advisor (`?2`), from that advisor's consultations alone.
+const MAY_BE_DUE: &str = "SELECT c.id FROM consultation c WHERE c.id IN (\
+         SELECT id FROM consultation WHERE follow_up <= ?1 \
+         UNION SELECT consultation_id FROM review WHERE follow_up <= ?1 AND voided_at IS NULL \
+         UNION SELECT consultation_id FROM referral WHERE result = 'pending' \
+                                                      AND voided_at IS NULL) \
+     AND c.voided_at IS NULL AND ?2 IS NULL \
+     UNION ALL \
+     SELECT c.id FROM consultation c WHERE c.advisor = ?2 COLLATE NOCASE \
+     AND c.voided_at IS NULL AND (\
+         c.follow_up <= ?1 \
+         OR EXISTS (SELECT 1 FROM review v WHERE v.consultation_id = c.id \
+                    AND v.voided_at IS NULL AND v.follow_up <= ?1) \
+         OR EXISTS (SELECT 1 FROM referral r WHERE r.consultation_id = c.id \
+                    AND r.voided_at IS NULL AND r.result = 'pending'))";
 
 impl<'a> SqliteTxn<'a> {
     pub(super) fn new(tx: Transaction<'a>) -> SqliteTxn<'a> {
@@ -243,7 +251,7 @@ impl Reader for SqliteTxn<'_> {
         let since = date - chrono::Days::new(365);
         let mut stmt = self.tx.prepare_cached(
             "SELECT id, date, level, outcome FROM consultation \
-             WHERE family_key = ?1 AND voided_at IS NULL AND date >= ?2 AND date < ?3 \
+             WHERE family_key = ?1 AND voided_at IS NULL AND date >= ?2 AND date <= ?3 \
              ORDER BY date, id",
         )?;
         let mut found = Vec::new();
@@ -500,10 +508,10 @@ impl Reader for SqliteTxn<'_> {
     fn tallies(
         &self,
         period: Period,
-        today: NaiveDate,
+        as_at: NaiveDate,
         by: Option<Grouping>,
-    ) -> Result<BTreeMap<String, Tally>> {
-        super::figures::tallies(&self.tx, period, today, by)
+    ) -> Result<BTreeMap<Option<String>, Tally>> {
+        super::figures::tallies(&self.tx, period, as_at, by)
     }
 }
 
