@@ -504,7 +504,7 @@ fn one_fixture_gives_the_same_answers_on_sqlite_and_postgresql() {
         report["families"], 5,
         "OAK-1, ELM-2, ASH-3, BIRCH-4 and café-7, however typed: {report}"
     );
-    for by in ["agency", "setting", "advisor", "month"] {
+    for by in ["agency", "organisation", "setting", "advisor", "month"] {
         let (a, b) = both(&[&["report", "--format", "json", "--by", by][..], &whole].concat());
         assert_eq!(a, b, "report --by {by}");
     }
@@ -635,6 +635,119 @@ fn one_fixture_gives_the_same_answers_on_sqlite_and_postgresql() {
     assert_eq!(
         counts(&team)[3],
         serde_json::json!({"table": "audit", "total": 4, "voided": 1})
+    );
+
+    // The figures of the second edition on the fixture of tests/cli/figures.rs, recorded by
+    // the same commands on a file and on a team logbook: diversions escalated and held,
+    // front-door results (more-info among them), a same-day pair of front-door referrals,
+    // re-referrals, a disputed referral, follow-ups set by reviews and answered late or not at
+    // all, a voided referral and audits. Every report, whole, by every grouping, against a
+    // baseline, in JSON, CSV and the table, is the same on both.
+    let file = crate::figures::fixture();
+    let team = on(&team_logbook());
+    crate::figures::record_fixture(&team);
+    let month = ["--month", "2025-11"];
+    let from_to = ["--from", "2025-11-01", "--to", "2026-03-31"];
+    let mut reports: Vec<Vec<&str>> = Vec::new();
+    for period in [&month[..], &from_to] {
+        for format in ["json", "csv", "table"] {
+            reports.push([&["report", "--format", format][..], period].concat());
+            for by in ["agency", "organisation", "setting", "advisor", "month"] {
+                reports.push([&["report", "--format", format, "--by", by][..], period].concat());
+            }
+        }
+    }
+    for format in ["json", "csv", "table"] {
+        reports.push(vec![
+            "report",
+            "--month",
+            "2025-11",
+            "--against",
+            "2025-10-01..2025-10-31",
+            "--format",
+            format,
+        ]);
+        reports.push(vec![
+            "report",
+            "--from",
+            "2025-11-01",
+            "--to",
+            "2026-03-31",
+            "--against-month",
+            "2025-10",
+            "--format",
+            format,
+        ]);
+    }
+    for args in &reports {
+        assert_eq!(file.ok(args), team.ok(args), "{args:?}");
+    }
+    // As at the day after the 90 days of DIV-5's diversion (2026-01-20) ended: it has held.
+    let later = |env: &TestEnv, args: &[&str]| {
+        let out = env
+            .process()
+            .env("CASELOG_NOW", "2026-04-21T09:00:00Z")
+            .args(args)
+            .output()
+            .expect("run caselog");
+        assert!(out.status.success(), "{args:?}: {out:?}");
+        String::from_utf8(out.stdout).expect("UTF-8")
+    };
+    for period in [&["--month", "2026-01"][..], &from_to] {
+        let args = [&["report", "--format", "json"][..], period].concat();
+        assert_eq!(
+            later(&file, &args),
+            later(&team, &args),
+            "{args:?} as at 2026-04-21"
+        );
+    }
+    let january = crate::common::json(&later(
+        &team,
+        &["report", "--format", "json", "--month", "2026-01"],
+    ));
+    assert_eq!(january["diverted"]["held"], 1, "{january}");
+    // What the comparisons rest on, seen on the team logbook: November has every kind of
+    // figure, and the organisations a row for consultations with none recorded.
+    let november =
+        crate::common::json(&team.ok(&["report", "--format", "json", "--month", "2025-11"]));
+    assert_eq!(
+        november["diverted"],
+        serde_json::json!({"count": 4, "escalated": 3, "held": 1, "too_early": 0,
+                           "held_rate": 0.25})
+    );
+    let referrals = &november["referrals"];
+    assert_eq!(
+        (
+            &referrals["front_door"],
+            &referrals["results"]["more-info"],
+            &referrals["re_referrals"],
+            &referrals["disputed"]
+        ),
+        (
+            &serde_json::json!(5),
+            &serde_json::json!(1),
+            &serde_json::json!(3),
+            &serde_json::json!(1)
+        ),
+        "{referrals}"
+    );
+    assert_eq!(
+        november["follow_ups"],
+        serde_json::json!({"due": 5, "on_time": 2, "late": 1, "overdue": 2, "upcoming": 0})
+    );
+    assert_eq!(november["oversight"]["audited"], 3);
+    let by_organisation = team.ok(&[
+        "report",
+        "--format",
+        "csv",
+        "--month",
+        "2025-11",
+        "--by",
+        "organisation",
+    ]);
+    assert!(
+        by_organisation.contains("\n(not recorded),"),
+        "{by_organisation}"
     );
 }
 
@@ -1813,6 +1926,15 @@ fn an_older_team_logbook_gets_the_family_keys_a_file_gets() {
             "SELECT count(*) FROM pg_indexes WHERE indexname = 'consultation_by_family_key'"
         ),
         1
+    );
+    // Version 4's indexes: reviews by follow-up date, consultations by advisor in any case.
+    assert_eq!(
+        count(
+            &url,
+            "SELECT count(*) FROM pg_indexes WHERE indexname IN ('review_by_follow_up', \
+             'consultation_by_advisor')"
+        ),
+        2
     );
     assert_eq!(
         count(
