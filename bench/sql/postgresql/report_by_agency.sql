@@ -14,9 +14,15 @@
 -- from its date to 90 days after; held when not, and its 90 days are over. Repeats and
 -- re-referrals look back 365 days, on the same day only to a lower number. Oversight counts the
 -- latest audit (by date, then number) of each consultation. Each referral, follow-up and audit
--- counts under its consultation's agency; agencies come in the code list's order.
+-- counts under its consultation's agency; agencies come in the code list's order. As in caselog's
+-- own queries (src/store/postgres/figures.rs), the look-backs and look-aheads through a family's
+-- referrals count the days between two dates, so that the server reaches those referrals through
+-- the family's consultations rather than through every referral of the window.
 \pset format unaligned
 \pset tuples_only on
+-- As caselog does for its figures: no compiling of the query to machine code (JIT), which takes
+-- far longer than running it.
+SET jit = off;
 WITH
 consultation_facts AS MATERIALIZED (
     SELECT c.agency AS grp, c.agency, c.id, c.family_key, c.date, c.level, c.consultee_level,
@@ -24,7 +30,7 @@ consultation_facts AS MATERIALIZED (
            c.confidence_after,
            EXISTS (SELECT 1 FROM consultation p
                    WHERE p.family_key = c.family_key AND p.voided_at IS NULL
-                     AND p.date BETWEEN c.date - 365 AND c.date
+                     AND c.date - p.date BETWEEN 0 AND 365
                      AND (p.date < c.date OR p.id < c.id)) AS repeat,
            (c.consultee_level = 4 AND c.outcome IN ('advice', 'signpost', 'early-help'))
              AS diverted,
@@ -33,7 +39,7 @@ consultation_facts AS MATERIALIZED (
                              JOIN referral r ON r.consultation_id = o.id
                              WHERE o.family_key = c.family_key AND o.voided_at IS NULL
                                AND r.voided_at IS NULL AND r.referred_to IN ('csc', 'police')
-                               AND r.date BETWEEN c.date AND c.date + 90)
+                               AND r.date - c.date BETWEEN 0 AND 90)
                   OR EXISTS (SELECT 1 FROM consultation o
                              WHERE o.family_key = c.family_key AND o.voided_at IS NULL
                                AND o.id <> c.id
@@ -54,7 +60,7 @@ referral_facts AS MATERIALIZED (
                              JOIN referral q ON q.consultation_id = o.id
                              WHERE o.family_key = c.family_key AND o.voided_at IS NULL
                                AND q.voided_at IS NULL AND q.referred_to = 'csc'
-                               AND q.date BETWEEN r.date - 365 AND r.date
+                               AND r.date - q.date BETWEEN 0 AND 365
                                AND (q.date < r.date OR q.id < r.id))
            END AS re_referral
     FROM referral r JOIN consultation c ON c.id = r.consultation_id
