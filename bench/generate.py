@@ -97,7 +97,10 @@ def new_uuid(rng):
 
 
 def stamp(date, rng):
-    return f"{date.isoformat()}T{rng.randrange(8, 19):02d}:{rng.randrange(60):02d}:{rng.randrange(60):02d}Z"
+    hour = rng.randrange(8, 19)
+    if date >= LAST_REVIEW:
+        hour = 8 + hour % 4  # before noon: caselog runs at CASELOG_NOW=2026-03-01T12:00:00Z
+    return f"{date.isoformat()}T{hour:02d}:{rng.randrange(60):02d}:{rng.randrange(60):02d}Z"
 
 
 def later_reviews(rng, cid, cuuid, level, date, next_follow):

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Writes last month's consultations, referrals and reviews as CSV to dated files in a directory,
 # e.g. consultations-2026-02.csv, referrals-2026-02.csv, reviews-2026-02.csv, and the month's
-# figures by agency beside them (figures-by-agency-2026-02.csv, `caselog report --by agency
-# --format csv`) — what a scheduled job (cron, a systemd timer) runs for the performance team.
-# Free text is left out.
+# figures beside them: by agency as CSV (figures-by-agency-2026-02.csv, `caselog report --by
+# agency --format csv`) and as a page to look at or print (figures-2026-02.html, `caselog report
+# --format html`) — what a scheduled job (cron, a systemd timer) runs for the performance team
+# and the managers. Free text is left out.
 #
 # Usage: monthly-export.sh DIRECTORY [YYYY-MM]
 #   DIRECTORY  where the files go (must exist)
@@ -40,10 +41,8 @@ for records in consultations referrals reviews; do
         --output "$dir/$records-$month.csv" --force
 done
 
-# The figures go to a file of their own that takes its name only once it is whole.
-figures="$dir/figures-by-agency-$month.csv"
-partial="$figures.partial"
-trap 'rm -f "$partial"' EXIT
-"$caselog" report --month "$month" --by agency --format csv >"$partial"
-mv -f "$partial" "$figures"
+"$caselog" report --month "$month" --by agency --format csv \
+    --output "$dir/figures-by-agency-$month.csv" --force
+"$caselog" report --month "$month" --format html \
+    --output "$dir/figures-$month.html" --force
 echo "exported $month to $dir"

@@ -22,6 +22,8 @@ pub enum Format {
     Json,
     /// Markdown, to paste into a document (the checklist and a family's chronology)
     Markdown,
+    /// One self-contained HTML page to look at or print (the report)
+    Html,
 }
 
 /// The output flags every command that prints records or figures takes.
@@ -59,6 +61,7 @@ impl Output {
             Format::Csv => view.csv(out),
             Format::Json => json(out, &view),
             Format::Markdown => view.markdown(out),
+            Format::Html => view.html(out),
         }
     }
 }
@@ -78,6 +81,16 @@ pub trait View: Serialize {
                 .hint("use --format table, csv or json"),
         )
     }
+
+    /// A page of HTML, for the views that have it.
+    fn html(&self, _out: &mut dyn Write) -> Result<()> {
+        Err(not_html())
+    }
+}
+
+/// The refusal of `--format html` by a command that has no page.
+fn not_html() -> Error {
+    Error::input("--format html is for `report`").hint("use --format table, csv or json")
 }
 
 /// Records printed as they are read, one at a time, in the format asked for: a table, CSV or a
@@ -90,6 +103,10 @@ pub trait Rows {
     fn headings(&self) -> &[&'static str];
     /// A row's cells in the table.
     fn cells(&self, row: &Self::Row) -> Vec<String>;
+    /// The line under the table, given how many rows it had: "12 consultations".
+    fn footer(&self, rows: usize) -> String {
+        count(rows, Self::NOUN)
+    }
     /// The CSV header row.
     fn csv_header(&self, w: &mut csv::Writer<&mut dyn Write>) -> Result<()>;
     /// A row in CSV.
@@ -123,7 +140,7 @@ impl Output {
                     Ok(())
                 })?;
                 block.print(out)?;
-                writeln!(out, "{}", count(printed, V::NOUN))?;
+                writeln!(out, "{}", view.footer(printed))?;
             }
             Format::Csv => {
                 let mut w = crate::exchange::writer(out);
@@ -145,6 +162,7 @@ impl Output {
                 ))
                 .hint("use --format table, csv or json"));
             }
+            Format::Html => return Err(not_html()),
         }
         Ok(())
     }

@@ -21,7 +21,7 @@ use crate::domain::checklist::Checklist;
 use crate::domain::codes::{Destination, ReferralResult};
 use crate::domain::consultation::{self, Consultation};
 use crate::domain::family::{self, FamilyKey, FamilyRule};
-use crate::domain::fields::Field;
+use crate::domain::fields::{Field, Value};
 use crate::domain::ids::{AuditId, ConsultationId, RecordId, RecordKind, ReferralId, ReviewId};
 use crate::domain::invalid::{FieldName, Invalid};
 use crate::domain::record::{Stamp, Timestamp, Voided, dated_after};
@@ -289,6 +289,9 @@ pub fn import_csv<R: Read + Send, S: Storage, L: BorrowMut<S>>(
         for referral in decided {
             tx.follow_reviews(referral, None)?;
         }
+        if bulk && matches!(request.records, Records::Referrals | Records::Reviews) {
+            tx.refresh_every_due_from()?;
+        }
         tx.commit()?;
     }
     Ok(summary)
@@ -475,7 +478,7 @@ struct Reading<'a> {
 #[allow(clippy::large_enum_variant)]
 enum Found {
     Problem(String),
-    Consultation(u64, Result<Consultation, Problem>),
+    Consultation(u64, Result<Checked, Problem>),
     Row(u64, csv::StringRecord),
 }
 
@@ -520,9 +523,18 @@ impl Reading<'_> {
                             record: &record,
                             columns,
                         };
-                        let parsed = self.consultation(&row);
+                        let checked = self.consultation(&row).map(|c| {
+                            let mut checked = Checked::new(
+                                RecordKind::Consultation,
+                                c.id.0,
+                                c.uuid,
+                                store::columns(&c),
+                            );
+                            checked.family = Some((c.family_key(), c.family));
+                            checked
+                        });
                         cells = record.into_byte_record();
-                        Found::Consultation(line, parsed)
+                        Found::Consultation(line, checked)
                     }
                     Ok(record) => Found::Row(line, record),
                     Err(e) => {
@@ -714,6 +726,9 @@ struct Checked {
     columns: store::Columns,
     /// The referral it decides, for a review of one.
     decides: Option<ReferralId>,
+    /// The consultation whose `due_from` it may change: that of a referral, or a consultation's
+    /// review.
+    follows: Option<ConsultationId>,
     /// For a consultation: its family's key and the spelling it is kept under.
     family: Option<(FamilyKey, Text)>,
     /// What to say about it once it is added.
@@ -729,6 +744,7 @@ impl Checked {
             uuid,
             columns,
             decides: None,
+            follows: None,
             family: None,
             note: None,
             warning: None,
@@ -737,15 +753,22 @@ impl Checked {
 }
 
 impl Import<'_, '_> {
-    /// A consultation checked by the reader: kept under its family's first spelling, and saved.
-    fn consultation(&mut self, line: u64, parsed: Result<Consultation, Problem>) -> Result<()> {
-        let checked = match parsed {
-            Ok(mut c) => {
-                let respelled = self.spell_family(&mut c)?;
-                let mut checked =
-                    Checked::new(RecordKind::Consultation, c.id.0, c.uuid, store::columns(&c));
-                checked.family = Some((c.family_key(), c.family.clone()));
-                checked.note = respelled.map(|r| format!("line {line}: {r}"));
+    /// A consultation checked by the reader, its columns ready: kept under its family's first
+    /// spelling, and saved.
+    fn consultation(&mut self, line: u64, checked: Result<Checked, Problem>) -> Result<()> {
+        let checked = match checked {
+            Ok(mut checked) => {
+                if let Some((key, spelling)) = &mut checked.family
+                    && let Some(respelled) = self.spell_family(key, spelling)?
+                {
+                    *spelling = respelled.kept.clone();
+                    for (name, value) in &mut checked.columns {
+                        if *name == "family" {
+                            *value = Value::text(respelled.kept.as_str());
+                        }
+                    }
+                    checked.note = Some(format!("line {line}: {respelled}"));
+                }
                 Ok(checked)
             }
             Err(p) => Err(p),
@@ -762,12 +785,14 @@ impl Import<'_, '_> {
                 let mut checked =
                     Checked::new(RecordKind::Referral, r.id.0, r.uuid, store::columns(&r));
                 checked.warning = warning.map(|w| format!("line {line}: {w}"));
+                checked.follows = Some(r.consultation);
                 checked
             }),
             Records::Reviews => self.review(row).map(|v| {
                 let mut checked =
                     Checked::new(RecordKind::Review, v.id.0, v.uuid, store::columns(&v));
                 checked.decides = v.referral;
+                checked.follows = v.consultation;
                 checked
             }),
             Records::Audits => self
@@ -796,6 +821,13 @@ impl Import<'_, '_> {
                         self.added += 1;
                         self.lines.add(number, line);
                         self.decided.extend(checked.decides);
+                        // While bulk-loading, every consultation's is brought up to date at
+                        // the end, once the indexes are there again.
+                        if let Some(c) = checked.follows
+                            && !self.bulk
+                        {
+                            self.tx.refresh_due_from(c)?;
+                        }
                         if let Some((key, spelling)) = &checked.family
                             && self.bulk
                         {
@@ -823,26 +855,23 @@ impl Import<'_, '_> {
         Ok(())
     }
 
-    /// Keeps a consultation under its family's first spelling: that of the first consultation
-    /// of the family this import added to an empty table, or of the family's first one in the
-    /// logbook (which holds what this import has added so far).
-    fn spell_family(&mut self, c: &mut Consultation) -> Result<Option<family::Respelled>> {
-        let key = c.family_key();
+    /// The family's first spelling when a consultation typed it otherwise: that of the first
+    /// consultation of the family this import added to an empty table, or of the family's first
+    /// one in the logbook (which holds what this import has added so far).
+    fn spell_family(&mut self, key: &FamilyKey, typed: &Text) -> Result<Option<family::Respelled>> {
         let known = if self.bulk {
-            match self.first_spellings.other_than(&key, &c.family) {
+            match self.first_spellings.other_than(key, typed) {
                 Some(first) => self
                     .tx
                     .consultation(ConsultationId(first))?
-                    .filter(|first| first.family_key() == key)
+                    .filter(|first| first.family_key() == *key)
                     .map(|first| first.family),
                 None => None,
             }
         } else {
-            self.tx.family_spelling(&key, None)?
+            self.tx.family_spelling(key, None)?
         };
-        let (kept, respelled) = family::spelling(known, &c.family);
-        c.family = kept;
-        Ok(respelled)
+        Ok(family::spelling(known, typed).1)
     }
 
     /// Records of the file that share a UUID, found as the bulk load ended: each line after the

@@ -20,6 +20,7 @@ pub mod sample;
 pub mod show;
 pub mod team;
 pub mod void;
+pub mod weekly;
 
 use std::io::Write;
 

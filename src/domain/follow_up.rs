@@ -6,9 +6,10 @@
 use chrono::{Days, NaiveDate};
 use serde::Serialize;
 
-use super::codes::ReviewStatus;
+use super::codes::{ReferralResult, ReviewStatus};
 use super::consultation::Consultation;
 use super::ids::{RecordId, ReviewId};
+use super::referral::Referral;
 use super::review::Review;
 use super::values::Level;
 
@@ -108,6 +109,31 @@ pub fn follow_ups(consultation: &Consultation, reviews: &[Review]) -> Vec<Follow
         })
     });
     own.into_iter().chain(set_by_reviews).collect()
+}
+
+/// The first day a consultation belongs on the weekly list, whatever the day looked from: the
+/// date of its follow-up that no review has answered, or of a referral from it whose result is
+/// still pending, whichever is earlier; none when it has neither, or was voided. The logbook
+/// keeps it beside each consultation (and keeps it up to date as records are added, corrected
+/// and voided), so that the list is read from an index rather than worked out from every
+/// consultation's reviews.
+pub fn due_from(
+    consultation: &Consultation,
+    reviews: &[Review],
+    referrals: &[Referral],
+) -> Option<NaiveDate> {
+    if consultation.voided.is_some() {
+        return None;
+    }
+    let unanswered = follow_ups(consultation, reviews)
+        .into_iter()
+        .filter(|f| f.answered.is_none())
+        .map(|f| f.due);
+    let pending = referrals
+        .iter()
+        .filter(|r| r.voided.is_none() && r.result == ReferralResult::Pending)
+        .map(|r| r.date);
+    unanswered.chain(pending).min()
 }
 
 /// The level of need that stands now: the level set by the latest review that set one
@@ -246,6 +272,47 @@ mod tests {
             listed(&c, &[later, earlier]),
             [row("C-1", "2026-03-10", Some("V-3"))]
         );
+    }
+
+    #[test]
+    fn a_consultation_is_due_from_its_unanswered_follow_up_or_pending_referral() {
+        let c = consultation(Some("2026-03-10"));
+        assert_eq!(due_from(&c, &[], &[]), Some(d("2026-03-10")));
+        assert_eq!(due_from(&consultation(None), &[], &[]), None);
+        // Answered by a review that sets the next one.
+        let next = review(1, "2026-03-09", "ongoing", Some("2026-03-20"));
+        assert_eq!(
+            due_from(&c, std::slice::from_ref(&next), &[]),
+            Some(d("2026-03-20"))
+        );
+        // A pending referral from it: due from the day it was made, if that is earlier.
+        let mut referral = crate::store::conformance::referral(&c, "csc", "2026-03-02");
+        assert_eq!(
+            due_from(
+                &c,
+                std::slice::from_ref(&next),
+                std::slice::from_ref(&referral)
+            ),
+            Some(d("2026-03-02"))
+        );
+        referral.result = ReferralResult::Nfa;
+        assert_eq!(
+            due_from(
+                &c,
+                std::slice::from_ref(&next),
+                std::slice::from_ref(&referral)
+            ),
+            Some(d("2026-03-20"))
+        );
+        // Resolved and nothing pending: off the list; voided: never on it.
+        let resolved = review(2, "2026-03-14", "resolved", None);
+        assert_eq!(due_from(&c, &[next, resolved], &[referral]), None);
+        let mut voided = consultation(Some("2026-03-10"));
+        voided.voided = Some(Voided {
+            at: NOW.parse().unwrap(),
+            reason: "entered twice".parse().unwrap(),
+        });
+        assert_eq!(due_from(&voided, &[], &[]), None);
     }
 
     #[test]

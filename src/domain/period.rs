@@ -219,6 +219,27 @@ impl Period {
     pub fn contains(&self, date: NaiveDate) -> bool {
         (self.from..=self.to).contains(&date)
     }
+
+    /// The year to `to`: from the first day of the month eleven months before `to`'s (but not
+    /// before the earliest date a record may have) to `to`, twelve calendar months in all.
+    pub fn year_to(to: NaiveDate) -> Period {
+        let from = Period::month_of(to).from - Months::new(11);
+        Period {
+            from: from.max(EARLIEST),
+            to,
+        }
+    }
+
+    /// The calendar months the period falls in, in order, each as `YYYY-MM`.
+    pub fn months(&self) -> Vec<String> {
+        let mut months = Vec::new();
+        let mut first = Period::month_of(self.from).from;
+        while first <= self.to {
+            months.push(first.format("%Y-%m").to_string());
+            first = first + Months::new(1);
+        }
+        months
+    }
 }
 
 #[cfg(test)]
@@ -227,6 +248,23 @@ mod tests {
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn the_year_to_a_day_is_twelve_calendar_months() {
+        let year = Period::year_to(d("2025-11-30"));
+        assert_eq!((year.from, year.to), (d("2024-12-01"), d("2025-11-30")));
+        let months = year.months();
+        assert_eq!(months.len(), 12);
+        assert_eq!(
+            (months[0].as_str(), months[11].as_str()),
+            ("2024-12", "2025-11")
+        );
+        assert_eq!(Period::year_to(d("2000-03-10")).from, EARLIEST);
+        assert_eq!(
+            Period::year_to(d("2000-03-10")).months(),
+            ["2000-01", "2000-02", "2000-03"]
+        );
     }
 
     #[test]

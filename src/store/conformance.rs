@@ -16,6 +16,7 @@ use crate::domain::period::Period;
 use crate::domain::record::{Stamp, Timestamp};
 use crate::domain::referral::{self, Referral};
 use crate::domain::review::{self, Of, Review};
+use crate::domain::text::Text;
 use crate::domain::values::{Age, Ages, YesNo};
 use crate::report::figures::{Grouping, Tally};
 
@@ -73,6 +74,10 @@ pub const CHECKS: &[Check] = &[
     (
         "the weekly list's candidates and pending referrals",
         what_may_be_due,
+    ),
+    (
+        "what is due follows every record added, corrected and voided",
+        due_follows_every_change,
     ),
     (
         "a period's records, with the UUIDs they hang from",
@@ -661,6 +666,97 @@ fn what_may_be_due(storage: &mut dyn Storage) {
         .map(|r| r.id)
         .collect();
     assert_eq!(pending, [r.id]);
+}
+
+/// The consultations the weekly list reads by `horizon`, and those the domain says are due by
+/// then (`follow_up::due_from` of every consultation, its reviews and its referrals).
+fn due_both_ways(
+    storage: &mut dyn Storage,
+    horizon: &str,
+) -> (Vec<ConsultationId>, Vec<ConsultationId>) {
+    let horizon = day(horizon);
+    let tx = storage.read().expect("read");
+    let mut listed = Vec::new();
+    tx.may_be_due(horizon, None, &mut |c, _| {
+        listed.push(c.id);
+        Ok(())
+    })
+    .expect("read");
+    let mut all = Vec::new();
+    tx.consultations(&Filter::default(), &mut |c| {
+        all.push(c);
+        Ok(())
+    })
+    .expect("read");
+    let mut due = Vec::new();
+    for c in all {
+        let reviews = tx.reviews_of(c.id.any()).expect("read");
+        let referrals = tx.referrals_from(c.id).expect("read");
+        if crate::domain::follow_up::due_from(&c, &reviews, &referrals)
+            .is_some_and(|d| d <= horizon)
+        {
+            due.push(c.id);
+        }
+    }
+    (listed, due)
+}
+
+fn due_follows_every_change(storage: &mut dyn Storage) {
+    let why: Text = "entered in error".parse().expect("text");
+    let check = |storage: &mut dyn Storage, step: &str, expected: &[ConsultationId]| {
+        let (listed, due) = due_both_ways(storage, "2026-03-22");
+        assert_eq!(due, expected, "{step}: the domain's answer");
+        assert_eq!(listed, expected, "{step}: what the weekly list reads");
+    };
+    let c = add_consultation(
+        storage,
+        consultation("OAK-30", "2026-03-01", Some("2026-03-10")),
+    );
+    check(storage, "a follow-up", &[c.id]);
+    let answer = add_review(storage, follow_up(&c, "2026-03-05", Some("2026-04-20")));
+    check(storage, "answered, the next one later", &[]);
+    let mut sooner = answer.clone();
+    sooner.follow_up = Some(day("2026-03-20"));
+    write(storage, |tx| {
+        tx.amend_review(&answer, &sooner, "typo", &now())
+            .expect("amended");
+    });
+    check(storage, "the next one corrected to sooner", &[c.id]);
+    write(storage, |tx| {
+        tx.void(answer.id.any(), &why, &now()).expect("voided")
+    });
+    check(storage, "the answer voided", &[c.id]);
+    let mut later = c.clone();
+    later.follow_up = Some(day("2026-04-01"));
+    write(storage, |tx| {
+        tx.amend_consultation(&c, &later, "typo", &now())
+            .expect("amended");
+    });
+    check(storage, "its own follow-up corrected to later", &[]);
+
+    let d = add_consultation(storage, consultation("OAK-31", "2026-03-01", None));
+    let r = add_referral(storage, referral(&d, "csc", "2026-03-02"));
+    check(storage, "a referral pending", &[d.id]);
+    let decided = add_review(storage, decision(&r, "nfa", "2026-03-04"));
+    check(storage, "the referral decided", &[]);
+    write(storage, |tx| {
+        tx.void(decided.id.any(), &why, &now()).expect("voided")
+    });
+    check(storage, "the decision voided", &[d.id]);
+    write(storage, |tx| {
+        tx.void(r.id.any(), &why, &now()).expect("voided")
+    });
+    check(storage, "the referral voided", &[]);
+
+    let e = add_consultation(
+        storage,
+        consultation("OAK-32", "2026-03-01", Some("2026-03-03")),
+    );
+    check(storage, "another follow-up", &[e.id]);
+    write(storage, |tx| {
+        tx.void(e.id.any(), &why, &now()).expect("voided")
+    });
+    check(storage, "its consultation voided", &[]);
 }
 
 fn records_in_a_period(storage: &mut dyn Storage) {

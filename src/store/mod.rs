@@ -22,7 +22,8 @@ use crate::domain::checklist::Checklist;
 use crate::domain::codes::{Agency, Outcome};
 use crate::domain::consultation::{self, Consultation};
 use crate::domain::family::{self, FamilyKey, Respelled};
-use crate::domain::fields::{Class, Field, Load, Value};
+use crate::domain::fields::{Class, Field, Load, Stored, Value};
+use crate::domain::follow_up;
 use crate::domain::history::{self, Entry};
 use crate::domain::ids::{AuditId, ConsultationId, RecordId, RecordKind, ReferralId, ReviewId};
 use crate::domain::invalid::FieldName;
@@ -344,7 +345,9 @@ pub trait Writer: Reader {
 
     /// Saves a new referral and returns its ID.
     fn add_referral(&mut self, r: &Referral) -> Result<ReferralId> {
-        add(self, r, r.id.0).map(ReferralId)
+        let id = add(self, r, r.id.0).map(ReferralId)?;
+        self.refresh_due_from(r.consultation)?;
+        Ok(id)
     }
 
     /// Saves a new audit and returns its ID.
@@ -356,10 +359,47 @@ pub trait Writer: Reader {
     /// result when it is now its latest review.
     fn add_review(&mut self, v: &Review) -> Result<ReviewId> {
         let id = add(self, v, v.id.0).map(ReviewId)?;
-        if let Some(r) = v.referral {
-            self.follow_reviews(r, None)?;
-        }
+        self.review_changed(v, None)?;
         Ok(id)
+    }
+
+    /// What follows from a review added, corrected or voided: a decision's referral takes its
+    /// result from its latest review (with `why`, keeping what changed as its amendments), and a
+    /// consultation's `due_from` follows its reviews.
+    fn review_changed(&mut self, v: &Review, why: Option<(&str, &Timestamp)>) -> Result<()> {
+        if let Some(r) = v.referral {
+            self.follow_reviews(r, why)?;
+        }
+        if let Some(c) = v.consultation {
+            self.refresh_due_from(c)?;
+        }
+        Ok(())
+    }
+
+    /// Keeps a consultation's `due_from` as its reviews and referrals now say
+    /// (`follow_up::due_from`).
+    fn refresh_due_from(&mut self, id: ConsultationId) -> Result<()> {
+        let Some(c) = self.consultation(id)? else {
+            return Ok(());
+        };
+        let reviews = self.reviews_of(id.any())?;
+        let referrals = self.referrals_from(id)?;
+        let due = follow_up::due_from(&c, &reviews, &referrals);
+        self.update(id.any(), &vec![(DUE_FROM, due.stored())])
+    }
+
+    /// Brings every consultation's `due_from` up to date: after a bulk load of referrals or
+    /// reviews, which saves them without it. An engine may do it in one pass.
+    fn refresh_every_due_from(&mut self) -> Result<()> {
+        let mut ids = Vec::new();
+        self.consultations(&Filter::default(), &mut |c| {
+            ids.push(c.id);
+            Ok(())
+        })?;
+        for id in ids {
+            self.refresh_due_from(id)?;
+        }
+        Ok(())
     }
 
     /// Brings a referral's result into line with its latest review that is not voided. With
@@ -379,7 +419,8 @@ pub trait Writer: Reader {
                 self.insert_amendment(id.any(), change, reason, at)?;
             }
         }
-        self.update(id.any(), &changed(&new, &changes))
+        self.update(id.any(), &changed(&new, &changes))?;
+        self.refresh_due_from(new.consultation)
     }
 
     /// Marks a record as entered in error, with when and why. Refused while records made from
@@ -402,11 +443,20 @@ pub trait Writer: Reader {
             reason: reason.clone(),
         };
         self.set_voided(id, &voided)?;
-        if id.kind == RecordKind::Review
-            && let Some(v) = self.review(ReviewId(id.number))?
-            && let Some(r) = v.referral
-        {
-            self.follow_reviews(r, Some((&format!("{id} voided: {reason}"), at)))?;
+        match id.kind {
+            RecordKind::Consultation => self.refresh_due_from(ConsultationId(id.number))?,
+            RecordKind::Referral => {
+                if let Some(r) = self.referral(ReferralId(id.number))? {
+                    self.refresh_due_from(r.consultation)?;
+                }
+            }
+            RecordKind::Review => {
+                if let Some(v) = self.review(ReviewId(id.number))? {
+                    let why = format!("{id} voided: {reason}");
+                    self.review_changed(&v, Some((&why, at)))?;
+                }
+            }
+            RecordKind::Audit => {}
         }
         Ok(())
     }
@@ -449,7 +499,9 @@ pub trait Writer: Reader {
         reason: &str,
         at: &Timestamp,
     ) -> Result<Vec<Change>> {
-        amend(self, old.id.any(), old, new, reason, at)
+        let changes = amend(self, old.id.any(), old, new, reason, at)?;
+        self.refresh_due_from(new.id)?;
+        Ok(changes)
     }
 
     /// Corrects a referral.
@@ -460,7 +512,9 @@ pub trait Writer: Reader {
         reason: &str,
         at: &Timestamp,
     ) -> Result<Vec<Change>> {
-        amend(self, old.id.any(), old, new, reason, at)
+        let changes = amend(self, old.id.any(), old, new, reason, at)?;
+        self.refresh_due_from(new.consultation)?;
+        Ok(changes)
     }
 
     /// Corrects an audit.
@@ -488,9 +542,7 @@ pub trait Writer: Reader {
         }
         let id = old.id.any();
         self.update(id, &changed(new, &changes))?;
-        if let Some(r) = new.referral {
-            self.follow_reviews(r, Some((&format!("{id} amended: {reason}"), at)))?;
-        }
+        self.review_changed(new, Some((&format!("{id} amended: {reason}"), at)))?;
         for change in &changes {
             self.insert_amendment(id, change, reason, at)?;
         }
@@ -519,8 +571,14 @@ where
 /// exported.
 pub const FAMILY_KEY: FieldName = "family_key";
 
-/// Every column of a new record: its fields but its ID, which `insert` is given apart, and the
-/// columns kept to find it by.
+/// The column kept beside a consultation: the first day it belongs on the weekly list
+/// (`follow_up::due_from`), so that the list is read from an index. Worked out from the
+/// consultation, its reviews and its referrals whenever one of them changes; never typed, shown
+/// or exported.
+pub const DUE_FROM: FieldName = "due_from";
+
+/// Every column of a new record: its fields but its ID, which `insert` is given apart, the
+/// columns kept to find it by, and those a new record starts with.
 pub fn columns<R: Tabled<D>, D: 'static>(record: &R) -> Columns {
     let mut columns: Columns = R::table()
         .iter()
@@ -528,6 +586,7 @@ pub fn columns<R: Tabled<D>, D: 'static>(record: &R) -> Columns {
         .map(|f| (f.name, (f.value)(record)))
         .collect();
     columns.extend(record.index_columns());
+    columns.extend(record.fresh_columns());
     columns
 }
 
@@ -575,6 +634,10 @@ pub trait Tabled<D: 'static>: Sized + 'static {
     fn index_columns(&self) -> Columns {
         Vec::new()
     }
+    /// The columns worked out from records made from it, as they are while there are none.
+    fn fresh_columns(&self) -> Columns {
+        Vec::new()
+    }
 }
 
 impl Tabled<consultation::Draft> for Consultation {
@@ -585,6 +648,9 @@ impl Tabled<consultation::Draft> for Consultation {
     }
     fn index_columns(&self) -> Columns {
         vec![(FAMILY_KEY, Value::text(self.family_key().as_str()))]
+    }
+    fn fresh_columns(&self) -> Columns {
+        vec![(DUE_FROM, follow_up::due_from(self, &[], &[]).stored())]
     }
 }
 

@@ -691,7 +691,7 @@ fn a_full_disk_is_named_and_the_logbook_is_kept() {
     fs::create_dir(env.path("disk")).unwrap();
     const SCRIPT: &str = r#"
         caselog="$1"
-        mount -t tmpfs -o size=256k caselog-test disk || exit 90
+        mount -t tmpfs -o size=512k caselog-test disk || exit 90
         record="consult --advisor S --setting S --agency 2A --level 1 --outcome advice"
         "$caselog" --db disk/full.db $record --family F-1 > /dev/null || exit 91
         "$caselog" --db disk/full.db $record --family F-2 > /dev/null || exit 91

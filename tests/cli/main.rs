@@ -7,6 +7,7 @@ mod exchange;
 mod figures;
 mod files;
 mod form;
+mod html_report;
 mod import_checks;
 mod interactive;
 mod journey;

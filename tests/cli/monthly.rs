@@ -57,8 +57,8 @@ fn the_monthly_script_writes_each_kind_of_record_to_a_dated_file() {
     assert_eq!(groups, ["2A", "3B", "6"]);
     assert_eq!(
         std::fs::read_dir(env.path("out")).unwrap().count(),
-        4,
-        "three exports and the figures, nothing left half-written"
+        5,
+        "three exports and the figures as CSV and HTML, nothing left half-written"
     );
     // Without a month it exports last month by the system's calendar, as a scheduled job would.
     std::fs::create_dir(env.path("default")).unwrap();

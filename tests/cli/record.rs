@@ -507,6 +507,20 @@ fn a_logbook_from_the_first_version_opens_with_every_record_and_keys_computed() 
     );
     let check = json(&env.ok(&["check", "--format", "json"]));
     assert_eq!(check["schema_version"], SCHEMA_VERSION);
+    // What is due is worked out for every consultation: C-1's own follow-up answered by V-2,
+    // which set the next; C-2's referral decided; C-4's follow-up resolved but its referral R-2
+    // pending since 2026-02-12; C-5 voided.
+    assert_eq!(
+        env.sql("SELECT id, coalesce(due_from, '') FROM consultation ORDER BY id"),
+        [
+            ["1", "2026-02-16"],
+            ["2", ""],
+            ["3", ""],
+            ["4", "2026-02-12"],
+            ["5", ""]
+        ]
+    );
+    assert_eq!(env.count("upkeep"), 0);
     assert_eq!(check["ok"], true);
     // Every record, spelling and amendment is as it was; the keys are computed.
     let columns = "id, uuid, date, advisor, setting, mode, agency, role, family, children, \

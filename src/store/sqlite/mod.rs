@@ -3,6 +3,7 @@
 //! not caselog logbooks — or come from a newer caselog — are refused untouched. Backups use
 //! SQLite's online backup API; `check` its integrity checks.
 
+mod due;
 mod figures;
 pub(super) mod records;
 pub mod schema;
@@ -231,6 +232,7 @@ impl SqliteLogbook {
                 )));
             }
         }
+        schema::upkeep(conn)?;
         Ok(true)
     }
 

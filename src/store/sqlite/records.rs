@@ -8,7 +8,7 @@ use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{Connection, Row, Statement, ToSql};
 
 use crate::domain::fields::{BadValue, Columns as ColumnValues, Field, Load, Value};
-use crate::domain::ids::{RecordId, RecordKind};
+use crate::domain::ids::{ConsultationId, RecordId, RecordKind};
 use crate::domain::invalid::FieldName;
 use crate::domain::record::Voided;
 use crate::error::Result;
@@ -128,6 +128,68 @@ pub fn each_record<R: Load>(
         each(record, &named)?;
     }
     Ok(())
+}
+
+/// The records a statement gives in consultation order (a consultation's reviews or
+/// referrals), taken off the front one consultation at a time as another statement goes through
+/// the consultations in ID order: no more than one consultation's are held.
+pub struct ByConsultation<'s, R> {
+    rows: rusqlite::Rows<'s>,
+    positions: Positions,
+    next: Option<R>,
+    of: fn(&R) -> Option<ConsultationId>,
+}
+
+impl<'s, R: Load> ByConsultation<'s, R> {
+    pub fn new(
+        stmt: &'s mut Statement,
+        params: impl rusqlite::Params,
+        of: fn(&R) -> Option<ConsultationId>,
+    ) -> Result<ByConsultation<'s, R>> {
+        let positions = Positions::of(stmt);
+        let rows = stmt.query(params)?;
+        Ok(ByConsultation {
+            rows,
+            positions,
+            next: None,
+            of,
+        })
+    }
+
+    fn read(&mut self) -> Result<Option<R>> {
+        let Some(row) = self.rows.next()? else {
+            return Ok(None);
+        };
+        self.positions.next.set(0);
+        let named = NamedRow {
+            row,
+            positions: &self.positions,
+        };
+        Ok(Some(R::load(&named).map_err(damaged)?))
+    }
+
+    /// The records of consultation `id`, into `into` (emptied first); those of consultations
+    /// before it are passed over.
+    pub fn take(&mut self, id: ConsultationId, into: &mut Vec<R>) -> Result<()> {
+        into.clear();
+        loop {
+            let record = match self.next.take() {
+                Some(record) => record,
+                None => match self.read()? {
+                    Some(record) => record,
+                    None => return Ok(()),
+                },
+            };
+            match (self.of)(&record) {
+                Some(of) if of > id => {
+                    self.next = Some(record);
+                    return Ok(());
+                }
+                Some(of) if of == id => into.push(record),
+                _ => {}
+            }
+        }
+    }
 }
 
 /// Every record a statement gives.

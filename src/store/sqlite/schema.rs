@@ -2,11 +2,12 @@
 //! `user_version`; a logbook written by a newer caselog is refused, never touched.
 //! Append new migrations; never edit one that has been released.
 
-use rusqlite::Transaction;
 use rusqlite::functions::FunctionFlags;
+use rusqlite::{Connection, Transaction, TransactionBehavior};
 use rusqlite_migration::{HookResult, M, Migrations};
 
 use crate::domain::family::FamilyKey;
+use crate::error::{Error, Result};
 
 /// Marks a SQLite file as a caselog logbook (`PRAGMA application_id`): "CSLG".
 pub const APPLICATION_ID: i64 = 0x4353_4C47;
@@ -195,8 +196,51 @@ const V5: &str =
 /// one advisor's weekly list reads that advisor's consultations alone.
 const V6: &str = "CREATE INDEX consultation_by_advisor ON consultation (advisor COLLATE NOCASE);";
 
+/// Version 7: the first day each consultation belongs on the weekly list (`due_from`, kept up
+/// to date as records change), so that the list is read from an index — for everyone, or one
+/// advisor — and pending referrals by a partial index; the index of consultations by advisor
+/// gives way to one of what is due by advisor. Working `due_from` out for the consultations
+/// already there takes the field tables of the caselog that runs it, so it is left to
+/// `upkeep`, which runs once the schema is the latest.
+const V7: &str = "
+ALTER TABLE consultation ADD COLUMN due_from TEXT;
+DROP INDEX consultation_by_advisor;
+CREATE INDEX consultation_due ON consultation (due_from) WHERE due_from IS NOT NULL;
+CREATE INDEX consultation_due_by_advisor
+    ON consultation (advisor COLLATE NOCASE, due_from) WHERE due_from IS NOT NULL;
+CREATE INDEX referral_pending ON referral (consultation_id)
+    WHERE result = 'pending' AND voided_at IS NULL;
+CREATE TABLE upkeep (task TEXT PRIMARY KEY);
+INSERT INTO upkeep (task) VALUES ('due_from');
+";
+
+/// Work a migration left to be done with today's field tables, once the schema is the latest:
+/// each task done and struck off in one transaction, so that one interrupted is done again
+/// the next time the logbook is opened for writing.
+pub fn upkeep(conn: &mut Connection) -> Result<()> {
+    let tasks: Vec<String> = conn
+        .prepare("SELECT task FROM upkeep ORDER BY task")?
+        .query_map([], |r| r.get("task"))?
+        .collect::<rusqlite::Result<_>>()?;
+    for task in tasks {
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        match task.as_str() {
+            "due_from" => super::due::refresh_every(&tx)?,
+            other => {
+                return Err(Error::failure(format!(
+                    "the logbook asks for upkeep '{other}', which this caselog does not know"
+                ))
+                .hint("upgrade caselog to open it"));
+            }
+        }
+        tx.execute("DELETE FROM upkeep WHERE task = ?1", [&task])?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
 /// The schema version this caselog writes.
-pub const LATEST_VERSION: i64 = 6;
+pub const LATEST_VERSION: i64 = 7;
 
 /// Every migration in order; the schema version is the number applied.
 pub fn migrations() -> Migrations<'static> {
@@ -207,6 +251,7 @@ pub fn migrations() -> Migrations<'static> {
         M::up_with_hook(V4, family_keys),
         M::up(V5),
         M::up(V6),
+        M::up(V7),
     ])
 }
 

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, Transaction, named_params};
 
-use super::records::{self, NamedRow, Positions, select_list, table};
+use super::records::{self, ByConsultation, NamedRow, Positions, select_list, table};
 use crate::domain::amendment::{Amendment, Change};
 use crate::domain::audit::{self, Audit};
 use crate::domain::consultation::{self, Consultation};
@@ -32,24 +32,13 @@ pub struct SqliteTxn<'a> {
     pub(super) insert_sql: records::InsertSql,
 }
 
-/// The consultations (not voided) that could be on the weekly list looking up to `?1`: a
-/// follow-up on or before it, set by the consultation or one of its reviews, or a referral
-/// still pending. For everyone, they are gathered from the follow-up indexes and the pending
-/// referrals; for one advisor (`?2`), from that advisor's consultations alone.
-const MAY_BE_DUE: &str = "SELECT c.id FROM consultation c WHERE c.id IN (\
-         SELECT id FROM consultation WHERE follow_up <= ?1 \
-         UNION SELECT consultation_id FROM review WHERE follow_up <= ?1 AND voided_at IS NULL \
-         UNION SELECT consultation_id FROM referral WHERE result = 'pending' \
-                                                      AND voided_at IS NULL) \
-     AND c.voided_at IS NULL AND ?2 IS NULL \
-     UNION ALL \
-     SELECT c.id FROM consultation c WHERE c.advisor = ?2 COLLATE NOCASE \
-     AND c.voided_at IS NULL AND (\
-         c.follow_up <= ?1 \
-         OR EXISTS (SELECT 1 FROM review v WHERE v.consultation_id = c.id \
-                    AND v.voided_at IS NULL AND v.follow_up <= ?1) \
-         OR EXISTS (SELECT 1 FROM referral r WHERE r.consultation_id = c.id \
-                    AND r.voided_at IS NULL AND r.result = 'pending'))";
+/// The consultations (not voided) on the weekly list looking up to `?1`: those due from that
+/// day or before (`store::DUE_FROM`, kept up to date as records change), read from its index —
+/// for everyone, or for the advisor `?2` alone.
+const DUE_BY: &str =
+    "SELECT id FROM consultation WHERE due_from <= ?1 AND voided_at IS NULL AND ?2 IS NULL";
+const DUE_BY_ADVISOR: &str = "SELECT id FROM consultation \
+     WHERE advisor = ?2 COLLATE NOCASE AND due_from <= ?1 AND voided_at IS NULL";
 
 impl<'a> SqliteTxn<'a> {
     pub(super) fn new(tx: Transaction<'a>) -> SqliteTxn<'a> {
@@ -447,58 +436,44 @@ impl Reader for SqliteTxn<'_> {
         advisor: Option<&Text>,
         each: &mut dyn FnMut(&Consultation, &[Review]) -> Result<()>,
     ) -> Result<()> {
+        let due = if advisor.is_some() {
+            DUE_BY_ADVISOR
+        } else {
+            DUE_BY
+        };
         let params = rusqlite::params![horizon, advisor.map(Text::as_str)];
-        // Both statements go in consultation order: this consultation's reviews are taken off
-        // the front of the second, so no more than one consultation's reviews are held.
         let mut reviews_stmt = self.tx.prepare(&format!(
             "SELECT {} FROM review r WHERE r.voided_at IS NULL \
-             AND r.consultation_id IN ({MAY_BE_DUE}) ORDER BY r.consultation_id, r.date, r.id",
+             AND r.consultation_id IN ({due}) ORDER BY r.consultation_id, r.date, r.id",
             select_list(review::FIELDS, "r")
         ))?;
-        let review_positions = Positions::of(&reviews_stmt);
-        let mut review_rows = reviews_stmt.query(params)?;
-        let mut next_review = || -> Result<Option<Review>> {
-            match review_rows.next()? {
-                None => Ok(None),
-                Some(row) => {
-                    let named = NamedRow {
-                        row,
-                        positions: &review_positions,
-                    };
-                    Ok(Some(Review::load(&named).map_err(bad)?))
-                }
-            }
-        };
-        let mut pending = next_review()?;
+        let mut reviews =
+            ByConsultation::new(&mut reviews_stmt, params, |v: &Review| v.consultation)?;
         let mut stmt = self.tx.prepare(&format!(
-            "SELECT {} FROM consultation r WHERE r.id IN ({MAY_BE_DUE}) ORDER BY r.id",
+            "SELECT {} FROM consultation r WHERE r.id IN ({due}) ORDER BY r.id",
             select_list(consultation::FIELDS, "r")
         ))?;
         let mut own = Vec::new();
         records::each_record(&mut stmt, params, |c: Consultation, _| {
-            own.clear();
-            while let Some(v) = pending.take() {
-                match v.consultation {
-                    Some(of) if of > c.id => {
-                        pending = Some(v);
-                        break;
-                    }
-                    Some(of) if of == c.id => own.push(v),
-                    _ => {}
-                }
-                pending = next_review()?;
-            }
+            reviews.take(c.id, &mut own)?;
             each(&c, &own)
         })
     }
 
     fn pending_referrals(&self, advisor: Option<&Text>) -> Result<Vec<Referral>> {
+        // A pending referral's consultation is due from the day it was made at the latest, so
+        // one advisor's are found through the index of what is due.
+        let mine = match advisor {
+            Some(_) => {
+                " AND r.consultation_id IN (SELECT id FROM consultation \
+                   WHERE advisor = ?1 COLLATE NOCASE AND due_from IS NOT NULL)"
+            }
+            None => " AND ?1 IS NULL",
+        };
         self.query(
             &format!(
-                "SELECT {} FROM referral r WHERE r.voided_at IS NULL AND r.result = 'pending' \
-                 AND (?1 IS NULL OR r.consultation_id IN (SELECT id FROM consultation \
-                                      WHERE advisor = ?1 COLLATE NOCASE)) \
-                 ORDER BY r.date, r.id",
+                "SELECT {} FROM referral r WHERE r.result = 'pending' AND r.voided_at IS NULL\
+                 {mine} ORDER BY r.date, r.id",
                 select_list(referral::FIELDS, "r")
             ),
             [advisor.map(Text::as_str)],
@@ -592,6 +567,10 @@ impl Writer for SqliteTxn<'_> {
                 ":at": at.to_string(),
             })?;
         Ok(())
+    }
+
+    fn refresh_every_due_from(&mut self) -> Result<()> {
+        super::due::refresh_every(&self.tx)
     }
 
     fn begin_bulk(&mut self, kind: RecordKind) -> Result<bool> {
