@@ -5,9 +5,11 @@
 //! old → new mapping is printed), keep their dates, `created_at`, voiding and amendments, and
 //! their links (a referral's consultation, an audit's) are renumbered to match. A consultation
 //! of a family the team logbook already has under another spelling is kept under that one
-//! (domain brief §2.1), as `consult` and `import` do, and caselog says so.
+//! (domain brief §2.1), as `consult` and `import` do, and caselog says so. The consultations
+//! that referrals and reviews are sent to have their `due_from` worked out again, as when those
+//! are recorded one at a time, so that the team's weekly list has them.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::io::Write;
 
 use serde::Serialize;
@@ -72,6 +74,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
         pushed: Vec::new(),
         differing: Vec::new(),
         respelled: Vec::new(),
+        followed: BTreeSet::new(),
     };
     // Consultations first: the other kinds hang from them, and reviews from referrals too.
     for kind in RecordKind::ALL {
@@ -111,6 +114,9 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
             ),
         );
     }
+    for c in std::mem::take(&mut push.followed) {
+        push.to.refresh_due_from(c)?;
+    }
     let summary = Summary {
         team: team_name(&args.team),
         records: push.pushed,
@@ -143,6 +149,11 @@ trait Record: Tabled<Self::Draft> {
     fn uuid(&self) -> uuid::Uuid;
     fn voided(&self) -> Option<&Voided>;
     fn read(from: &dyn Reader, number: i64) -> Result<Option<Self>>;
+    /// The consultation whose `due_from` it may change, numbered as here: a referral's, or a
+    /// consultation's review's.
+    fn follows(&self) -> Option<ConsultationId> {
+        None
+    }
     /// Keeps a new record under the spelling the team logbook has for its family, if it is
     /// about one; says when that replaced its own.
     fn respell(&mut self, _to: &dyn Reader) -> Result<Option<Respelled>> {
@@ -183,6 +194,9 @@ impl Record for Referral {
     fn read(from: &dyn Reader, number: i64) -> Result<Option<Self>> {
         from.referral(ReferralId(number))
     }
+    fn follows(&self) -> Option<ConsultationId> {
+        Some(self.consultation)
+    }
 }
 
 impl Record for Review {
@@ -198,6 +212,9 @@ impl Record for Review {
     }
     fn read(from: &dyn Reader, number: i64) -> Result<Option<Self>> {
         from.review(ReviewId(number))
+    }
+    fn follows(&self) -> Option<ConsultationId> {
+        self.consultation
     }
 }
 
@@ -227,6 +244,8 @@ struct Push<'a> {
     differing: Vec<String>,
     /// The consultations kept under the team logbook's spelling of their family.
     respelled: Vec<(RecordId, Respelled)>,
+    /// The consultations on the team logbook that referrals or reviews were sent to.
+    followed: BTreeSet<ConsultationId>,
 }
 
 impl Push<'_> {
@@ -296,6 +315,14 @@ impl Push<'_> {
                     };
                     self.to
                         .insert_amendment(team_id, &change, &a.reason, &a.amended_at)?;
+                }
+                if let Some(c) = record.follows() {
+                    let there = self.numbers.get(&c.any()).ok_or_else(|| {
+                        Error::failure(format!(
+                            "{c} was not pushed before the records made from it"
+                        ))
+                    })?;
+                    self.followed.insert(ConsultationId(*there));
                 }
                 (number, true)
             }

@@ -1666,7 +1666,7 @@ fn team_init_check_backup_and_schema_versions() {
     let out = env.ok(&["team", "init"]);
     assert!(
         out.starts_with(&format!(
-            "Made {url} a team logbook (schema version 4), with the roles caselog_advisor and \
+            "Made {url} a team logbook (schema version 5), with the roles caselog_advisor and \
              caselog_manager and their access rules.\n"
         )),
         "{out}"
@@ -1682,7 +1682,7 @@ fn team_init_check_backup_and_schema_versions() {
     let out = env.ok(&["check"]);
     for line in [
         format!("Logbook: {url}"),
-        "Schema version: 4 (this caselog writes 4)".to_string(),
+        "Schema version: 5 (this caselog writes 5)".to_string(),
         "Integrity: ok".to_string(),
         "Links between records: ok".to_string(),
     ] {
@@ -1760,7 +1760,7 @@ fn team_init_check_backup_and_schema_versions() {
         let message = refused(&env, args, 1);
         assert!(
             message.contains(
-                "was written by a newer caselog (schema version 99; this caselog knows up to 4)"
+                "was written by a newer caselog (schema version 99; this caselog knows up to 5)"
             ),
             "{args:?}: {message}"
         );
@@ -1889,13 +1889,13 @@ fn an_older_team_logbook_gets_the_family_keys_a_file_gets() {
     let team = on(&url);
     let message = refused(&team, &["list"], 1);
     assert!(
-        message.contains("has the schema of an older caselog (version 1; this caselog writes 4)"),
+        message.contains("has the schema of an older caselog (version 1; this caselog writes 5)"),
         "{message}"
     );
     let out = team.ok(&["team", "init"]);
     assert!(
         out.starts_with(&format!(
-            "Brought the team logbook {url} up to date: schema version 1 → 4"
+            "Brought the team logbook {url} up to date: schema version 1 → 5"
         )),
         "{out}"
     );
@@ -1927,14 +1927,15 @@ fn an_older_team_logbook_gets_the_family_keys_a_file_gets() {
         ),
         1
     );
-    // Version 4's indexes: reviews by follow-up date, consultations by advisor in any case.
+    // Version 4's index of reviews by follow-up date, and version 5's of what is due, for
+    // everyone and by advisor, which replaced version 4's of consultations by advisor.
     assert_eq!(
         count(
             &url,
             "SELECT count(*) FROM pg_indexes WHERE indexname IN ('review_by_follow_up', \
-             'consultation_by_advisor')"
+             'consultation_due', 'consultation_due_by_advisor', 'consultation_by_advisor')"
         ),
-        2
+        3
     );
     assert_eq!(
         count(

@@ -11,6 +11,10 @@
 //!   role adds records as itself only, and corrects or voids only its own (UPDATE, on the
 //!   columns people give; never the ID, UUID, creation time or author).
 //! - An amendment may only be added by the author of the record it corrects.
+//! - A consultation's `due_from` (when it is due on the weekly list) is no one's to update: it
+//!   follows the consultation's reviews and referrals, which other advisors may add, so caselog
+//!   works it out and writes it through `caselog_keep_due_from`, which advisors may run and
+//!   which runs as the tables' owner, changing that column alone.
 //! - Nobody may delete or truncate: a record made in error is voided.
 
 /// The group role of advisors.
@@ -28,6 +32,11 @@ pub const RECORD_TABLES: &[(&str, &str)] = &[
 
 /// The columns of a record no one may change once it is saved.
 const STAMP_COLUMNS: &[&str] = &["id", "uuid", "created_at", "created_by"];
+
+/// The columns worked out from other records, which no one updates by hand: a consultation's
+/// `due_from` follows its reviews and referrals, whoever recorded them, and is written through
+/// `caselog_keep_due_from` alone.
+const KEPT_COLUMNS: &[&str] = &["due_from"];
 
 /// The statements that create the group roles when they are missing (roles belong to the
 /// whole server, and another team logbook on it may have made them already).
@@ -65,7 +74,7 @@ pub fn policies(columns: &dyn Fn(&str) -> Vec<String>) -> String {
     for (table, recorder) in RECORD_TABLES {
         let changeable: Vec<String> = columns(table)
             .into_iter()
-            .filter(|c| !STAMP_COLUMNS.contains(&c.as_str()))
+            .filter(|c| !STAMP_COLUMNS.contains(&c.as_str()) && !KEPT_COLUMNS.contains(&c.as_str()))
             .collect();
         sql.push_str(&format!(
             "ALTER TABLE {table} ENABLE ROW LEVEL SECURITY;
@@ -129,7 +138,16 @@ pub fn policies(columns: &dyn Fn(&str) -> Vec<String>) -> String {
              END IF;
          END $$;
          REVOKE ALL ON FUNCTION caselog_number_past(text) FROM PUBLIC;
-         GRANT EXECUTE ON FUNCTION caselog_number_past(text) TO {recorders};\n",
+         GRANT EXECUTE ON FUNCTION caselog_number_past(text) TO {recorders};
+         -- When a consultation is due follows its reviews and referrals, whoever recorded them:
+         -- caselog works it out and writes it here, as the tables' owner, column alone.
+         CREATE OR REPLACE FUNCTION caselog_keep_due_from(ids bigint[], dues date[])
+             RETURNS void
+             LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+             UPDATE consultation c SET due_from = k.due FROM unnest(ids, dues) AS k (id, due)
+             WHERE c.id = k.id AND c.due_from IS DISTINCT FROM k.due $$;
+         REVOKE ALL ON FUNCTION caselog_keep_due_from(bigint[], date[]) FROM PUBLIC;
+         GRANT EXECUTE ON FUNCTION caselog_keep_due_from(bigint[], date[]) TO {ADVISOR};\n",
         authors = authors.join(" UNION ALL "),
         tables = table_names.join(", "),
     ));

@@ -7,6 +7,7 @@
 
 mod access;
 pub mod connect;
+mod due;
 mod figures;
 mod records;
 pub mod schema;
@@ -121,7 +122,16 @@ impl PostgresLogbook {
         let policies = access::policies(&|table| columns.get(table).cloned().unwrap_or_default());
         tx.batch_execute(&policies)
             .map_err(|e| setting_up(&shown, e))?;
-        tx.commit()?;
+        // What the migrations applied left to be done with today's field tables.
+        {
+            let mut txn = PostgresTxn::new(tx);
+            for upkeep in schema::UPKEEP.iter().filter(|u| u.version > before) {
+                (upkeep.task)(&mut txn).map_err(|e| {
+                    e.context(format_args!("cannot set up the team logbook {shown}"))
+                })?;
+            }
+            txn.tx.into_inner().commit()?;
+        }
         Ok((logbook, before))
     }
 

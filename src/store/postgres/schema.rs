@@ -6,7 +6,10 @@
 
 use postgres::Transaction;
 
+use super::txn::PostgresTxn;
 use crate::domain::family::FamilyKey;
+use crate::error::Result;
+use crate::store::Writer;
 
 /// The table whose one row says which schema version the logbook has.
 pub const VERSION_TABLE: &str = "caselog_schema";
@@ -174,6 +177,24 @@ CREATE INDEX review_by_follow_up ON review (follow_up) WHERE follow_up IS NOT NU
 CREATE INDEX consultation_by_advisor ON consultation (caselog_fold(advisor));
 "#;
 
+/// Version 5: the first day each consultation belongs on the weekly list (`due_from`, kept up
+/// to date as records change), so that the list is read from an index — for everyone, or one
+/// advisor (in any case, as `caselog_fold` compares them) — and pending referrals from a
+/// partial index of those not voided; the index of consultations by advisor gives way to one of
+/// what is due by advisor. Working `due_from` out for the consultations already there takes the
+/// field tables of the caselog that runs it, so it is left to `UPKEEP`, done once the schema is
+/// the latest.
+const V5: &str = r#"
+ALTER TABLE consultation ADD COLUMN due_from date;
+DROP INDEX consultation_by_advisor;
+CREATE INDEX consultation_due ON consultation (due_from) WHERE due_from IS NOT NULL;
+CREATE INDEX consultation_due_by_advisor
+    ON consultation (caselog_fold(advisor), due_from) WHERE due_from IS NOT NULL;
+DROP INDEX referral_pending;
+CREATE INDEX referral_pending ON referral (consultation_id)
+    WHERE result = 'pending' AND voided_at IS NULL;
+"#;
+
 /// How many consultations have their family key worked out at a time.
 const KEY_BATCH: i64 = 5000;
 
@@ -232,7 +253,28 @@ pub const STEPS: &[Step] = &[
         sql: V4,
         then: None,
     },
+    Step {
+        sql: V5,
+        then: None,
+    },
 ];
+
+/// Work a migration leaves to be done with today's field tables, once the schema is the latest
+/// (a `Step::then` reads only the columns of its own version: a record read by the field
+/// tables may have columns a later migration adds). `team init` does each task whose version
+/// it applied, in its transaction, after the last migration and the access rules.
+pub struct Upkeep {
+    /// The migration that left it.
+    pub version: i64,
+    pub task: fn(&mut PostgresTxn) -> Result<()>,
+}
+
+/// Every task migrations leave, in order.
+pub const UPKEEP: &[Upkeep] = &[Upkeep {
+    version: 5,
+    // Each consultation's `due_from`, with caselog's own rule (`follow_up::due_from`).
+    task: |tx| tx.refresh_every_due_from(),
+}];
 
 /// The schema version this caselog writes.
 pub const LATEST_VERSION: i64 = STEPS.len() as i64;

@@ -92,25 +92,13 @@ fn not_yours(id: RecordId, author: &str) -> Error {
     ))
 }
 
-/// The consultations (not voided) that could be on the weekly list looking up to `$1`: a
-/// follow-up on or before it, set by the consultation or one of its reviews, or a referral
-/// still pending. For everyone, they are gathered from the follow-up indexes and the pending
-/// referrals; for one advisor (`$2`, in any case, A–Z), from that advisor's consultations alone,
-/// through the index of consultations by advisor.
-const MAY_BE_DUE: &str = "SELECT c.id FROM consultation c WHERE c.id IN (\
-         SELECT id FROM consultation WHERE follow_up <= $1 \
-         UNION SELECT consultation_id FROM review WHERE follow_up <= $1 AND voided_at IS NULL \
-         UNION SELECT consultation_id FROM referral WHERE result = 'pending' \
-                                                      AND voided_at IS NULL) \
-     AND c.voided_at IS NULL AND $2::text IS NULL \
-     UNION ALL \
-     SELECT c.id FROM consultation c WHERE caselog_fold(c.advisor) = caselog_fold($2) \
-     AND c.voided_at IS NULL AND (\
-         c.follow_up <= $1 \
-         OR EXISTS (SELECT 1 FROM review v WHERE v.consultation_id = c.id \
-                    AND v.voided_at IS NULL AND v.follow_up <= $1) \
-         OR EXISTS (SELECT 1 FROM referral r WHERE r.consultation_id = c.id \
-                    AND r.voided_at IS NULL AND r.result = 'pending'))";
+/// The consultations (not voided) on the weekly list looking up to `$1`: those due from that
+/// day or before (`store::DUE_FROM`, kept up to date as records change), read from its index —
+/// for everyone, or for the advisor `$2` alone (in any case, A–Z).
+const DUE_BY: &str =
+    "SELECT id FROM consultation WHERE due_from <= $1 AND voided_at IS NULL AND $2::text IS NULL";
+const DUE_BY_ADVISOR: &str = "SELECT id FROM consultation \
+     WHERE caselog_fold(advisor) = caselog_fold($2) AND due_from <= $1 AND voided_at IS NULL";
 
 /// Rows of a query fetched a batch at a time, so that two can be read side by side.
 struct Cursor {
@@ -558,6 +546,11 @@ impl Reader for PostgresTxn<'_> {
         advisor: Option<&Text>,
         each: &mut dyn FnMut(&Consultation, &[Review]) -> Result<()>,
     ) -> Result<()> {
+        let due = if advisor.is_some() {
+            DUE_BY_ADVISOR
+        } else {
+            DUE_BY
+        };
         let advisor = advisor.map(Text::as_str);
         // Both cursors go in consultation order: this consultation's reviews are taken off
         // the front of the second, so no more than one consultation's reviews are held.
@@ -565,7 +558,7 @@ impl Reader for PostgresTxn<'_> {
             &self.tx,
             &format!(
                 "SELECT {} FROM review r WHERE r.voided_at IS NULL \
-                 AND r.consultation_id IN ({MAY_BE_DUE}) ORDER BY r.consultation_id, r.date, r.id",
+                 AND r.consultation_id IN ({due}) ORDER BY r.consultation_id, r.date, r.id",
                 select_list(review::FIELDS, "r")
             ),
             &[&horizon, &advisor],
@@ -573,7 +566,7 @@ impl Reader for PostgresTxn<'_> {
         let mut consultations = Cursor::open(
             &self.tx,
             &format!(
-                "SELECT {} FROM consultation r WHERE r.id IN ({MAY_BE_DUE}) ORDER BY r.id",
+                "SELECT {} FROM consultation r WHERE r.id IN ({due}) ORDER BY r.id",
                 select_list(consultation::FIELDS, "r")
             ),
             &[&horizon, &advisor],
@@ -599,13 +592,20 @@ impl Reader for PostgresTxn<'_> {
     }
 
     fn pending_referrals(&self, advisor: Option<&Text>) -> Result<Vec<Referral>> {
+        // A pending referral's consultation is due from the day it was made at the latest, so
+        // one advisor's are found through the index of what is due by advisor.
+        let mine = match advisor {
+            Some(_) => {
+                " AND r.consultation_id IN (SELECT id FROM consultation \
+                   WHERE caselog_fold(advisor) = caselog_fold($1) AND due_from IS NOT NULL)"
+            }
+            None => " AND $1::text IS NULL",
+        };
         let advisor = advisor.map(Text::as_str);
         self.query(
             &format!(
-                "SELECT {} FROM referral r WHERE r.voided_at IS NULL AND r.result = 'pending' \
-                 AND ($1::text IS NULL OR r.consultation_id IN (SELECT id FROM consultation \
-                      WHERE caselog_fold(advisor) = caselog_fold($1))) \
-                 ORDER BY r.date, r.id",
+                "SELECT {} FROM referral r WHERE r.result = 'pending' AND r.voided_at IS NULL\
+                 {mine} ORDER BY r.date, r.id",
                 select_list(referral::FIELDS, "r")
             ),
             &[&advisor],
@@ -681,6 +681,17 @@ impl Writer for PostgresTxn<'_> {
             ],
         )?;
         Ok(())
+    }
+
+    /// Written through `caselog_keep_due_from` (`due`), whoever recorded the consultation:
+    /// a review or referral may be added to another advisor's.
+    fn refresh_due_from(&mut self, id: ConsultationId) -> Result<()> {
+        super::due::refresh(self.tx.get_mut(), id.0)
+    }
+
+    /// A batch of consultations at a time (`due`), as version 5 fills the column.
+    fn refresh_every_due_from(&mut self) -> Result<()> {
+        super::due::refresh_every(self.tx.get_mut())
     }
 
     fn commit(mut self: Box<Self>) -> Result<()> {
