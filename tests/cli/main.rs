@@ -23,4 +23,5 @@ mod snapshots;
 mod storage;
 mod support;
 mod team;
+mod team_due;
 mod typed_values;

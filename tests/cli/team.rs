@@ -11,23 +11,23 @@ use crate::common::TestEnv;
 use crate::support::postgres::PostgresServer;
 
 /// A fresh database on the shared server, made a team logbook: its URL (as the superuser).
-fn team_logbook() -> String {
+pub(crate) fn team_logbook() -> String {
     let url = PostgresServer::shared().create_database();
     PostgresLogbook::init(&url).expect("team init");
     url
 }
 
 /// A test environment whose logbook is the team logbook at `url`.
-fn on(url: &str) -> TestEnv {
+pub(crate) fn on(url: &str) -> TestEnv {
     TestEnv::new().env("CASELOG_DB", url)
 }
 
 /// A session on the database at `url`, as the superuser.
-fn sql(url: &str) -> Client {
+pub(crate) fn sql(url: &str) -> Client {
     Client::connect(url, NoTls).expect("connect")
 }
 
-fn count(url: &str, query: &str) -> i64 {
+pub(crate) fn count(url: &str, query: &str) -> i64 {
     sql(url).query_one(query, &[]).expect("count").get(0)
 }
 
@@ -46,12 +46,12 @@ fn postgresql_passes_every_conformance_check() {
 }
 
 /// The URL of the same database as `url`, logging in as `role`.
-fn as_role(url: &str, role: &str) -> String {
+pub(crate) fn as_role(url: &str, role: &str) -> String {
     url.replacen("postgres@", &format!("{role}@"), 1)
 }
 
 /// The database's name in a URL (`test_7`), to make role names no other test uses.
-fn database_of(url: &str) -> &str {
+pub(crate) fn database_of(url: &str) -> &str {
     url.rsplit('/').next().expect("a database")
 }
 
@@ -60,7 +60,7 @@ fn database_of(url: &str) -> &str {
 /// within a year, threshold and confidence pairs, children's ages, follow-ups done, due and
 /// overdue, referral results, a disputed decision, notes on several lines, and audits of two
 /// advisors' consultations (one audited twice).
-fn record_fixture(env: &TestEnv) {
+pub(crate) fn record_fixture(env: &TestEnv) {
     let consults: &[&[&str]] = &[
         &[
             "--date",
@@ -376,7 +376,7 @@ fn record_fixture(env: &TestEnv) {
 
 /// What is done on both engines after the import: corrections, records voided, and a
 /// consultation typed with another spelling of a family. Returns what caselog said about it.
-fn correct_and_void(env: &TestEnv) -> String {
+pub(crate) fn correct_and_void(env: &TestEnv) -> String {
     env.ok(&[
         "amend",
         "C-7",
@@ -753,7 +753,7 @@ fn one_fixture_gives_the_same_answers_on_sqlite_and_postgresql() {
 
 /// Runs caselog in `env` and asserts it failed with `code`, with plain words: `error: …`, no
 /// text of the client library or the server's internals. Returns standard error.
-fn refused(env: &TestEnv, args: &[&str], code: i32) -> String {
+pub(crate) fn refused(env: &TestEnv, args: &[&str], code: i32) -> String {
     let message = env.fails(args, code);
     for library in [
         "db error",
@@ -1801,7 +1801,7 @@ fn team_init_check_backup_and_schema_versions() {
 
 /// Copies every row of a SQLite logbook's tables into the same tables of a team logbook, as
 /// they are (each value as text, read by the server as its column's type).
-fn copy_rows(file: &std::path::Path, url: &str, tables: &[&str]) {
+pub(crate) fn copy_rows(file: &std::path::Path, url: &str, tables: &[&str]) {
     let from = rusqlite::Connection::open(file).expect("open the file");
     let mut to = sql(url);
     for table in tables {
