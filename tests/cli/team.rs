@@ -558,6 +558,28 @@ fn one_fixture_gives_the_same_answers_on_sqlite_and_postgresql() {
         &["review", "--format", "json"],
         &["review", "--format", "json", "--advisor", "JO BLOGGS"],
         &["review", "--format", "json", "--advisor", "sam advisor"],
+        &["review"],
+        &["review", "--advisor", "jo bloggs"],
+        &["review", "--format", "csv", "--within", "366"],
+        &[
+            "review",
+            "--format",
+            "csv",
+            "--within",
+            "0",
+            "--advisor",
+            "Sam Advisor",
+        ],
+        &["report", "--format", "html", "--month", "2026-03"],
+        &[
+            "report",
+            "--format",
+            "html",
+            "--from",
+            "2025-01-01",
+            "--to",
+            "2026-03-31",
+        ],
         &["show", "V-1", "--format", "json"],
         &["show", "R-1", "--format", "json"],
         &["show", "R-3", "--format", "json"],
@@ -679,9 +701,42 @@ fn one_fixture_gives_the_same_answers_on_sqlite_and_postgresql() {
             format,
         ]);
     }
+    // The weekly list, for everyone and one advisor, and the month on one page.
+    for within in ["0", "7", "366"] {
+        reports.push(vec!["review", "--within", within]);
+        reports.push(vec!["review", "--within", within, "--format", "json"]);
+        for advisor in ["sam advisor", "JO BLOGGS"] {
+            reports.push(vec!["review", "--within", within, "--advisor", advisor]);
+        }
+    }
+    for period in [&month[..], &["--month", "2026-01"], &from_to] {
+        reports.push([&["report", "--format", "html"][..], period].concat());
+        reports.push(
+            [
+                &["report", "--format", "html", "--against-month", "2025-10"][..],
+                period,
+            ]
+            .concat(),
+        );
+    }
     for args in &reports {
         assert_eq!(file.ok(args), team.ok(args), "{args:?}");
     }
+    // What the weekly lists compared rest on: follow-ups overdue and due, set by consultations
+    // and reviews, and referrals pending, over several families.
+    assert_eq!(
+        team.ok(&["review", "--within", "0", "--format", "csv"]),
+        "family,priority,follow_ups,referrals\n\
+         FU-5,,C-3:2025-11-10:overdue,\n\
+         FU-3,,C-16:2025-11-30:overdue,\n\
+         FU-1,,C-14:2025-12-12:overdue,\n\
+         DIV-5,,C-18:2026-03-14:overdue,\n\
+         RR-3,,,R-1:csc:2024-11-25;R-10:csc:2025-11-25\n\
+         RR-2,,,R-2:csc:2025-01-10\n\
+         DIV-2,,,R-4:health:2025-11-15;R-5:csc:2026-02-04\n\
+         DIV-3,,,R-6:police:2025-12-01\n\
+         FU-4,,C-17:2026-03-15:due,\n"
+    );
     // As at the day after the 90 days of DIV-5's diversion (2026-01-20) ended: it has held.
     let later = |env: &TestEnv, args: &[&str]| {
         let out = env
