@@ -188,6 +188,16 @@ impl<'h> Block<'h> {
     }
 
     fn add(&mut self, cells: Vec<String>) {
+        // The widest line of each column so far, measured as the cells go in: asking the table
+        // afterwards would measure every cell again.
+        for (widest, cell) in self.widths.iter_mut().zip(&cells) {
+            let width = cell
+                .lines()
+                .map(console::measure_text_width)
+                .max()
+                .unwrap_or(0);
+            *widest = (*widest).max(u16::try_from(width).unwrap_or(u16::MAX));
+        }
         self.table.add_row(cells);
         self.rows += 1;
     }
@@ -196,13 +206,6 @@ impl<'h> Block<'h> {
     fn print(&mut self, out: &mut dyn Write) -> Result<()> {
         if self.rows == 0 {
             return Ok(());
-        }
-        for (widest, width) in self
-            .widths
-            .iter_mut()
-            .zip(self.table.column_max_content_widths())
-        {
-            *widest = (*widest).max(width);
         }
         writeln!(out, "{}", self.table)?;
         self.table = table(self.headings.iter().copied());

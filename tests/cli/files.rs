@@ -561,6 +561,16 @@ fn interrupt_a_first_import(signal: &str, number: i32) {
             Some(number),
             "ended by SIG{signal}: {status:?}"
         );
+        // The signal can come after the rows were committed, while the import was finishing:
+        // then the whole file is in, as it should be, and a larger file is tried.
+        if env.db().exists() && env.count("consultation") == rows as i64 {
+            assert!(
+                rows < 1_000_000,
+                "an import of {rows} rows could not be interrupted"
+            );
+            rows *= 4;
+            continue;
+        }
         assert_eq!(
             names(&env),
             listed(&["big.csv"]),

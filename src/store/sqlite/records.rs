@@ -342,10 +342,14 @@ pub fn date_condition(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<String> {
+    // Each in a query of its own, which SQLite answers from the date index; `min` and `max`
+    // in one query would read the whole table.
     let (first, last): (Option<NaiveDate>, Option<NaiveDate>) = conn.query_row(
-        &format!("SELECT min(date), max(date) FROM {table}"),
+        &format!(
+            "SELECT (SELECT min(date) FROM {table}) AS first, (SELECT max(date) FROM {table}) AS last"
+        ),
         [],
-        |r| Ok((r.get("min(date)")?, r.get("max(date)")?)),
+        |r| Ok((r.get("first")?, r.get("last")?)),
     )?;
     let wide = match (first, last) {
         (Some(first), Some(last)) => {

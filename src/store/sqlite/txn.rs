@@ -267,27 +267,56 @@ impl Reader for SqliteTxn<'_> {
         filter: &Filter,
         each: &mut dyn FnMut(Consultation) -> Result<()>,
     ) -> Result<()> {
+        // Only the conditions given, so that SQLite can choose the family-key or date index: a
+        // condition written `(?1 IS NULL OR …)` would have it read the whole table.
+        let mut conditions = vec!["r.voided_at IS NULL".to_string()];
+        // An open end of the period is a date no record has: dates are compared as ISO text.
+        let from = filter
+            .from
+            .unwrap_or(NaiveDate::from_ymd_opt(1, 1, 1).expect("a date"));
+        let to = filter
+            .to
+            .unwrap_or(NaiveDate::from_ymd_opt(9999, 12, 31).expect("a date"));
+        if filter.from.is_some() || filter.to.is_some() {
+            conditions.push(
+                records::date_condition(&self.tx, "consultation", "r.date", from, to)?
+                    .replace("?1", ":from")
+                    .replace("?2", ":to"),
+            );
+        }
+        for (given, condition) in [
+            (filter.family.is_some(), "r.family_key = :family"),
+            (filter.agency.is_some(), "r.agency = :agency"),
+            (
+                filter.organisation.is_some(),
+                "r.organisation = :organisation COLLATE NOCASE",
+            ),
+            (filter.outcome.is_some(), "r.outcome = :outcome"),
+        ] {
+            if given {
+                conditions.push(condition.to_string());
+            }
+        }
         let mut stmt = self.tx.prepare_cached(&format!(
-            "SELECT {} FROM consultation r WHERE r.voided_at IS NULL \
-             AND (:from IS NULL OR r.date >= :from) AND (:to IS NULL OR r.date <= :to) \
-             AND (:family IS NULL OR r.family_key = :family) \
-             AND (:agency IS NULL OR r.agency = :agency) \
-             AND (:organisation IS NULL OR r.organisation = :organisation COLLATE NOCASE) \
-             AND (:outcome IS NULL OR r.outcome = :outcome) ORDER BY r.id",
-            select_list(consultation::FIELDS, "r")
+            "SELECT {} FROM consultation r WHERE {} ORDER BY r.id",
+            select_list(consultation::FIELDS, "r"),
+            conditions.join(" AND ")
         ))?;
-        records::each_record(
-            &mut stmt,
-            named_params! {
-                ":from": filter.from,
-                ":to": filter.to,
-                ":family": filter.family.as_ref().map(FamilyKey::as_str),
-                ":agency": filter.agency.map(|a| a.to_string()),
-                ":organisation": filter.organisation.as_ref().map(Text::as_str),
-                ":outcome": filter.outcome.map(|o| o.to_string()),
-            },
-            |c, _| each(c),
-        )
+        let params = named_params! {
+            ":from": from,
+            ":to": to,
+            ":family": filter.family.as_ref().map(FamilyKey::as_str),
+            ":agency": filter.agency.map(|a| a.to_string()),
+            ":organisation": filter.organisation.as_ref().map(Text::as_str),
+            ":outcome": filter.outcome.map(|o| o.to_string()),
+        };
+        // Only the parameters the statement names are bound.
+        let named: Vec<(&str, &dyn rusqlite::ToSql)> = params
+            .iter()
+            .copied()
+            .filter(|(name, _)| stmt.parameter_index(name).ok().flatten().is_some())
+            .collect();
+        records::each_record(&mut stmt, named.as_slice(), |c, _| each(c))
     }
 
     fn count_in_period(&self, kind: RecordKind, period: Period) -> Result<u64> {
