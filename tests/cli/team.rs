@@ -622,6 +622,47 @@ fn one_fixture_gives_the_same_answers_on_sqlite_and_postgresql() {
         let (a, b) = both(args);
         assert_eq!(a, b, "{args:?}");
     }
+    // The same consultations listed for the same filters, alone and together: periods open at
+    // either end, narrow, and wider than every date recorded.
+    let filters: &[&[&str]] = &[
+        &[],
+        &["--from", "2026-01-15"],
+        &["--to", "2026-01-15"],
+        &["--from", "2026-03-01", "--to", "2026-03-09"],
+        &["--from", "2000-01-01", "--to", "2027-01-31"],
+        &["--from", "2026-03-09", "--to", "2026-03-09"],
+        &["--agency", "police"],
+        &["--agency", "school", "--from", "2026-02-01"],
+        &["--outcome", "early-help", "--to", "2026-03-10"],
+        &["--organisation", "ASH nursery", "--from", "2026-03-01"],
+        &["--family", "elm 2"],
+        &["--family", "cafe\u{301}7", "--organisation", "ash nursery"],
+        &[
+            "--family",
+            "oak-1",
+            "--from",
+            "2025-06-01",
+            "--outcome",
+            "early-help",
+        ],
+    ];
+    for filter in filters {
+        for format in ["csv", "table"] {
+            let (a, b) = both(&[&["list", "--format", format][..], filter].concat());
+            assert_eq!(a, b, "list --format {format} {filter:?}");
+        }
+    }
+    let rows = |filter: &[&str]| {
+        team.ok(&[&["list", "--format", "csv"][..], filter].concat())
+            .lines()
+            .count()
+            - 1
+    };
+    assert_eq!(
+        filters.iter().map(|f| rows(f)).collect::<Vec<_>>(),
+        [11, 8, 4, 3, 11, 1, 1, 6, 6, 2, 2, 2, 1],
+        "the consultations each filter lists"
+    );
     // What the comparisons above rest on, seen on the team logbook.
     let organisation = crate::common::json(&team.ok(&[
         "list",
