@@ -38,8 +38,8 @@ const GLOBAL: &str = "Global options";
 
 #[derive(Debug, clap::Args)]
 pub struct GlobalArgs {
-    /// The logbook file [default: $XDG_DATA_HOME/caselog/caselog.db, or the config file's
-    /// `database`]
+    /// The logbook file, or a team logbook's URL, postgresql://USER@HOST[:PORT]/DBNAME
+    /// [default: $XDG_DATA_HOME/caselog/caselog.db, or the config file's `database`]
     #[arg(long, global = true, env = "CASELOG_DB", value_name = "PATH", help_heading = GLOBAL)]
     pub db: Option<PathBuf>,
 
@@ -151,6 +151,10 @@ pub enum Command {
     Backup(commands::backup::Args),
     /// Check the logbook's integrity and count its records
     Check(commands::check::Args),
+    /// Set up a team logbook on a PostgreSQL server: its schema, roles and people
+    Team(commands::team::Args),
+    /// Send your logbook's records to a team logbook (by UUID, all or nothing)
+    Push(commands::push::Args),
     /// Print a shell completion script
     Completions(commands::completions::CompletionsArgs),
     /// Print the man page

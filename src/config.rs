@@ -18,7 +18,7 @@ pub struct Config {
     pub advisor: Option<String>,
     /// The auditor's name, used when `audit --auditor` is not given.
     pub auditor: Option<String>,
-    /// The logbook file.
+    /// The logbook file, or a team logbook's `postgresql://` URL.
     pub database: Option<PathBuf>,
     /// A partnership's thresholds file.
     pub thresholds: Option<PathBuf>,
@@ -90,7 +90,14 @@ impl Config {
             })?;
         }
         let base = path.parent().unwrap_or(Path::new("."));
-        config.database = config.database.map(|p| resolve(base, &p));
+        // A team logbook's URL is not a path.
+        config.database = config.database.map(|p| {
+            if crate::store::postgres::connect::is_url(p.as_os_str()) {
+                p
+            } else {
+                resolve(base, &p)
+            }
+        });
         config.thresholds = config.thresholds.map(|p| resolve(base, &p));
         Ok(config)
     }

@@ -12,7 +12,8 @@ use crate::domain::checklist::Checklist;
 use crate::domain::invalid::Invalid;
 use crate::domain::text::Text;
 use crate::error::{Error, Result};
-use crate::store::{Access, SqliteLogbook};
+use crate::store::postgres::connect;
+use crate::store::{Access, Logbook, PostgresLogbook, SqliteLogbook};
 
 pub struct Context {
     pub global: GlobalArgs,
@@ -53,19 +54,42 @@ impl Context {
         Ok((config::default_database()?, true))
     }
 
+    /// The team logbook's URL, when `--db` (or the environment, or the config file) gives a
+    /// `postgresql://` URL rather than a file.
+    pub fn team_url(&self) -> Result<Option<String>> {
+        let (db, _) = self.database()?;
+        if !connect::is_url(db.as_os_str()) {
+            return Ok(None);
+        }
+        db.into_os_string()
+            .into_string()
+            .map(Some)
+            .map_err(|_| Error::input("the team logbook's URL is not UTF-8 text"))
+    }
+
     /// Opens the logbook, which must already exist.
-    pub fn open_existing(&self) -> Result<SqliteLogbook> {
-        SqliteLogbook::open(&self.database()?.0, Access::Existing)
+    pub fn open_existing(&self) -> Result<Logbook> {
+        if let Some(url) = self.team_url()? {
+            return Ok(Logbook::Postgres(Box::new(PostgresLogbook::open(&url)?)));
+        }
+        SqliteLogbook::open(&self.database()?.0, Access::Existing).map(Logbook::Sqlite)
     }
 
     /// Opens the logbook if there is one: none when there is no file, or an empty one (which
-    /// is left as it is).
-    pub fn open_if_any(&self) -> Result<Option<SqliteLogbook>> {
-        SqliteLogbook::open_if_any(&self.database()?.0, Access::Existing)
+    /// is left as it is). A team logbook must be there.
+    pub fn open_if_any(&self) -> Result<Option<Logbook>> {
+        if self.team_url()?.is_some() {
+            return self.open_existing().map(Some);
+        }
+        Ok(SqliteLogbook::open_if_any(&self.database()?.0, Access::Existing)?.map(Logbook::Sqlite))
     }
 
-    /// Opens the logbook for writing, creating it (owner-only) if it does not exist.
-    pub fn open_for_writing(&self) -> Result<SqliteLogbook> {
+    /// Opens the logbook for writing, creating it (owner-only) if it is a file that does not
+    /// exist. A team logbook is made by `caselog team init`, never here.
+    pub fn open_for_writing(&self) -> Result<Logbook> {
+        if self.team_url()?.is_some() {
+            return self.open_existing();
+        }
         let (path, is_default) = self.database()?;
         let mut created = self.created.lock().unwrap_or_else(PoisonError::into_inner);
         let logbook = SqliteLogbook::open(
@@ -77,7 +101,7 @@ impl Context {
         if logbook.created {
             *created = Some(path);
         }
-        Ok(logbook)
+        Ok(Logbook::Sqlite(logbook))
     }
 
     /// After a failed command: removes the logbook it created, if it is still empty, so that

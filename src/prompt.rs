@@ -36,6 +36,20 @@ pub(crate) use ask::TextQuestion;
 use find::Choice;
 use screen::Look;
 
+/// Asks at the terminal for a new password, twice, showing nothing typed, until the two match.
+pub fn new_password(prompt: &str) -> Result<String> {
+    let look = Look::from_env();
+    let mut refusal = None;
+    loop {
+        let first = ask::secret(look, prompt, refusal)?;
+        let again = ask::secret(look, "Again", None)?;
+        if first == again {
+            return Ok(first);
+        }
+        refusal = Some("the two did not match: type it again");
+    }
+}
+
 /// What the form looks up in the logbook as it asks.
 pub trait Known {
     /// The consultations dated in the last 90 days, the most recently recorded first: where

@@ -204,7 +204,7 @@ fn save(
     draft: &Draft,
     form: Option<AuditForm>,
     flags: &Flags,
-    logbook: &mut crate::store::SqliteLogbook,
+    logbook: &mut crate::store::Logbook,
     ctx: &Context,
 ) -> Result<Saved> {
     let today = ctx.clock.today();

@@ -2,14 +2,16 @@
 //! through SQLite's online backup API. The copy is made in an owner-only temporary file and
 //! checked; then it is renamed into place (so a failed backup never leaves a half-written
 //! file), or written to standard output (`-`) or a special file such as a FIFO. It is never
-//! written over the logbook or an existing file unless forced (see `destination`).
+//! written over the logbook or an existing file unless forced (see `destination`). A team
+//! logbook is backed up on its server with pg_dump: this says so.
 
 use std::io::Write;
 use std::path::PathBuf;
 
 use crate::context::Context;
 use crate::destination::Destination;
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::store::Logbook;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -23,7 +25,20 @@ pub struct Args {
 }
 
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
-    let logbook = ctx.open_existing()?;
+    let logbook = match ctx.open_existing()? {
+        Logbook::Sqlite(logbook) => logbook,
+        Logbook::Postgres(team) => {
+            return Err(Error::input(format!(
+                "{} is a team logbook on a server: it is backed up there, with pg_dump",
+                team.shown()
+            ))
+            .hint(format!(
+                "pg_dump --format=custom --file caselog.dump '{}' (see \"Backing up\" in \
+                 docs/team.md); to keep your own copy of some records, use caselog export",
+                team.shown()
+            )));
+        }
+    };
     let shown = args.file.display().to_string();
     let destination = Destination::choose(&args.file, &shown, logbook.path(), args.force)?;
     let temp = destination.temporary(&shown)?;

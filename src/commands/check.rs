@@ -7,6 +7,7 @@ use crate::context::Context;
 use crate::error::{self, Error, Result};
 use crate::exchange;
 use crate::output::{self, Output, View};
+use crate::store::postgres::connect::is_url;
 use crate::store::{Health, Storage};
 
 #[derive(Debug, clap::Args)]
@@ -23,6 +24,16 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
     })?;
     let health = logbook.check()?;
     args.output.print(&health, out)?;
+    if !health.ok && is_url(health.logbook.as_ref()) {
+        return Err(Error::failure(format!(
+            "the team logbook {} has problems (see above)",
+            health.logbook
+        ))
+        .hint(
+            "whoever runs it puts its access rules right with `caselog team init`, and looks \
+             into broken links on the server (docs/team.md)",
+        ));
+    }
     if !health.ok {
         return Err(Error::failure(format!(
             "the logbook {} is damaged (see above)",

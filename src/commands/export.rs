@@ -48,7 +48,9 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
     let mut logbook = ctx.open_existing()?;
     let given = args.output.unwrap_or_else(|| PathBuf::from("-"));
     let shown = given.display().to_string();
-    let destination = Destination::choose(&given, &shown, logbook.path(), args.force)?;
+    // A team logbook has no file here for the output to land on.
+    let file = logbook.file().unwrap_or(std::path::Path::new(""));
+    let destination = Destination::choose(&given, &shown, file, args.force)?;
     let tx = logbook.read()?;
     destination.write(out, &shown, |w| {
         write_csv(tx.as_ref(), period, args.records, args.include_notes, w)

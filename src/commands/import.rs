@@ -32,7 +32,7 @@ use crate::domain::values::{Day, Level, YesNo};
 use crate::error::{Error, Result};
 use crate::exchange::{self, Records};
 use crate::progress;
-use crate::store::{self, SqliteLogbook, Storage, Writer};
+use crate::store::{self, Logbook, SqliteLogbook, Storage, Writer};
 
 /// How many row errors are collected before the import stops looking.
 const MAX_ERRORS: usize = 20;
@@ -88,13 +88,15 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
     };
     // A dry run writes nothing: it checks the rows against an empty logbook in memory when
     // there is none yet, against a copy in memory when the logbook is read-only, and otherwise
-    // in a transaction that is rolled back. A real import that creates the logbook removes it
-    // again if it is interrupted.
+    // (a team logbook too) in a transaction that is rolled back. A real import that creates the
+    // logbook removes it again if it is interrupted.
     let open = || {
         if args.dry_run {
             match ctx.open_if_any()? {
-                None => SqliteLogbook::in_memory(),
-                Some(logbook) if logbook.read_only() => logbook.copy_in_memory(),
+                None => SqliteLogbook::in_memory().map(Logbook::Sqlite),
+                Some(Logbook::Sqlite(logbook)) if logbook.read_only() => {
+                    logbook.copy_in_memory().map(Logbook::Sqlite)
+                }
                 Some(logbook) => Ok(logbook),
             }
         } else {
@@ -107,7 +109,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
         skipped,
         respelled,
         warnings,
-    } = import_csv::<_, SqliteLogbook, _>(std::io::BufReader::new(input), &request, open)?;
+    } = import_csv::<_, Logbook, _>(std::io::BufReader::new(input), &request, open)?;
     let added = args.records.count(added);
     if args.dry_run {
         writeln!(

@@ -12,11 +12,13 @@ pub mod export;
 pub mod history;
 pub mod import;
 pub mod list;
+pub mod push;
 pub mod refer;
 pub mod report;
 pub mod review;
 pub mod sample;
 pub mod show;
+pub mod team;
 pub mod void;
 pub mod weekly;
 
@@ -100,6 +102,8 @@ fn dispatch(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<()> 
         Command::Import(args) => import::run(args, ctx, out)?,
         Command::Backup(args) => backup::run(args, ctx, out)?,
         Command::Check(args) => check::run(args, ctx, out)?,
+        Command::Team(args) => team::run(args, ctx, out)?,
+        Command::Push(args) => push::run(args, ctx, out)?,
         Command::Completions(_) | Command::Man => unreachable!("handled above"),
     }
     Ok(())

@@ -107,7 +107,9 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
     let mut logbook = ctx.open_existing()?;
     let given = args.file.unwrap_or_else(|| PathBuf::from("-"));
     let shown = given.display().to_string();
-    let destination = Destination::choose(&given, &shown, logbook.path(), args.force)?;
+    // A team logbook has no file here for the output to land on.
+    let file = logbook.file().unwrap_or(std::path::Path::new(""));
+    let destination = Destination::choose(&given, &shown, file, args.force)?;
     let reader = logbook.read()?;
     let tx = reader.as_ref();
     let whole = |period: Period| -> Result<Figures> {

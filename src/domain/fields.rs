@@ -393,7 +393,19 @@ macro_rules! plain_cells {
 }
 pub(crate) use plain_cells;
 
-plain_cells!(NaiveDate, uuid::Uuid);
+plain_cells!(uuid::Uuid);
+
+impl Cell for NaiveDate {
+    fn cell(&self, out: &mut String) {
+        push_iso_date(out, *self);
+    }
+}
+
+impl Describe for NaiveDate {
+    fn describe(&self, _: &Checklist) -> String {
+        self.to_string()
+    }
+}
 
 /// One entry of a field table, for a field of both the record and its draft: its text and
 /// description come from the record's field, and import and `--clear` set the draft's field of

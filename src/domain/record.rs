@@ -29,6 +29,7 @@ impl Timestamp {
 }
 
 impl fmt::Display for Timestamp {
+    /// Written digit by digit rather than by the general formatter: exports write one per row.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         use super::fields::{push_digits, push_iso_date};
         use chrono::Timelike;
@@ -52,6 +53,10 @@ impl FromStr for Timestamp {
     type Err = Problem;
     fn from_str(input: &str) -> Result<Timestamp, Problem> {
         let text = input.trim();
+        // The form caselog writes, `2026-03-15T10:00:00Z`, read without the general parser.
+        if let Some(at) = canonical(text) {
+            return Ok(Timestamp(at));
+        }
         DateTime::parse_from_rfc3339(text)
             .map(|t| {
                 let utc = t.with_timezone(&Utc);
@@ -64,6 +69,22 @@ impl FromStr for Timestamp {
                 valid: "a timestamp such as 2026-03-15T10:00:00Z",
             })
     }
+}
+
+/// A timestamp in exactly the form caselog writes, `YYYY-MM-DDTHH:MM:SSZ`.
+fn canonical(text: &str) -> Option<DateTime<Utc>> {
+    let b = text.as_bytes();
+    if b.len() != 20 || b[10] != b'T' || b[13] != b':' || b[16] != b':' || b[19] != b'Z' {
+        return None;
+    }
+    let date = super::fields::iso_date(&text[..10])?;
+    let number = |at: usize| -> Option<u32> {
+        let (x, y) = (b[at], b[at + 1]);
+        (x.is_ascii_digit() && y.is_ascii_digit())
+            .then(|| u32::from(x - b'0') * 10 + u32::from(y - b'0'))
+    };
+    let time = date.and_hms_opt(number(11)?, number(14)?, number(17)?)?;
+    Some(time.and_utc())
 }
 
 impl Serialize for Timestamp {
@@ -204,6 +225,29 @@ mod tests {
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn the_written_form_reads_as_the_general_parser_reads_it() {
+        for text in [
+            "2026-03-15T10:00:00Z",
+            "1999-12-31T23:59:59Z",
+            "2024-02-29T00:00:00Z",
+        ] {
+            let general = DateTime::parse_from_rfc3339(text)
+                .unwrap()
+                .with_timezone(&Utc);
+            assert_eq!(canonical(text), Some(general));
+            assert_eq!(Timestamp(general).to_string(), text);
+        }
+        for bad in [
+            "2026-02-30T10:00:00Z",
+            "2026-03-15T24:00:00Z",
+            "2026-03-15T10:00:0xZ",
+        ] {
+            assert_eq!(canonical(bad), None, "{bad}");
+            assert!(bad.parse::<Timestamp>().is_err(), "{bad}");
+        }
     }
 
     #[test]

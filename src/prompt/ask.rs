@@ -615,3 +615,45 @@ pub fn confirm(look: Look, prompt: &str) -> Result<bool> {
     drop(raw);
     result
 }
+
+/// Asks for a secret (a password): nothing typed is shown; Backspace takes back the last
+/// character, Enter ends it. A blank answer is refused, with `refusal` said again until one is
+/// given.
+pub fn secret(look: Look, prompt: &str, refusal: Option<&str>) -> Result<String> {
+    let mut frame = Frame::default();
+    let raw = Raw::on()?;
+    let question = look.question(prompt, None);
+    let mut typed = String::new();
+    let mut refused = refusal.map(|r| look.refusal(r));
+    let result = (|| loop {
+        let mut lines = vec![question.clone()];
+        lines.extend(refused.clone());
+        frame.draw(
+            &lines,
+            Cursor {
+                line: 0,
+                column: measure_text_width(&question),
+            },
+        )?;
+        match keys::read()? {
+            Key::Interrupt => return Err(interrupted()),
+            Key::Enter if typed.is_empty() => {
+                refused = Some(look.refusal("nothing was typed"));
+            }
+            Key::Enter => return Ok(std::mem::take(&mut typed)),
+            Key::Char(c) => typed.push(c),
+            Key::Paste(text) => typed.push_str(text.trim_end_matches(['\r', '\n'])),
+            Key::Backspace => {
+                typed.pop();
+            }
+            Key::KillToStart | Key::KillWord => typed.clear(),
+            _ => {}
+        }
+    })();
+    frame.close(&[match result {
+        Ok(_) => look.answered(prompt, "********"),
+        Err(_) => question,
+    }])?;
+    drop(raw);
+    result
+}

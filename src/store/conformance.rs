@@ -85,6 +85,10 @@ pub const CHECKS: &[Check] = &[
     ),
     ("lists filter consultations", lists_filter),
     (
+        "every record, voided ones too, with the UUIDs it hangs from",
+        every_record,
+    ),
+    (
         "audits come back by ID, by consultation and by period",
         audits_are_found,
     ),
@@ -979,6 +983,47 @@ fn audits_stand_and_are_corrected(storage: &mut dyn Storage) {
     assert_eq!(
         tx.audit(a.id).expect("read").map(|a| a.grade),
         Some(new.grade)
+    );
+}
+
+fn every_record(storage: &mut dyn Storage) {
+    let c = add_consultation(storage, consultation("OAK-19", "2026-02-10", None));
+    let gone = add_consultation(storage, consultation("OAK-20", "2026-02-11", None));
+    let r = add_referral(storage, referral(&c, "csc", "2026-02-12"));
+    let d = add_review(storage, decision(&r, "nfa", "2026-02-13"));
+    let f = add_review(storage, follow_up(&c, "2026-02-14", None));
+    let a = add_audit(storage, audit(&c, "2026-02-15", "good"));
+    let wrong = add_audit(storage, audit(&gone, "2026-02-15", "good"));
+    write(storage, |tx| {
+        let why = "wrong family".parse().expect("text");
+        tx.void(wrong.id.any(), &why, &now()).expect("voided");
+        tx.void(gone.id.any(), &why, &now()).expect("voided")
+    });
+    let tx = storage.read().expect("read");
+    let mut found = Vec::new();
+    for kind in RecordKind::ALL {
+        tx.every(kind, &mut |record| {
+            found.push(match record {
+                Exported::Consultation(x) => (x.id.any(), x.voided.is_some(), None, None),
+                Exported::Referral(x, of) => (x.id.any(), x.voided.is_some(), Some(of), None),
+                Exported::Review(x, of, decided) => (x.id.any(), x.voided.is_some(), of, decided),
+                Exported::Audit(x, of) => (x.id.any(), x.voided.is_some(), Some(of), None),
+            });
+            Ok(())
+        })
+        .expect("read");
+    }
+    assert_eq!(
+        found,
+        [
+            (c.id.any(), false, None, None),
+            (gone.id.any(), true, None, None),
+            (r.id.any(), false, Some(c.uuid), None),
+            (d.id.any(), false, None, Some(r.uuid)),
+            (f.id.any(), false, Some(c.uuid), None),
+            (a.id.any(), false, Some(c.uuid), None),
+            (wrong.id.any(), true, Some(gone.uuid), None),
+        ]
     );
 }
 

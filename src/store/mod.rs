@@ -1,4 +1,5 @@
-//! The storage seam. A logbook is kept by an engine (SQLite today) behind three traits:
+//! The storage seam. A logbook is kept by an engine (a SQLite file, or a team logbook on a
+//! PostgreSQL server) behind three traits:
 //! `Storage` opens transactions, `Reader` reads records in one consistent snapshot, `Writer`
 //! saves them. An engine implements the primitives — a record in, a record out, by the field
 //! tables — and the rules that involve several records are written once here, on top of them:
@@ -8,6 +9,7 @@
 //! against all of it. No SQL lives outside this module.
 
 pub mod conformance;
+pub mod postgres;
 pub mod sqlite;
 
 use std::collections::BTreeMap;
@@ -34,7 +36,51 @@ use crate::domain::values::Level;
 use crate::error::{Error, Result};
 use crate::report::figures::{Grouping, Tally};
 
+pub use self::postgres::PostgresLogbook;
 pub use sqlite::{Access, SqliteLogbook};
+
+/// An open logbook: a file of one's own, or a team logbook on a server.
+pub enum Logbook {
+    Sqlite(SqliteLogbook),
+    Postgres(Box<PostgresLogbook>),
+}
+
+impl Logbook {
+    /// The logbook's file, which nothing may be written over; a team logbook has none here.
+    pub fn file(&self) -> Option<&std::path::Path> {
+        match self {
+            Logbook::Sqlite(l) => Some(l.path()),
+            Logbook::Postgres(_) => None,
+        }
+    }
+
+    /// The logbook as messages name it: its file, or its URL without a password.
+    pub fn name(&self) -> String {
+        match self {
+            Logbook::Sqlite(l) => l.path().display().to_string(),
+            Logbook::Postgres(l) => l.shown().to_string(),
+        }
+    }
+
+    fn storage(&mut self) -> &mut dyn Storage {
+        match self {
+            Logbook::Sqlite(l) => l,
+            Logbook::Postgres(l) => l.as_mut(),
+        }
+    }
+}
+
+impl Storage for Logbook {
+    fn check(&mut self) -> Result<Health> {
+        self.storage().check()
+    }
+    fn read(&mut self) -> Result<Box<dyn Reader + '_>> {
+        self.storage().read()
+    }
+    fn write(&mut self) -> Result<Box<dyn Writer + '_>> {
+        self.storage().write()
+    }
+}
 
 /// What `check` finds: whether the logbook is sound, and what it holds.
 #[derive(Debug, serde::Serialize)]
@@ -190,6 +236,9 @@ pub trait Reader {
         period: Period,
         each: &mut dyn FnMut(Exported) -> Result<()>,
     ) -> Result<()>;
+    /// Every record of a kind, voided ones too, in ID order, one at a time, with the UUIDs of
+    /// the records it hangs from: all that `push` sends to a team logbook.
+    fn every(&self, kind: RecordKind, each: &mut dyn FnMut(Exported) -> Result<()>) -> Result<()>;
     /// The consultations, not voided, that could be on the weekly list looking up to
     /// `horizon` — a follow-up on or before it, set by the consultation or one of its
     /// reviews, or a referral pending — each with its reviews that are not voided, oldest

@@ -63,6 +63,17 @@ use crate::common::{TestEnv, json};
 /// no (the same date: the higher A-number is the latest); A-7 C-18 2026-02-01 good, yes, yes.
 pub fn fixture() -> TestEnv {
     let env = TestEnv::new();
+    record_fixture(&env);
+    assert_eq!(
+        env.sql("SELECT family FROM consultation WHERE id = 12"),
+        [["RR-3"]]
+    );
+    env
+}
+
+/// Records the fixture above in `env`'s logbook, a file or a team logbook, through the
+/// commands a user types.
+pub fn record_fixture(env: &TestEnv) {
     let consult = |expected: &str, extra: &[&str]| {
         assert_eq!(env.consult(extra), expected);
     };
@@ -509,11 +520,6 @@ pub fn fixture() -> TestEnv {
     for id in ["R-11", "A-4", "C-19"] {
         env.ok(&["void", id, "--reason", "Entered in error"]);
     }
-    assert_eq!(
-        env.sql("SELECT family FROM consultation WHERE id = 12"),
-        [["RR-3"]]
-    );
-    env
 }
 
 /// November 2025, worked by hand from the fixture (C-19, R-11 and A-4 voided):

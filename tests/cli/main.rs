@@ -22,4 +22,6 @@ mod settings;
 mod snapshots;
 mod storage;
 mod support;
+mod team;
+mod team_due;
 mod typed_values;

@@ -347,3 +347,93 @@ fn oversight() {
         &["audit", "C-2", "--grade", "good", "--no-input"]
     );
 }
+
+/// Snapshots a command's whole output on a team logbook: as `snapshot!`, with the test server's
+/// address and database written as [SERVER]/[DATABASE], and role names made unique by the
+/// database's name written plainly.
+macro_rules! team_snapshot {
+    ($name:literal, $env:expr, $args:expr) => {{
+        let env: &TestEnv = $env;
+        let dir = regex_escape(&env.dir.path().display().to_string());
+        insta::with_settings!({
+            filters => vec![
+                (dir.as_str(), "[DIR]"),
+                (r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "[UUID]"),
+                (r"127\.0\.0\.1:\d+/test_\d+", "[SERVER]/[DATABASE]"),
+                (r"_test_\d+", ""),
+            ],
+            prepend_module_to_snapshot => false,
+        }, {
+            insta::assert_snapshot!($name, whole(env, $args));
+        });
+    }};
+}
+
+#[test]
+fn team_logbook_commands() {
+    let url = crate::support::postgres::PostgresServer::shared().create_database();
+    let team = TestEnv::new().env("CASELOG_DB", &url);
+    let sam = format!("sam_{}", url.rsplit('/').next().unwrap());
+    team_snapshot!("team_init", &team, &["team", "init"]);
+    team_snapshot!(
+        "team_add_advisor",
+        &team,
+        &["team", "add-advisor", &sam, "--no-password"]
+    );
+    team_snapshot!(
+        "team_add_advisor_again",
+        &team,
+        &["team", "add-advisor", &sam, "--no-password"]
+    );
+    team_snapshot!(
+        "team_add_manager_without_password",
+        &team,
+        &["team", "add-manager", "jo"]
+    );
+    // The team logbook knows the family already, spelt its own way.
+    team.ok(&[
+        "consult",
+        "--advisor",
+        "Jo Smith",
+        "--setting",
+        "Northgate children's centre",
+        "--agency",
+        "school",
+        "--family",
+        "oak 0142",
+        "--level",
+        "2",
+        "--outcome",
+        "advice",
+        "--date",
+        "2026-01-05",
+    ]);
+    let mine = logbook();
+    mine.ok(&[
+        "audit",
+        "C-1",
+        "--date",
+        "2026-03-02",
+        "--auditor",
+        "Pat Manager",
+        "--grade",
+        "good",
+        "--level-agreed",
+        "yes",
+        "--pathway-agreed",
+        "yes",
+    ]);
+    team_snapshot!("push", &mine, &["push", &url]);
+    team_snapshot!("push_again", &mine, &["push", &url]);
+    team_snapshot!("team_check", &team, &["check"]);
+    team_snapshot!("team_backup", &team, &["backup", "copy.db"]);
+    let as_sam = TestEnv::new().env(
+        "CASELOG_DB",
+        &url.replacen("postgres@", &format!("{sam}@"), 1),
+    );
+    team_snapshot!(
+        "team_amend_not_yours",
+        &as_sam,
+        &["amend", "C-1", "--setting", "Elm", "--reason", "x"]
+    );
+}

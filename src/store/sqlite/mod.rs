@@ -5,7 +5,7 @@
 
 mod due;
 mod figures;
-mod records;
+pub(super) mod records;
 pub mod schema;
 mod txn;
 

@@ -432,6 +432,33 @@ impl Reader for SqliteTxn<'_> {
         }
     }
 
+    fn every(&self, kind: RecordKind, each: &mut dyn FnMut(Exported) -> Result<()>) -> Result<()> {
+        let (sql, fields) = every_sql(kind);
+        let mut stmt = self.tx.prepare(&sql)?;
+        match kind {
+            RecordKind::Consultation => {
+                records::each_record(&mut stmt, [], |c: Consultation, _| {
+                    each(Exported::Consultation(c))
+                })
+            }
+            RecordKind::Referral => records::each_record(&mut stmt, [], |r: Referral, row| {
+                let c = link(row, fields[0])?
+                    .ok_or_else(|| Error::failure(format!("{} has no consultation", r.id)))?;
+                each(Exported::Referral(r, c))
+            }),
+            RecordKind::Review => records::each_record(&mut stmt, [], |v: Review, row| {
+                let c = link(row, fields[0])?;
+                let r = link(row, fields[1])?;
+                each(Exported::Review(v, c, r))
+            }),
+            RecordKind::Audit => records::each_record(&mut stmt, [], |a: Audit, row| {
+                let c = link(row, fields[0])?
+                    .ok_or_else(|| Error::failure(format!("{} has no consultation", a.id)))?;
+                each(Exported::Audit(a, c))
+            }),
+        }
+    }
+
     fn may_be_due(
         &self,
         horizon: NaiveDate,
@@ -490,6 +517,34 @@ impl Reader for SqliteTxn<'_> {
     ) -> Result<BTreeMap<Option<String>, Tally>> {
         super::figures::tallies(&self.tx, period, as_at, by)
     }
+}
+
+/// The query of `Reader::every` for a kind, and the columns of the UUIDs its records hang from.
+fn every_sql(kind: RecordKind) -> (String, [&'static str; 2]) {
+    let uuids = ["consultation_uuid", "referral_uuid"];
+    let sql = match kind {
+        RecordKind::Consultation => format!(
+            "SELECT {} FROM consultation r ORDER BY r.id",
+            select_list(consultation::FIELDS, "r")
+        ),
+        RecordKind::Referral => format!(
+            "SELECT {}, c.uuid AS consultation_uuid FROM referral r \
+             JOIN consultation c ON c.id = r.consultation_id ORDER BY r.id",
+            select_list(referral::FIELDS, "r")
+        ),
+        RecordKind::Review => format!(
+            "SELECT {}, c.uuid AS consultation_uuid, r.uuid AS referral_uuid FROM review v \
+             LEFT JOIN consultation c ON c.id = v.consultation_id \
+             LEFT JOIN referral r ON r.id = v.referral_id ORDER BY v.id",
+            select_list(review::FIELDS, "v")
+        ),
+        RecordKind::Audit => format!(
+            "SELECT {}, c.uuid AS consultation_uuid FROM audit a \
+             JOIN consultation c ON c.id = a.consultation_id ORDER BY a.id",
+            select_list(audit::FIELDS, "a")
+        ),
+    };
+    (sql, uuids)
 }
 
 /// A linked record's UUID from a joined column.

@@ -219,10 +219,27 @@ impl PostgresServer {
         &self.directory
     }
 
+    /// Restarts the server as an administrator would: a fast shutdown (sessions are ended,
+    /// their transactions rolled back), then a start on the same port and directory. Returns
+    /// once it accepts connections again.
+    pub fn restart(&self) {
+        self.shut_down();
+        self.launch()
+            .unwrap_or_else(|log| panic!("the PostgreSQL server did not start again:\n{log}"));
+    }
+
     /// Stops the server (a fast shutdown: sessions are ended, nothing waits for them), kills it
     /// if it has not gone in time, and removes its directory. Does nothing the second time.
     /// Never panics: it also runs when the test binary exits.
     fn stop(&self) {
+        self.shut_down();
+        if let Some(temp) = self.temp.lock().unwrap_or_else(|e| e.into_inner()).take() {
+            let _ = temp.close();
+        }
+    }
+
+    /// Stops the server process, keeping its directory. Never panics.
+    fn shut_down(&self) {
         if let Some(mut postmaster) = self.lock_postmaster().take() {
             let stopped = self
                 .owner
@@ -242,9 +259,6 @@ impl PostgresServer {
                 let _ = postmaster.child.kill();
                 let _ = postmaster.child.wait();
             }
-        }
-        if let Some(temp) = self.temp.lock().unwrap_or_else(|e| e.into_inner()).take() {
-            let _ = temp.close();
         }
     }
 
