@@ -7,7 +7,8 @@ use caselog::{cli, commands};
 
 /// An allocator whose threads do not wait on one another: an import's reader and saver threads
 /// hand each row across, and the system allocator serialises the frees of one thread's blocks
-/// in another.
+/// in another. Built without transparent huge pages, which would make every command's resident
+/// memory larger for no gain in speed.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -131,6 +131,12 @@ impl CodeCounts {
         CodeCounts(out)
     }
 
+    /// These counts with every code of the list, zeros included, in the list's order, then any
+    /// code the list does not know.
+    fn with_every_code<C: CodeList>(&self) -> CodeCounts {
+        CodeCounts::all::<C>(&self.0.iter().cloned().collect())
+    }
+
     /// Only the codes with a count above 0, in the list's order.
     fn nonzero<C: CodeList>(counts: &BTreeMap<String, u64>) -> CodeCounts {
         let mut all = CodeCounts::all::<C>(counts);
@@ -480,35 +486,13 @@ pub fn cells(f: &Figures) -> Vec<(String, Cell)> {
         }
     };
     codes("outcomes", &f.outcomes, &mut put);
-    let mut agencies = CodeCounts(
-        Agency::ALL
-            .iter()
-            .map(|a| (a.code().to_string(), f.agencies.get(a.code())))
-            .collect(),
+    codes(
+        "agencies",
+        &f.agencies.with_every_code::<Agency>(),
+        &mut put,
     );
-    agencies.0.extend(
-        f.agencies
-            .0
-            .iter()
-            .filter(|(c, _)| Agency::from_code(c).is_none())
-            .cloned(),
-    );
-    codes("agencies", &agencies, &mut put);
     codes("levels", &f.levels, &mut put);
-    let mut factors = CodeCounts(
-        Factor::ALL
-            .iter()
-            .map(|a| (a.code().to_string(), f.factors.get(a.code())))
-            .collect(),
-    );
-    factors.0.extend(
-        f.factors
-            .0
-            .iter()
-            .filter(|(c, _)| Factor::from_code(c).is_none())
-            .cloned(),
-    );
-    codes("factors", &factors, &mut put);
+    codes("factors", &f.factors.with_every_code::<Factor>(), &mut put);
     codes("consent", &f.consent, &mut put);
     codes("children", &f.children, &mut put);
     put("referral_rate", fraction(f.referral_rate));
