@@ -19,7 +19,7 @@ use chrono::NaiveDate;
 use crate::domain::amendment::{self, Amendment, Change};
 use crate::domain::audit::{self, Audit};
 use crate::domain::checklist::Checklist;
-use crate::domain::codes::{Agency, Outcome};
+use crate::domain::codes::{Agency, CodeList, Outcome};
 use crate::domain::consultation::{self, Consultation};
 use crate::domain::family::{self, FamilyKey, Respelled};
 use crate::domain::fields::{Class, Field, Load, Stored, Value};
@@ -576,6 +576,18 @@ pub const FAMILY_KEY: FieldName = "family_key";
 /// consultation, its reviews and its referrals whenever one of them changes; never typed, shown
 /// or exported.
 pub const DUE_FROM: FieldName = "due_from";
+
+/// The codes of a list that `keep` picks, as a list of SQL strings for `IN (…)`:
+/// `'refer-csc', 'urgent'`. For the engines' figures, which write into their SQL which codes
+/// count as what (codes are caselog's own, never a user's text).
+pub fn sql_codes<C: CodeList>(keep: fn(C) -> bool) -> String {
+    C::ALL
+        .iter()
+        .filter(|c| keep(**c))
+        .map(|c| format!("'{}'", c.code()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
 
 /// Every column of a new record: its fields but its ID, which `insert` is given apart, the
 /// columns kept to find it by, and those a new record starts with.

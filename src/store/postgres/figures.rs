@@ -25,6 +25,7 @@ use crate::domain::period::Period;
 use crate::domain::values::Age;
 use crate::error::{Error, Result};
 use crate::report::figures::{Grouping, Tally};
+use crate::store::sql_codes as codes;
 
 /// The SQL giving a row's group: for consultations (`c`), referrals (`r`, joined to their
 /// consultation `c`) and follow-ups (`f`, joined to their consultation `c`).
@@ -52,16 +53,6 @@ fn keys(by: Option<Grouping>) -> Keys {
             follow_up: "to_char(f.due, 'YYYY-MM')",
         },
     }
-}
-
-/// The codes of a list that `keep` picks, as an SQL list: `'refer-csc', 'urgent'`.
-fn codes<C: CodeList>(keep: fn(C) -> bool) -> String {
-    C::ALL
-        .iter()
-        .filter(|c| keep(**c))
-        .map(|c| format!("'{}'", c.code()))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// The look-back of repeat consultations and re-referrals (domain brief §5), one rule for both:
