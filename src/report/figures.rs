@@ -107,6 +107,87 @@ pub struct Tally {
     pub pathway_agreed: u64,
 }
 
+/// One consultation dated in the period, as the figures count it: its own fields, and what the
+/// store found around it in the rest of the logbook (the look-backs and look-aheads of §5).
+#[derive(Debug, Clone, Copy)]
+pub struct Consulted<'a> {
+    pub level: u8,
+    pub consultee_level: Option<u8>,
+    pub outcome: &'a str,
+    pub agency: &'a str,
+    pub consent: Option<&'a str>,
+    /// Factor codes joined with `;`.
+    pub factors: &'a str,
+    /// The children's ages; none recorded when empty.
+    pub ages: &'a [Age],
+    pub children: u64,
+    pub confidence_before: Option<u8>,
+    pub confidence_after: Option<u8>,
+    /// Whether the family had another consultation in the 365 days up to this one.
+    pub repeat: bool,
+    /// Whether it is a diversion; if so, whether the family was referred within the 90 days
+    /// after it, and whether those 90 days are over.
+    pub diverted: bool,
+    pub escalated: bool,
+    pub over_90_days: bool,
+    /// Whether it advised a referral from which none has been recorded.
+    pub not_made: bool,
+}
+
+impl Tally {
+    /// Counts one consultation into every count it belongs to but `families`, which is a count
+    /// of distinct keys that only the caller, seeing every consultation, can make.
+    pub fn count(&mut self, c: &Consulted) {
+        self.consultations += 1;
+        *self.levels.entry(c.level).or_default() += 1;
+        if let Some(theirs) = c.consultee_level {
+            self.threshold_compared += 1;
+            match theirs.cmp(&c.level) {
+                std::cmp::Ordering::Equal => self.threshold_agree += 1,
+                std::cmp::Ordering::Greater => self.threshold_over += 1,
+                std::cmp::Ordering::Less => self.threshold_under += 1,
+            }
+        }
+        if let (Some(before), Some(after)) = (c.confidence_before, c.confidence_after) {
+            self.confidence_compared += 1;
+            self.confidence_before_sum += u64::from(before);
+            self.confidence_after_sum += u64::from(after);
+        }
+        self.repeats += u64::from(c.repeat);
+        if c.diverted {
+            self.diverted += 1;
+            self.diverted_escalated += u64::from(c.escalated);
+            self.diverted_held += u64::from(c.over_90_days && !c.escalated);
+        }
+        self.advised_not_made += u64::from(c.not_made);
+        bump(&mut self.outcomes, c.outcome, 1);
+        bump(&mut self.agencies, c.agency, 1);
+        match c.consent {
+            Some(consent) => bump(&mut self.consent, consent, 1),
+            None => self.consent_unrecorded += 1,
+        }
+        for factor in c.factors.split(';').filter(|f| !f.is_empty()) {
+            bump(&mut self.factors, factor, 1);
+        }
+        if c.ages.is_empty() {
+            self.children_unrecorded += c.children;
+        }
+        for age in c.ages {
+            *self.ages.entry(*age).or_default() += 1;
+        }
+    }
+}
+
+/// Adds `n` to the count of `code`, allocating its key only the first time it is seen.
+fn bump(counts: &mut BTreeMap<String, u64>, code: &str, n: u64) {
+    match counts.get_mut(code) {
+        Some(count) => *count += n,
+        None => {
+            counts.insert(code.to_string(), n);
+        }
+    }
+}
+
 /// Codes and counts in the order of their list, serialised as a JSON object.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CodeCounts(pub Vec<(String, u64)>);

@@ -8,7 +8,7 @@ use assert_cmd::Command;
 use tempfile::TempDir;
 
 /// The schema version this caselog writes (`PRAGMA user_version`).
-pub const SCHEMA_VERSION: i64 = 8;
+pub const SCHEMA_VERSION: i64 = 9;
 
 /// The fixed "now" every test runs at.
 pub const NOW: &str = "2026-03-15T10:00:00Z";

@@ -13,7 +13,7 @@
 //! only by a review with a higher number): the conformance check "follow-ups are counted as the
 //! domain defines them" holds this SQL to that function on a logbook with every tie.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::NaiveDate;
 use rusqlite::{Connection, ToSql};
@@ -23,11 +23,11 @@ use crate::domain::fields::{Stored, Value};
 use crate::domain::period::Period;
 use crate::domain::values::Age;
 use crate::error::{Error, Result};
-use crate::report::figures::{Grouping, Tally};
+use crate::report::figures::{Consulted, Grouping, Tally};
 use crate::store::sql_codes as codes;
 
 /// The SQL giving a row's group: for consultations (`c`), referrals (`r`, joined to their
-/// consultation `c`) and follow-ups (`f`, joined to their consultation `c`).
+/// consultation `c`) and follow-ups (`f`, which carry their consultation's group as `f.grp`).
 struct Keys {
     consultation: &'static str,
     referral: &'static str,
@@ -38,7 +38,7 @@ fn keys(by: Option<Grouping>) -> Keys {
     let same = |key| Keys {
         consultation: key,
         referral: key,
-        follow_up: key,
+        follow_up: "f.grp",
     };
     match by {
         None => same("NULL"),
@@ -85,9 +85,9 @@ pub fn tallies(
     let escalating = codes::<Destination>(Destination::escalates);
     let front_door = codes::<Destination>(Destination::is_front_door);
 
-    // The consultations: one pass over the period's, with the look-backs (repeats) and
-    // look-aheads (diversions) through the family key index, kept aside; then the sums and the
-    // counts of each code from what was kept, in one statement whose rows say what they hold.
+    // The consultations: one pass over the period's, each with what its look-backs (repeats)
+    // and look-aheads (diversions) through the family key index found, counted here as it is
+    // read (SQL's GROUP BY would sort the period's consultations once for each code list).
     let diverted = format!("(c.consultee_level = 4 AND c.outcome IN ({diversions}))");
     let escalated = format!(
         "(EXISTS (SELECT 1 FROM consultation o JOIN referral r ON r.consultation_id = o.id
@@ -99,123 +99,65 @@ pub fn tallies(
                        AND o.date BETWEEN c.date AND date(c.date, '+90 days')
                        AND o.outcome IN ({referral_outcomes})))"
     );
-    // A row of counts of one code list: its kind, the group, the code, how many consultations
-    // had it and how many children they were about (for ages); the sums' columns empty.
-    let codes_of = |kind: &str, code: &str, filter: &str| {
-        format!(
-            "SELECT '{kind}', grp, {code}, count(*), total(children), {empty}
-             FROM facts {filter} GROUP BY grp, {code}",
-            empty = ["NULL"; 17].join(", ")
-        )
-    };
+    // The columns in the order `consulted` reads them.
     let sql = format!(
-        "WITH facts AS MATERIALIZED (
-           SELECT {key} AS grp, c.family_key, c.level, c.consultee_level, c.outcome, c.agency,
-             c.consent, c.factors, c.ages, c.children, c.confidence_before, c.confidence_after,
-             EXISTS (SELECT 1 FROM consultation p
-                     WHERE p.family_key = c.family_key AND p.voided_at IS NULL
-                       AND {repeat}) AS repeat,
-             {diverted} AS diverted,
-             CASE WHEN {diverted} THEN {escalated} END AS escalated,
-             {diverted} AND date(c.date, '+90 days') < :as_at AS over_90_days,
-             CASE WHEN c.outcome IN ({referral_outcomes})
-                  THEN NOT EXISTS (SELECT 1 FROM referral r
-                                   WHERE r.consultation_id = c.id AND r.voided_at IS NULL)
-             END AS not_made
-           FROM consultation c WHERE {IN_PERIOD}
-         )
-         SELECT 'sums' AS kind, grp, NULL AS code, count(*) AS n, NULL AS children,
-           count(DISTINCT family_key) AS families,
-           total(level = 1) AS level_1, total(level = 2) AS level_2,
-           total(level = 3) AS level_3, total(level = 4) AS level_4,
-           total(consultee_level IS NOT NULL) AS compared,
-           total(consultee_level = level) AS agree,
-           total(consultee_level > level) AS over,
-           total(consultee_level < level) AS under,
-           total(confidence_before IS NOT NULL AND confidence_after IS NOT NULL)
-             AS confidence_compared,
-           total(CASE WHEN confidence_after IS NOT NULL THEN confidence_before END)
-             AS before_sum,
-           total(CASE WHEN confidence_before IS NOT NULL THEN confidence_after END)
-             AS after_sum,
-           total(repeat) AS repeats,
-           total(diverted) AS diverted,
-           total(escalated) AS escalated,
-           total(over_90_days AND NOT escalated) AS held,
-           total(not_made) AS advised_not_made
-         FROM facts GROUP BY grp
-         UNION ALL {outcomes}
-         UNION ALL {agencies}
-         UNION ALL {consent}
-         UNION ALL {factors}
-         UNION ALL {ages}",
+        "SELECT {key}, c.family_key, c.level, c.consultee_level, c.outcome, c.agency,
+           c.consent, c.factors, c.ages, c.children, c.confidence_before, c.confidence_after,
+           EXISTS (SELECT 1 FROM consultation p
+                   WHERE p.family_key = c.family_key AND p.voided_at IS NULL AND {repeat}),
+           {diverted},
+           CASE WHEN {diverted} THEN {escalated} END,
+           {diverted} AND date(c.date, '+90 days') < :as_at,
+           CASE WHEN c.outcome IN ({referral_outcomes})
+                THEN NOT EXISTS (SELECT 1 FROM referral r
+                                 WHERE r.consultation_id = c.id AND r.voided_at IS NULL)
+           END
+         FROM consultation c WHERE {IN_PERIOD}",
         key = keys.consultation,
         repeat = in_the_year_before("p", "c"),
-        outcomes = codes_of("outcome", "outcome", ""),
-        agencies = codes_of("agency", "agency", ""),
-        consent = codes_of("consent", "consent", ""),
-        factors = codes_of("factors", "factors", "WHERE factors <> ''"),
-        ages = codes_of("ages", "ages", ""),
     );
+    let mut families: HashMap<Option<String>, HashSet<String>> = HashMap::new();
+    let mut ages = Vec::new();
     each_row(conn, &sql, &with_as_at, |row| {
-        let t = groups.entry(group(row)?).or_default();
-        let n = |name: &str| count(row, name);
-        let kind: String = row.get("kind")?;
-        let code: Option<String> = row.get("code")?;
-        match (kind.as_str(), code) {
-            ("sums", _) => {
-                t.consultations = n("n")?;
-                t.families = n("families")?;
-                for level in 1..=4u8 {
-                    let found = n(&format!("level_{level}"))?;
-                    if found > 0 {
-                        t.levels.insert(level, found);
-                    }
-                }
-                t.threshold_compared = n("compared")?;
-                t.threshold_agree = n("agree")?;
-                t.threshold_over = n("over")?;
-                t.threshold_under = n("under")?;
-                t.confidence_compared = n("confidence_compared")?;
-                t.confidence_before_sum = n("before_sum")?;
-                t.confidence_after_sum = n("after_sum")?;
-                t.repeats = n("repeats")?;
-                t.diverted = n("diverted")?;
-                t.diverted_escalated = n("escalated")?;
-                t.diverted_held = n("held")?;
-                t.advised_not_made = n("advised_not_made")?;
-            }
-            ("outcome", Some(code)) => *t.outcomes.entry(code).or_default() += n("n")?,
-            ("agency", Some(code)) => *t.agencies.entry(code).or_default() += n("n")?,
-            ("consent", Some(code)) => *t.consent.entry(code).or_default() += n("n")?,
-            ("consent", None) => t.consent_unrecorded += n("n")?,
-            // Each list of factors once, with how many consultations named it.
-            ("factors", Some(factors)) => {
-                for code in factors.split(';').filter(|c| !c.is_empty()) {
-                    *t.factors.entry(code.to_string()).or_default() += n("n")?;
-                }
-            }
-            // Each list of ages once, with how many consultations gave it; the number of
-            // children of the consultations without ages.
-            ("ages", Some(ages)) if ages.is_empty() => t.children_unrecorded += n("children")?,
-            ("ages", Some(ages)) => {
-                let ages = Vec::<Age>::restore(Value::text(ages.clone())).ok_or_else(|| {
-                    Error::failure(format!(
-                        "the logbook holds ages caselog cannot read: '{ages}'"
-                    ))
-                })?;
-                for age in ages {
-                    *t.ages.entry(age).or_default() += n("n")?;
-                }
-            }
-            (kind, code) => {
-                return Err(Error::failure(format!(
-                    "the figures' query gave a row it does not know: {kind} {code:?}"
-                )));
-            }
+        let grp: Option<String> = row.get(0)?;
+        let family_key = text(row, 1)?;
+        let seen = families.entry(grp.clone()).or_default();
+        if !seen.contains(family_key) {
+            seen.insert(family_key.to_string());
         }
+        let stored_ages = text(row, 8)?;
+        ages.clear();
+        if !stored_ages.is_empty() {
+            ages = Vec::<Age>::restore(Value::text(stored_ages)).ok_or_else(|| {
+                Error::failure(format!(
+                    "the logbook holds ages caselog cannot read: '{stored_ages}'"
+                ))
+            })?;
+        }
+        let flag =
+            |i| -> rusqlite::Result<bool> { Ok(row.get::<_, Option<bool>>(i)? == Some(true)) };
+        groups.entry(grp).or_default().count(&Consulted {
+            level: row.get(2)?,
+            consultee_level: row.get(3)?,
+            outcome: text(row, 4)?,
+            agency: text(row, 5)?,
+            consent: text_or_null(row, 6)?,
+            factors: text(row, 7)?,
+            ages: &ages,
+            children: u64::from(row.get::<_, u32>(9)?),
+            confidence_before: row.get(10)?,
+            confidence_after: row.get(11)?,
+            repeat: flag(12)?,
+            diverted: flag(13)?,
+            escalated: flag(14)?,
+            over_90_days: flag(15)?,
+            not_made: flag(16)?,
+        });
         Ok(())
     })?;
+    for (grp, seen) in families {
+        groups.entry(grp).or_default().families = seen.len() as u64;
+    }
 
     // Referrals dated in the period, by destination and result; front-door ones looked back
     // on for re-referrals through the family key index.
@@ -247,14 +189,16 @@ pub fn tallies(
     })?;
 
     // Follow-ups falling due in the period: set by a consultation, or by a review of it that
-    // does not resolve it; each with the date of the review that answered it, if any.
+    // does not resolve it; each with its consultation's group and the date of the review that
+    // answered it, if any. Without a grouping, those set by consultations are read from the
+    // index of follow-ups alone.
     let resolved = ReviewStatus::Resolved.code();
     let sql = format!(
-        "WITH follow_up (consultation_id, set_by, set_on, due) AS (
-           SELECT c.id, 0, c.date, c.follow_up FROM consultation c
+        "WITH follow_up (consultation_id, set_by, set_on, due, grp) AS (
+           SELECT c.id, 0, c.date, c.follow_up, {group} FROM consultation c
            WHERE c.voided_at IS NULL AND c.follow_up BETWEEN :from AND :to
            UNION ALL
-           SELECT v.consultation_id, v.id, v.date, v.follow_up
+           SELECT v.consultation_id, v.id, v.date, v.follow_up, {group}
            FROM review v JOIN consultation c ON c.id = v.consultation_id
            WHERE v.voided_at IS NULL AND c.voided_at IS NULL AND v.status IS NOT '{resolved}'
              AND v.follow_up BETWEEN :from AND :to
@@ -271,8 +215,9 @@ pub fn tallies(
            total(f.answered_on > f.due) AS late,
            total(f.answered_on IS NULL AND f.due < :as_at) AS overdue,
            total(f.answered_on IS NULL AND f.due >= :as_at) AS upcoming
-         FROM answered f JOIN consultation c ON c.id = f.consultation_id
+         FROM answered f
          GROUP BY 1",
+        group = keys.consultation,
         key = keys.follow_up
     );
     each_row(conn, &sql, &with_as_at, |row| {
@@ -320,6 +265,23 @@ fn each_row(
         each(row)?;
     }
     Ok(())
+}
+
+/// A column's text, borrowed from the row.
+fn text<'r>(row: &'r rusqlite::Row, column: usize) -> rusqlite::Result<&'r str> {
+    text_or_null(row, column)?.ok_or(rusqlite::Error::InvalidColumnType(
+        column,
+        String::new(),
+        rusqlite::types::Type::Null,
+    ))
+}
+
+/// A column's text, borrowed from the row, or None for NULL.
+fn text_or_null<'r>(row: &'r rusqlite::Row, column: usize) -> rusqlite::Result<Option<&'r str>> {
+    let value = row.get_ref(column)?;
+    value.as_str_or_null().map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(column, value.data_type(), Box::new(e))
+    })
 }
 
 /// A row's group.

@@ -223,6 +223,18 @@ DROP INDEX consultation_by_family_key;
 CREATE INDEX consultation_by_family_key ON consultation (family_key, voided_at, date);
 ";
 
+/// Version 9: the follow-ups falling due in a period, with the date and voiding of the
+/// consultation that set them, and a consultation's referrals, with their voiding,
+/// destination and date, read from indexes alone (the figures' follow-ups and re-referral
+/// look-backs), never from the tables.
+const V9: &str = "
+DROP INDEX consultation_by_follow_up;
+CREATE INDEX consultation_by_follow_up ON consultation (follow_up, voided_at, date)
+    WHERE follow_up IS NOT NULL;
+DROP INDEX referral_by_consultation;
+CREATE INDEX referral_by_consultation ON referral (consultation_id, voided_at, referred_to, date);
+";
+
 /// Work a migration left to be done with today's field tables, once the schema is the latest:
 /// each task done and struck off in one transaction, so that one interrupted is done again
 /// the next time the logbook is opened for writing.
@@ -249,7 +261,7 @@ pub fn upkeep(conn: &mut Connection) -> Result<()> {
 }
 
 /// The schema version this caselog writes.
-pub const LATEST_VERSION: i64 = 8;
+pub const LATEST_VERSION: i64 = 9;
 
 /// Every migration in order; the schema version is the number applied.
 pub fn migrations() -> Migrations<'static> {
@@ -262,6 +274,7 @@ pub fn migrations() -> Migrations<'static> {
         M::up(V6),
         M::up(V7),
         M::up(V8),
+        M::up(V9),
     ])
 }
 
