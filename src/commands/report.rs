@@ -110,7 +110,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
     // A team logbook has no file here for the output to land on.
     let file = logbook.file().unwrap_or(std::path::Path::new(""));
     let destination = Destination::choose(&given, &shown, file, args.force)?;
-    let reader = logbook.read()?;
+    let reader = logbook.read_figures()?;
     let tx = reader.as_ref();
     let whole = |period: Period| -> Result<Figures> {
         let tally = tx

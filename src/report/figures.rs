@@ -178,6 +178,95 @@ impl Tally {
     }
 }
 
+impl Tally {
+    /// Adds the counts of `other`, as when one group's counts were gathered in parts.
+    pub fn add(&mut self, other: &Tally) {
+        // Named one by one, so that a count added to `Tally` cannot be left out here.
+        let Tally {
+            consultations,
+            families,
+            outcomes,
+            agencies,
+            levels,
+            factors,
+            consent,
+            consent_unrecorded,
+            ages,
+            children_unrecorded,
+            threshold_compared,
+            threshold_agree,
+            threshold_over,
+            threshold_under,
+            diverted,
+            diverted_escalated,
+            diverted_held,
+            confidence_compared,
+            confidence_before_sum,
+            confidence_after_sum,
+            repeats,
+            advised_not_made,
+            destinations,
+            front_door_results,
+            re_referrals,
+            disputed,
+            follow_ups_on_time,
+            follow_ups_late,
+            follow_ups_overdue,
+            follow_ups_upcoming,
+            grades,
+            level_agreed,
+            pathway_agreed,
+        } = other;
+        for (mine, theirs) in [
+            (&mut self.consultations, consultations),
+            (&mut self.families, families),
+            (&mut self.consent_unrecorded, consent_unrecorded),
+            (&mut self.children_unrecorded, children_unrecorded),
+            (&mut self.threshold_compared, threshold_compared),
+            (&mut self.threshold_agree, threshold_agree),
+            (&mut self.threshold_over, threshold_over),
+            (&mut self.threshold_under, threshold_under),
+            (&mut self.diverted, diverted),
+            (&mut self.diverted_escalated, diverted_escalated),
+            (&mut self.diverted_held, diverted_held),
+            (&mut self.confidence_compared, confidence_compared),
+            (&mut self.confidence_before_sum, confidence_before_sum),
+            (&mut self.confidence_after_sum, confidence_after_sum),
+            (&mut self.repeats, repeats),
+            (&mut self.advised_not_made, advised_not_made),
+            (&mut self.re_referrals, re_referrals),
+            (&mut self.disputed, disputed),
+            (&mut self.follow_ups_on_time, follow_ups_on_time),
+            (&mut self.follow_ups_late, follow_ups_late),
+            (&mut self.follow_ups_overdue, follow_ups_overdue),
+            (&mut self.follow_ups_upcoming, follow_ups_upcoming),
+            (&mut self.level_agreed, level_agreed),
+            (&mut self.pathway_agreed, pathway_agreed),
+        ] {
+            *mine += theirs;
+        }
+        for (mine, theirs) in [
+            (&mut self.outcomes, outcomes),
+            (&mut self.agencies, agencies),
+            (&mut self.factors, factors),
+            (&mut self.consent, consent),
+            (&mut self.destinations, destinations),
+            (&mut self.front_door_results, front_door_results),
+            (&mut self.grades, grades),
+        ] {
+            for (code, n) in theirs {
+                bump(mine, code, *n);
+            }
+        }
+        for (level, n) in levels {
+            *self.levels.entry(*level).or_default() += n;
+        }
+        for (age, n) in ages {
+            *self.ages.entry(*age).or_default() += n;
+        }
+    }
+}
+
 /// Adds `n` to the count of `code`, allocating its key only the first time it is seen.
 fn bump(counts: &mut BTreeMap<String, u64>, code: &str, n: u64) {
     match counts.get_mut(code) {

@@ -77,6 +77,9 @@ impl Storage for Logbook {
     fn read(&mut self) -> Result<Box<dyn Reader + '_>> {
         self.storage().read()
     }
+    fn read_figures(&mut self) -> Result<Box<dyn Reader + '_>> {
+        self.storage().read_figures()
+    }
     fn write(&mut self) -> Result<Box<dyn Writer + '_>> {
         self.storage().write()
     }
@@ -114,6 +117,11 @@ pub trait Storage {
 
     /// A read transaction: one consistent snapshot for everything a command reads.
     fn read(&mut self) -> Result<Box<dyn Reader + '_>>;
+    /// A read transaction for the figures (`Reader::tallies`), which an engine may share out
+    /// among more than one connection reading the same snapshot.
+    fn read_figures(&mut self) -> Result<Box<dyn Reader + '_>> {
+        self.read()
+    }
     /// A write transaction, holding the write lock from the start so that concurrent writers
     /// queue rather than fail half-way.
     fn write(&mut self) -> Result<Box<dyn Writer + '_>>;

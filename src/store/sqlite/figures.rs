@@ -67,24 +67,75 @@ fn in_the_year_before(earlier: &str, later: &str) -> String {
 /// The SQL of the consultations (`c`) dated in the period.
 const IN_PERIOD: &str = "c.voided_at IS NULL AND c.date BETWEEN :from AND :to";
 
+/// The counts of one group, by group.
+type Groups = BTreeMap<Option<String>, Tally>;
+
+/// What every pass needs: the period, the day the figures are as at, and the SQL of the groups.
+struct Pass {
+    period: Period,
+    as_at: NaiveDate,
+    keys: Keys,
+}
+
 /// The counts for `period` as at `as_at`, by group. A group appears when it has anything to
-/// count.
+/// count. With a second connection at the same snapshot (`SqliteLogbook::read_figures`), the
+/// passes over referrals, follow-ups and audits are read on it, on a thread of their own, while
+/// the consultations are read on `conn`.
 pub fn tallies(
     conn: &Connection,
+    second: Option<&mut Connection>,
     period: Period,
     as_at: NaiveDate,
     by: Option<Grouping>,
-) -> Result<BTreeMap<Option<String>, Tally>> {
-    let keys = keys(by);
-    let mut groups: BTreeMap<Option<String>, Tally> = BTreeMap::new();
-    let (from, to) = (period.from, period.to);
-    let in_period: [(&str, &dyn ToSql); 2] = [(":from", &from), (":to", &to)];
-    let with_as_at: [(&str, &dyn ToSql); 3] = [(":from", &from), (":to", &to), (":as_at", &as_at)];
+) -> Result<Groups> {
+    let pass = Pass {
+        period,
+        as_at,
+        keys: keys(by),
+    };
+    let the_rest = |conn: &Connection| -> Result<Groups> {
+        let mut groups = Groups::new();
+        referrals(conn, &pass, &mut groups)?;
+        follow_ups(conn, &pass, &mut groups)?;
+        audits(conn, &pass, &mut groups)?;
+        Ok(groups)
+    };
+    let mut groups = Groups::new();
+    let rest = match second {
+        None => {
+            consultations(conn, &pass, &mut groups)?;
+            the_rest(conn)?
+        }
+        Some(second) => std::thread::scope(|scope| {
+            let rest = scope.spawn(move || the_rest(second));
+            let mine = consultations(conn, &pass, &mut groups);
+            let rest = rest
+                .join()
+                .expect("the figures' thread ends without panicking");
+            mine.and(rest)
+        })?,
+    };
+    for (group, tally) in rest {
+        groups.entry(group).or_default().add(&tally);
+    }
+    Ok(groups)
+}
+
+/// The parameters of a pass: the period, and the day the figures are as at when `as_at`.
+fn params(pass: &Pass, as_at: bool) -> Vec<(&'static str, &dyn ToSql)> {
+    let mut params: Vec<(&str, &dyn ToSql)> =
+        vec![(":from", &pass.period.from), (":to", &pass.period.to)];
+    if as_at {
+        params.push((":as_at", &pass.as_at));
+    }
+    params
+}
+
+/// The consultations dated in the period.
+fn consultations(conn: &Connection, pass: &Pass, groups: &mut Groups) -> Result<()> {
     let referral_outcomes = codes::<Outcome>(Outcome::counts_as_referral);
     let diversions = codes::<Outcome>(Outcome::diverts);
     let escalating = codes::<Destination>(Destination::escalates);
-    let front_door = codes::<Destination>(Destination::is_front_door);
-
     // The consultations: one pass over the period's, each with what its look-backs (repeats)
     // and look-aheads (diversions) through the family key index found, counted here as it is
     // read (SQL's GROUP BY would sort the period's consultations once for each code list).
@@ -113,12 +164,12 @@ pub fn tallies(
                                  WHERE r.consultation_id = c.id AND r.voided_at IS NULL)
            END
          FROM consultation c WHERE {IN_PERIOD}",
-        key = keys.consultation,
+        key = pass.keys.consultation,
         repeat = in_the_year_before("p", "c"),
     );
     let mut families: HashMap<Option<String>, HashSet<String>> = HashMap::new();
     let mut ages = Vec::new();
-    each_row(conn, &sql, &with_as_at, |row| {
+    each_row(conn, &sql, &params(pass, true), |row| {
         let grp: Option<String> = row.get(0)?;
         let family_key = text(row, 1)?;
         let seen = families.entry(grp.clone()).or_default();
@@ -158,7 +209,12 @@ pub fn tallies(
     for (grp, seen) in families {
         groups.entry(grp).or_default().families = seen.len() as u64;
     }
+    Ok(())
+}
 
+/// The referrals dated in the period.
+fn referrals(conn: &Connection, pass: &Pass, groups: &mut Groups) -> Result<()> {
+    let front_door = codes::<Destination>(Destination::is_front_door);
     // Referrals dated in the period, by destination and result; front-door ones looked back
     // on for re-referrals through the family key index.
     let sql = format!(
@@ -172,10 +228,10 @@ pub fn tallies(
          FROM referral r JOIN consultation c ON c.id = r.consultation_id
          WHERE r.voided_at IS NULL AND c.voided_at IS NULL AND r.date BETWEEN :from AND :to
          GROUP BY 1, 2, 3",
-        key = keys.referral,
+        key = pass.keys.referral,
         re_referral = in_the_year_before("q", "r"),
     );
-    each_row(conn, &sql, &in_period, |row| {
+    each_row(conn, &sql, &params(pass, false), |row| {
         let t = groups.entry(group(row)?).or_default();
         let n = count(row, "n")?;
         let destination: String = row.get("destination")?;
@@ -186,8 +242,11 @@ pub fn tallies(
         }
         *t.destinations.entry(destination).or_default() += n;
         Ok(())
-    })?;
+    })
+}
 
+/// The follow-ups falling due in the period.
+fn follow_ups(conn: &Connection, pass: &Pass, groups: &mut Groups) -> Result<()> {
     // Follow-ups falling due in the period: set by a consultation, or by a review of it that
     // does not resolve it; each with its consultation's group and the date of the review that
     // answered it, if any. Without a grouping, those set by consultations are read from the
@@ -217,18 +276,21 @@ pub fn tallies(
            total(f.answered_on IS NULL AND f.due >= :as_at) AS upcoming
          FROM answered f
          GROUP BY 1",
-        group = keys.consultation,
-        key = keys.follow_up
+        group = pass.keys.consultation,
+        key = pass.keys.follow_up
     );
-    each_row(conn, &sql, &with_as_at, |row| {
+    each_row(conn, &sql, &params(pass, true), |row| {
         let t = groups.entry(group(row)?).or_default();
         t.follow_ups_on_time = count(row, "on_time")?;
         t.follow_ups_late = count(row, "late")?;
         t.follow_ups_overdue = count(row, "overdue")?;
         t.follow_ups_upcoming = count(row, "upcoming")?;
         Ok(())
-    })?;
+    })
+}
 
+/// The audits of the consultations dated in the period.
+fn audits(conn: &Connection, pass: &Pass, groups: &mut Groups) -> Result<()> {
     // The latest audit (by date, then number) of each consultation of the period. Audits are
     // a sample, far fewer than consultations: they are read first.
     let sql = format!(
@@ -240,16 +302,15 @@ pub fn tallies(
                            WHERE b.consultation_id = a.consultation_id AND b.voided_at IS NULL
                              AND (b.date > a.date OR (b.date = a.date AND b.id > a.id)))
          GROUP BY 1, 2",
-        key = keys.consultation
+        key = pass.keys.consultation
     );
-    each_row(conn, &sql, &in_period, |row| {
+    each_row(conn, &sql, &params(pass, false), |row| {
         let t = groups.entry(group(row)?).or_default();
         *t.grades.entry(row.get("grade")?).or_default() += count(row, "n")?;
         t.level_agreed += count(row, "level_agreed")?;
         t.pathway_agreed += count(row, "pathway_agreed")?;
         Ok(())
-    })?;
-    Ok(groups)
+    })
 }
 
 /// Runs a query and hands each row to `each`.

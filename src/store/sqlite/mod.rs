@@ -276,6 +276,21 @@ impl SqliteLogbook {
         Ok(())
     }
 
+    /// A second, read-only connection to the logbook's file, when there is a file (not a
+    /// logbook held in memory) and a second core to read it on. None when it cannot be opened:
+    /// it would only have made reading faster.
+    fn second_reader(&self) -> Option<Connection> {
+        let file = self.conn.path().filter(|p| !p.is_empty())?;
+        if std::thread::available_parallelism().map_or(1, |n| n.get()) < 2 {
+            return None;
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(file, flags).ok()?;
+        conn.busy_timeout(std::time::Duration::from_millis(BUSY_TIMEOUT_MS))
+            .ok()?;
+        Some(conn)
+    }
+
     /// The logbook's file.
     pub fn path(&self) -> &Path {
         &self.path
@@ -375,6 +390,44 @@ impl Storage for SqliteLogbook {
             .transaction_with_behavior(TransactionBehavior::Deferred)?;
         Ok(Box::new(SqliteTxn::new(tx)))
     }
+
+    /// A read transaction with, when the logbook is a file and there is a second core, a
+    /// second connection reading the same snapshot. Each connection's snapshot is the logbook
+    /// as it is when it first reads. The second one's data version, read before this one's
+    /// snapshot begins and again once its own has, changes only when another connection
+    /// commits in between (SQLite's `PRAGMA data_version`): unchanged, both read the same
+    /// logbook; changed, the second is closed and everything is read on this one.
+    fn read_figures(&mut self) -> Result<Box<dyn Reader + '_>> {
+        Ok(Box::new(self.figures_txn()?))
+    }
+}
+
+impl SqliteLogbook {
+    /// `read_figures`' transaction.
+    fn figures_txn(&mut self) -> Result<SqliteTxn<'_>> {
+        let second = self.second_reader();
+        let before = match &second {
+            Some(second) => Some(data_version(second)?),
+            None => None,
+        };
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Deferred)?;
+        data_version(&tx)?;
+        let mut reader = SqliteTxn::new(tx);
+        if let (Some(second), Some(before)) = (second, before) {
+            second.execute_batch("BEGIN")?;
+            if data_version(&second)? == before {
+                reader.second = Some(std::sync::Mutex::new(second));
+            }
+        }
+        Ok(reader)
+    }
+}
+
+/// The connection's data version, which begins its snapshot when it is in a transaction.
+fn data_version(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("PRAGMA data_version", [], |r| r.get(0))?)
 }
 
 /// A table being filled from empty by an import: its indexes are dropped while the rows go in
@@ -623,5 +676,54 @@ fn create_private(path: &Path, make_dir: bool) -> Result<bool> {
             crate::error::plain(&e)
         ))),
         Ok(_) => Ok(true),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file_logbook(dir: &tempfile::TempDir) -> SqliteLogbook {
+        let access = Access::Create { make_dir: false };
+        SqliteLogbook::open(&dir.path().join("logbook.db"), access).expect("a logbook")
+    }
+
+    #[test]
+    fn a_file_logbooks_figures_are_read_on_two_connections() {
+        let dir = tempfile::tempdir().expect("a folder");
+        let mut logbook = file_logbook(&dir);
+        let on_a_file = logbook.figures_txn().expect("read").second.is_some();
+        let two_cores = std::thread::available_parallelism().map_or(1, |n| n.get()) > 1;
+        assert_eq!(on_a_file, two_cores);
+        let mut in_memory = SqliteLogbook::in_memory().expect("a logbook");
+        assert!(in_memory.figures_txn().expect("read").second.is_none());
+    }
+
+    /// What `read_figures` relies on to know that its two connections read the same logbook.
+    #[test]
+    fn the_data_version_changes_when_another_connection_commits() {
+        let dir = tempfile::tempdir().expect("a folder");
+        let mut writer = file_logbook(&dir);
+        let reader = writer.second_reader().expect("a second connection");
+        let before = data_version(&reader).expect("read");
+        reader.execute_batch("BEGIN").expect("begin");
+        assert_eq!(
+            data_version(&reader).expect("read"),
+            before,
+            "nothing committed"
+        );
+        reader.execute_batch("COMMIT").expect("commit");
+
+        let before = data_version(&reader).expect("read");
+        let tx = writer.conn.transaction().expect("a write");
+        tx.execute("INSERT INTO upkeep (task) VALUES ('none')", [])
+            .expect("write");
+        tx.commit().expect("commit");
+        reader.execute_batch("BEGIN").expect("begin");
+        assert_ne!(
+            data_version(&reader).expect("read"),
+            before,
+            "a commit between"
+        );
     }
 }

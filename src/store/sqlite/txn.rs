@@ -3,9 +3,10 @@
 //! concurrent writers queue within the busy timeout rather than fail half-way.
 
 use std::collections::BTreeMap;
+use std::sync::{Mutex, PoisonError};
 
 use chrono::NaiveDate;
-use rusqlite::{OptionalExtension, Transaction, named_params};
+use rusqlite::{Connection, OptionalExtension, Transaction, named_params};
 
 use super::records::{self, ByConsultation, NamedRow, Positions, select_list, table};
 use crate::domain::amendment::{Amendment, Change};
@@ -30,6 +31,9 @@ pub struct SqliteTxn<'a> {
     pub(super) bulk: Option<super::BulkLoad>,
     /// The last `INSERT` made, to save the next record of the same kind with.
     pub(super) insert_sql: records::InsertSql,
+    /// A second connection reading the same snapshot, for the figures to share their passes
+    /// out with (`SqliteLogbook::read_figures`).
+    pub(super) second: Option<Mutex<Connection>>,
 }
 
 /// The consultations (not voided) on the weekly list looking up to `?1`: those due from that
@@ -46,6 +50,7 @@ impl<'a> SqliteTxn<'a> {
             tx,
             bulk: None,
             insert_sql: records::InsertSql::default(),
+            second: None,
         }
     }
 
@@ -515,7 +520,11 @@ impl Reader for SqliteTxn<'_> {
         as_at: NaiveDate,
         by: Option<Grouping>,
     ) -> Result<BTreeMap<Option<String>, Tally>> {
-        super::figures::tallies(&self.tx, period, as_at, by)
+        let mut second = self
+            .second
+            .as_ref()
+            .map(|c| c.lock().unwrap_or_else(PoisonError::into_inner));
+        super::figures::tallies(&self.tx, second.as_deref_mut(), period, as_at, by)
     }
 }
 
