@@ -77,10 +77,37 @@ struct Pass {
     keys: Keys,
 }
 
+/// What the passes have counted: the counts by group, and the families seen in each group
+/// (how many distinct families a group has is known once all its consultations are counted).
+#[derive(Default)]
+struct Counted {
+    groups: Groups,
+    families: HashMap<Option<String>, HashSet<String>>,
+}
+
+impl Counted {
+    fn add(&mut self, other: Counted) {
+        for (group, tally) in other.groups {
+            self.groups.entry(group).or_default().add(&tally);
+        }
+        for (group, seen) in other.families {
+            self.families.entry(group).or_default().extend(seen);
+        }
+    }
+
+    fn finish(mut self) -> Groups {
+        for (group, seen) in self.families {
+            self.groups.entry(group).or_default().families = seen.len() as u64;
+        }
+        self.groups
+    }
+}
+
 /// The counts for `period` as at `as_at`, by group. A group appears when it has anything to
 /// count. With a second connection at the same snapshot (`SqliteLogbook::read_figures`), the
-/// passes over referrals, follow-ups and audits are read on it, on a thread of their own, while
-/// the consultations are read on `conn`.
+/// work is shared out between two threads: this one counts the consultations of the first two
+/// thirds of the period; the other, on the second connection, those of the last third, then
+/// the referrals, follow-ups and audits, which take about as long again.
 pub fn tallies(
     conn: &Connection,
     second: Option<&mut Connection>,
@@ -88,51 +115,82 @@ pub fn tallies(
     as_at: NaiveDate,
     by: Option<Grouping>,
 ) -> Result<Groups> {
-    let pass = Pass {
+    let pass = &Pass {
         period,
         as_at,
         keys: keys(by),
     };
-    let the_rest = |conn: &Connection| -> Result<Groups> {
-        let mut groups = Groups::new();
-        referrals(conn, &pass, &mut groups)?;
-        follow_ups(conn, &pass, &mut groups)?;
-        audits(conn, &pass, &mut groups)?;
-        Ok(groups)
+    let the_rest = |conn: &Connection, groups: &mut Groups| -> Result<()> {
+        referrals(conn, pass, groups)?;
+        follow_ups(conn, pass, groups)?;
+        audits(conn, pass, groups)
     };
-    let mut groups = Groups::new();
-    let rest = match second {
+    let mut counted = Counted::default();
+    match second {
         None => {
-            consultations(conn, &pass, &mut groups)?;
-            the_rest(conn)?
+            consultations(conn, pass, period, &mut counted)?;
+            the_rest(conn, &mut counted.groups)?;
         }
-        Some(second) => std::thread::scope(|scope| {
-            let rest = scope.spawn(move || the_rest(second));
-            let mine = consultations(conn, &pass, &mut groups);
-            let rest = rest
-                .join()
-                .expect("the figures' thread ends without panicking");
-            mine.and(rest)
-        })?,
-    };
-    for (group, tally) in rest {
-        groups.entry(group).or_default().add(&tally);
+        Some(second) => {
+            let (first, last) = two_thirds(period);
+            let theirs = std::thread::scope(|scope| {
+                let theirs = scope.spawn(move || -> Result<Counted> {
+                    let mut theirs = Counted::default();
+                    if let Some(last) = last {
+                        consultations(second, pass, last, &mut theirs)?;
+                    }
+                    the_rest(second, &mut theirs.groups)?;
+                    Ok(theirs)
+                });
+                let mine = consultations(conn, pass, first, &mut counted);
+                let theirs = theirs
+                    .join()
+                    .expect("the figures' thread ends without panicking");
+                mine.and(theirs)
+            })?;
+            counted.add(theirs);
+        }
     }
-    Ok(groups)
+    Ok(counted.finish())
 }
 
-/// The parameters of a pass: the period, and the day the figures are as at when `as_at`.
-fn params(pass: &Pass, as_at: bool) -> Vec<(&'static str, &dyn ToSql)> {
-    let mut params: Vec<(&str, &dyn ToSql)> =
-        vec![(":from", &pass.period.from), (":to", &pass.period.to)];
-    if as_at {
-        params.push((":as_at", &pass.as_at));
+/// A period cut in two: its first two thirds of days, and the rest, if any.
+fn two_thirds(period: Period) -> (Period, Option<Period>) {
+    let days = (period.to - period.from).num_days();
+    let cut = period.from + chrono::Days::new((days * 2 / 3).unsigned_abs());
+    let first = Period {
+        from: period.from,
+        to: cut,
+    };
+    let last = cut
+        .succ_opt()
+        .filter(|next| *next <= period.to)
+        .map(|from| Period {
+            from,
+            to: period.to,
+        });
+    (first, last)
+}
+
+/// The parameters of a pass: its dates, and the day the figures are as at, when it needs it.
+fn params<'a>(
+    dates: &'a Period,
+    as_at: Option<&'a NaiveDate>,
+) -> Vec<(&'static str, &'a dyn ToSql)> {
+    let mut params: Vec<(&str, &dyn ToSql)> = vec![(":from", &dates.from), (":to", &dates.to)];
+    if let Some(as_at) = as_at {
+        params.push((":as_at", as_at));
     }
     params
 }
 
-/// The consultations dated in the period.
-fn consultations(conn: &Connection, pass: &Pass, groups: &mut Groups) -> Result<()> {
+/// The consultations dated in `dates` (the period, or part of it).
+fn consultations(
+    conn: &Connection,
+    pass: &Pass,
+    dates: Period,
+    counted: &mut Counted,
+) -> Result<()> {
     let referral_outcomes = codes::<Outcome>(Outcome::counts_as_referral);
     let diversions = codes::<Outcome>(Outcome::diverts);
     let escalating = codes::<Destination>(Destination::escalates);
@@ -167,12 +225,11 @@ fn consultations(conn: &Connection, pass: &Pass, groups: &mut Groups) -> Result<
         key = pass.keys.consultation,
         repeat = in_the_year_before("p", "c"),
     );
-    let mut families: HashMap<Option<String>, HashSet<String>> = HashMap::new();
     let mut ages = Vec::new();
-    each_row(conn, &sql, &params(pass, true), |row| {
+    each_row(conn, &sql, &params(&dates, Some(&pass.as_at)), |row| {
         let grp: Option<String> = row.get(0)?;
         let family_key = text(row, 1)?;
-        let seen = families.entry(grp.clone()).or_default();
+        let seen = counted.families.entry(grp.clone()).or_default();
         if !seen.contains(family_key) {
             seen.insert(family_key.to_string());
         }
@@ -187,7 +244,7 @@ fn consultations(conn: &Connection, pass: &Pass, groups: &mut Groups) -> Result<
         }
         let flag =
             |i| -> rusqlite::Result<bool> { Ok(row.get::<_, Option<bool>>(i)? == Some(true)) };
-        groups.entry(grp).or_default().count(&Consulted {
+        counted.groups.entry(grp).or_default().count(&Consulted {
             level: row.get(2)?,
             consultee_level: row.get(3)?,
             outcome: text(row, 4)?,
@@ -206,9 +263,6 @@ fn consultations(conn: &Connection, pass: &Pass, groups: &mut Groups) -> Result<
         });
         Ok(())
     })?;
-    for (grp, seen) in families {
-        groups.entry(grp).or_default().families = seen.len() as u64;
-    }
     Ok(())
 }
 
@@ -231,7 +285,7 @@ fn referrals(conn: &Connection, pass: &Pass, groups: &mut Groups) -> Result<()> 
         key = pass.keys.referral,
         re_referral = in_the_year_before("q", "r"),
     );
-    each_row(conn, &sql, &params(pass, false), |row| {
+    each_row(conn, &sql, &params(&pass.period, None), |row| {
         let t = groups.entry(group(row)?).or_default();
         let n = count(row, "n")?;
         let destination: String = row.get("destination")?;
@@ -279,14 +333,19 @@ fn follow_ups(conn: &Connection, pass: &Pass, groups: &mut Groups) -> Result<()>
         group = pass.keys.consultation,
         key = pass.keys.follow_up
     );
-    each_row(conn, &sql, &params(pass, true), |row| {
-        let t = groups.entry(group(row)?).or_default();
-        t.follow_ups_on_time = count(row, "on_time")?;
-        t.follow_ups_late = count(row, "late")?;
-        t.follow_ups_overdue = count(row, "overdue")?;
-        t.follow_ups_upcoming = count(row, "upcoming")?;
-        Ok(())
-    })
+    each_row(
+        conn,
+        &sql,
+        &params(&pass.period, Some(&pass.as_at)),
+        |row| {
+            let t = groups.entry(group(row)?).or_default();
+            t.follow_ups_on_time = count(row, "on_time")?;
+            t.follow_ups_late = count(row, "late")?;
+            t.follow_ups_overdue = count(row, "overdue")?;
+            t.follow_ups_upcoming = count(row, "upcoming")?;
+            Ok(())
+        },
+    )
 }
 
 /// The audits of the consultations dated in the period.
@@ -304,7 +363,7 @@ fn audits(conn: &Connection, pass: &Pass, groups: &mut Groups) -> Result<()> {
          GROUP BY 1, 2",
         key = pass.keys.consultation
     );
-    each_row(conn, &sql, &params(pass, false), |row| {
+    each_row(conn, &sql, &params(&pass.period, None), |row| {
         let t = groups.entry(group(row)?).or_default();
         *t.grades.entry(row.get("grade")?).or_default() += count(row, "n")?;
         t.level_agreed += count(row, "level_agreed")?;
