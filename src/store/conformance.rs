@@ -109,6 +109,10 @@ pub const CHECKS: &[Check] = &[
         "follow-ups are counted as the domain defines them",
         follow_ups_are_counted_as_defined,
     ),
+    (
+        "a family consulted all through a period is one family of the figures",
+        families_are_counted_once,
+    ),
 ];
 
 /// Today, for every check.
@@ -1154,6 +1158,35 @@ fn figures_are_counted(storage: &mut dyn Storage) {
         // A later day: DIV-3's 90 days are over.
         let later = tx.tallies(december, day("2026-03-21"), None).expect("read");
         assert_eq!(later[&None].diverted_held, 2);
+    }
+}
+
+fn families_are_counted_once(storage: &mut dyn Storage) {
+    for date in ["2026-01-01", "2026-01-15", "2026-01-31"] {
+        add_consultation(storage, consultation("OAK-20", date, None));
+    }
+    add_consultation(storage, consultation("OAK-21", "2026-01-31", None));
+    let january = Period {
+        from: day("2026-01-01"),
+        to: day("2026-01-31"),
+    };
+    for figures in [false, true] {
+        let tx = if figures {
+            storage.read_figures()
+        } else {
+            storage.read()
+        }
+        .expect("read");
+        let t = tx
+            .tallies(january, today(), None)
+            .expect("read")
+            .remove(&None)
+            .expect("counts");
+        assert_eq!(
+            (t.consultations, t.families, t.repeats),
+            (4, 2, 2),
+            "consultations, families and repeats; read for figures: {figures}"
+        );
     }
 }
 
