@@ -5,7 +5,7 @@
 
 use chrono::NaiveDate;
 
-use super::{Exported, Filter, Storage, Writer};
+use super::{Exported, Filter, Reader, Storage, Writer};
 use crate::domain::audit::{self, Audit};
 use crate::domain::checklist::Checklist;
 use crate::domain::codes::{Consent, Outcome, ReferralResult, ReviewStatus};
@@ -1124,12 +1124,7 @@ fn figures_are_counted(storage: &mut dyn Storage) {
     };
     // As any command reads, and as `report` does.
     for figures in [false, true] {
-        let tx = if figures {
-            storage.read_figures()
-        } else {
-            storage.read()
-        }
-        .expect("read");
+        let tx = reader(storage, figures);
         let found = tx.tallies(december, today(), None).expect("read");
         assert_eq!(found.keys().collect::<Vec<_>>(), [&None]);
         assert_eq!(found[&None], whole, "read for figures: {figures}");
@@ -1171,12 +1166,7 @@ fn families_are_counted_once(storage: &mut dyn Storage) {
         to: day("2026-01-31"),
     };
     for figures in [false, true] {
-        let tx = if figures {
-            storage.read_figures()
-        } else {
-            storage.read()
-        }
-        .expect("read");
+        let tx = reader(storage, figures);
         let t = tx
             .tallies(january, today(), None)
             .expect("read")
@@ -1188,6 +1178,16 @@ fn families_are_counted_once(storage: &mut dyn Storage) {
             "consultations, families and repeats; read for figures: {figures}"
         );
     }
+}
+
+/// A reading transaction, as any command reads or, with `figures`, as `report` does.
+fn reader(storage: &mut dyn Storage, figures: bool) -> Box<dyn Reader + '_> {
+    if figures {
+        storage.read_figures()
+    } else {
+        storage.read()
+    }
+    .expect("read")
 }
 
 /// A small pseudo-random sequence, the same on every run.
