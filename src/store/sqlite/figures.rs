@@ -1,9 +1,10 @@
-//! The counts behind `caselog report`, aggregated in SQL so that a logbook of any size is read
-//! without loading its records: one query per kind of record (the period's consultations are
-//! read once, and every consultation figure counted from what that pass kept), each grouped by
-//! the key of `report --by` (or by nothing), each going through the indexes (consultations by
-//! date and by family key, referrals by date and by consultation, reviews by consultation and
-//! by follow-up date, audits by consultation). Voided records never count, nor do records
+//! The counts behind `caselog report`, so that a logbook of any size is read without loading
+//! its records: one query per kind of record, each by the key of `report --by` (or by nothing),
+//! each going through the indexes (consultations by date and by family key, referrals by date
+//! and by consultation, reviews by consultation and by follow-up date, audits by consultation).
+//! The period's consultations are read once, each with its look-backs and look-aheads worked
+//! out in SQL, and counted here as they come; referrals, follow-ups and audits are grouped and
+//! counted in SQL. Voided records never count, nor do records
 //! hanging off a voided one. Which codes count as what comes from the code lists, written into
 //! the SQL.
 //!
@@ -208,7 +209,7 @@ fn consultations(
                        AND o.date BETWEEN c.date AND date(c.date, '+90 days')
                        AND o.outcome IN ({referral_outcomes})))"
     );
-    // The columns in the order `consulted` reads them.
+    // The columns, in the order each row is read below.
     let sql = format!(
         "SELECT {key}, c.family_key, c.level, c.consultee_level, c.outcome, c.agency,
            c.consent, c.factors, c.ages, c.children, c.confidence_before, c.confidence_after,
