@@ -332,13 +332,14 @@ pub fn set_voided(conn: &Connection, id: RecordId, voided: &Voided) -> Result<()
     Ok(())
 }
 
-/// The date condition for rows of `table` dated in a period, on `column` (such as `c.date`). A
-/// period covering most of the table's dates is read in ID order without the date index
-/// (`+column`), which saves sorting a whole table by ID; a narrower one uses the index.
+/// The date condition for rows of `table` (named `alias`) dated in a period, for a query that
+/// reads them in ID order. A period covering most of the table's dates is read in ID order
+/// without the date index (`+date`); a narrower one finds its IDs in the date index, and its
+/// rows are then read in ID order, so that only IDs are sorted, never whole rows.
 pub fn date_condition(
     conn: &Connection,
     table: &str,
-    column: &str,
+    alias: &str,
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<String> {
@@ -359,6 +360,9 @@ pub fn date_condition(
         }
         _ => false,
     };
-    let unindexed = if wide { "+" } else { "" };
-    Ok(format!("{unindexed}{column} BETWEEN ?1 AND ?2"))
+    Ok(if wide {
+        format!("+{alias}.date BETWEEN ?1 AND ?2")
+    } else {
+        format!("{alias}.id IN (SELECT id FROM {table} WHERE date BETWEEN ?1 AND ?2)")
+    })
 }

@@ -284,7 +284,7 @@ impl Reader for SqliteTxn<'_> {
             .unwrap_or(NaiveDate::from_ymd_opt(9999, 12, 31).expect("a date"));
         if filter.from.is_some() || filter.to.is_some() {
             conditions.push(
-                records::date_condition(&self.tx, "consultation", "r.date", from, to)?
+                records::date_condition(&self.tx, "consultation", "r", from, to)?
                     .replace("?1", ":from")
                     .replace("?2", ":to"),
             );
@@ -364,13 +364,8 @@ impl Reader for SqliteTxn<'_> {
         let params = rusqlite::params![period.from, period.to];
         match kind {
             RecordKind::Consultation => {
-                let dated = records::date_condition(
-                    &self.tx,
-                    "consultation",
-                    "r.date",
-                    period.from,
-                    period.to,
-                )?;
+                let dated =
+                    records::date_condition(&self.tx, "consultation", "r", period.from, period.to)?;
                 let mut stmt = self.tx.prepare(&format!(
                     "SELECT {} FROM consultation r WHERE r.voided_at IS NULL AND {dated} \
                      ORDER BY r.id",
@@ -381,13 +376,8 @@ impl Reader for SqliteTxn<'_> {
                 })
             }
             RecordKind::Referral => {
-                let dated = records::date_condition(
-                    &self.tx,
-                    "referral",
-                    "r.date",
-                    period.from,
-                    period.to,
-                )?;
+                let dated =
+                    records::date_condition(&self.tx, "referral", "r", period.from, period.to)?;
                 let mut stmt = self.tx.prepare(&format!(
                     "SELECT {}, c.uuid AS consultation_uuid FROM referral r \
                      JOIN consultation c ON c.id = r.consultation_id \
@@ -402,7 +392,7 @@ impl Reader for SqliteTxn<'_> {
             }
             RecordKind::Review => {
                 let dated =
-                    records::date_condition(&self.tx, "review", "v.date", period.from, period.to)?;
+                    records::date_condition(&self.tx, "review", "v", period.from, period.to)?;
                 let mut stmt = self.tx.prepare(&format!(
                     "SELECT {}, c.uuid AS consultation_uuid, r.uuid AS referral_uuid \
                      FROM review v \
@@ -421,7 +411,7 @@ impl Reader for SqliteTxn<'_> {
             }
             RecordKind::Audit => {
                 let dated =
-                    records::date_condition(&self.tx, "audit", "a.date", period.from, period.to)?;
+                    records::date_condition(&self.tx, "audit", "a", period.from, period.to)?;
                 let mut stmt = self.tx.prepare(&format!(
                     "SELECT {}, c.uuid AS consultation_uuid FROM audit a \
                      JOIN consultation c ON c.id = a.consultation_id \
