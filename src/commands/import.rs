@@ -31,6 +31,7 @@ use crate::domain::text::Text;
 use crate::domain::values::{Day, Level, YesNo};
 use crate::error::{Error, Result};
 use crate::exchange::{self, Records};
+use crate::interruption::Interruption;
 use crate::progress;
 use crate::store::{self, Logbook, SqliteLogbook, Storage, Writer};
 
@@ -85,11 +86,12 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
         today: ctx.clock.today(),
         now: ctx.clock.now(),
         dry_run: args.dry_run,
+        interruption: Some(ctx.interruption()),
     };
     // A dry run writes nothing: it checks the rows against an empty logbook in memory when
     // there is none yet, against a copy in memory when the logbook is read-only, and otherwise
-    // (a team logbook too) in a transaction that is rolled back. A real import that creates the
-    // logbook removes it again if it is interrupted.
+    // (a team logbook too) in a transaction that is rolled back. A real import stops when it is
+    // interrupted, rolls back and removes the logbook if it created it.
     let open = || {
         if args.dry_run {
             match ctx.open_if_any()? {
@@ -153,6 +155,8 @@ pub struct Request<'a> {
     pub now: Timestamp,
     /// Check every row without writing anything.
     pub dry_run: bool,
+    /// The interruptions the import stops at, if any are watched.
+    pub interruption: Option<&'a Interruption>,
 }
 
 /// What an import added, and what it skipped as already in the logbook (same UUID).
@@ -198,7 +202,11 @@ pub fn import_csv<R: Read + Send, S: Storage, L: BorrowMut<S>>(
     let columns = Columns::read(&mut reader, request.records, shown)?;
     let mut opened = open()?;
     let logbook: &mut S = opened.borrow_mut();
-    let mut tx = logbook.write()?;
+    // Interrupted, the import stops at its next batch of rows, or the statement under way
+    // fails, and the transaction is rolled back.
+    let interrupted = || request.interruption.map_or(Ok(()), Interruption::check);
+    let _cooperating = request.interruption.map(|i| i.cooperate(logbook.stopper()));
+    let mut tx = logbook.write_to_fill()?;
     let bulk = tx.begin_bulk(request.records.kind())?;
     let reading = Reading {
         records: request.records,
@@ -231,6 +239,7 @@ pub fn import_csv<R: Read + Send, S: Storage, L: BorrowMut<S>>(
         let reading = &reading;
         let reader = scope.spawn(move || reading.read_all(reader, send));
         'rows: for batch in &receive {
+            interrupted()?;
             for found in batch {
                 match found {
                     Found::Problem(problem) => import.errors.push(problem),
@@ -292,6 +301,7 @@ pub fn import_csv<R: Read + Send, S: Storage, L: BorrowMut<S>>(
         if bulk && matches!(request.records, Records::Referrals | Records::Reviews) {
             tx.refresh_every_due_from()?;
         }
+        interrupted()?;
         tx.commit()?;
     }
     Ok(summary)
