@@ -233,23 +233,26 @@ pub fn import_csv<R: Read + Send, S: Storage, L: BorrowMut<S>>(
     let bar = progress::bar(None, request.records.noun());
     // The file is read and its consultations checked on a thread of their own while the rows
     // before are saved: on two cores, reading and saving take turns no longer. The channel
-    // holds a few batches of rows, so memory stays flat.
+    // holds a few batches of rows, so memory stays flat. Each batch saved goes back to the
+    // reading thread, which frees its rows and fills it again: memory is freed by the thread
+    // that allocated it, which is cheaper than freeing it from another.
     std::thread::scope(|scope| -> Result<()> {
         let (send, receive) = std::sync::mpsc::sync_channel::<Vec<Found>>(4);
+        let (give_back, saved) = std::sync::mpsc::sync_channel::<Vec<Found>>(8);
         let reading = &reading;
-        let reader = scope.spawn(move || reading.read_all(reader, send));
-        'rows: for batch in &receive {
+        let reader = scope.spawn(move || reading.read_all(reader, send, saved));
+        'rows: for mut batch in &receive {
             interrupted()?;
-            for found in batch {
+            for found in &mut batch {
                 match found {
-                    Found::Problem(problem) => import.errors.push(problem),
-                    Found::Consultation(line, parsed) => import.consultation(line, parsed)?,
+                    Found::Problem(problem) => import.errors.push(std::mem::take(problem)),
+                    Found::Consultation(line, parsed) => import.consultation(*line, parsed)?,
                     Found::Row(line, record) => {
                         let row = Row {
-                            record: &record,
+                            record,
                             columns: &columns,
                         };
-                        import.row(line, &row)?;
+                        import.row(*line, &row)?;
                     }
                 }
                 bar.inc(1);
@@ -257,6 +260,8 @@ pub fn import_csv<R: Read + Send, S: Storage, L: BorrowMut<S>>(
                     break 'rows;
                 }
             }
+            // Should the reading thread be behind in taking batches back, this one is freed here.
+            let _ = give_back.try_send(batch);
         }
         // The reader stops at its next batch once nothing receives it.
         drop(receive);
@@ -502,10 +507,19 @@ impl Reading<'_> {
         &self,
         mut reader: exchange::Reader<R>,
         send: std::sync::mpsc::SyncSender<Vec<Found>>,
+        saved: std::sync::mpsc::Receiver<Vec<Found>>,
     ) -> Result<()> {
         let columns = self.columns;
         let mut cells = csv::ByteRecord::new();
-        let mut batch = Vec::with_capacity(BATCH);
+        // A batch the import has saved, emptied here, or a new one.
+        let next_batch = || match saved.try_recv() {
+            Ok(mut batch) => {
+                batch.clear();
+                batch
+            }
+            Err(_) => Vec::with_capacity(BATCH),
+        };
+        let mut batch = next_batch();
         while let Some(at) = reader
             .read(&mut cells)
             .map_err(|e| unreadable(self.shown, e))?
@@ -558,7 +572,11 @@ impl Reading<'_> {
                 }
             };
             batch.push(found);
-            if batch.len() == BATCH && send.send(std::mem::take(&mut batch)).is_err() {
+            if batch.len() == BATCH
+                && send
+                    .send(std::mem::replace(&mut batch, next_batch()))
+                    .is_err()
+            {
                 return Ok(());
             }
         }
@@ -765,31 +783,26 @@ impl Checked {
 impl Import<'_, '_> {
     /// A consultation checked by the reader, its columns ready: kept under its family's first
     /// spelling, and saved.
-    fn consultation(&mut self, line: u64, checked: Result<Checked, Problem>) -> Result<()> {
-        let checked = match checked {
-            Ok(mut checked) => {
-                if let Some((key, spelling)) = &mut checked.family
-                    && let Some(respelled) = self.spell_family(key, spelling)?
-                {
-                    *spelling = respelled.kept.clone();
-                    for (name, value) in &mut checked.columns {
-                        if *name == "family" {
-                            *value = Value::text(respelled.kept.as_str());
-                        }
-                    }
-                    checked.note = Some(format!("line {line}: {respelled}"));
+    fn consultation(&mut self, line: u64, checked: &mut Result<Checked, Problem>) -> Result<()> {
+        if let Ok(checked) = checked
+            && let Some((key, spelling)) = &mut checked.family
+            && let Some(respelled) = self.spell_family(key, spelling)?
+        {
+            *spelling = respelled.kept.clone();
+            for (name, value) in &mut checked.columns {
+                if *name == "family" {
+                    *value = Value::text(respelled.kept.as_str());
                 }
-                Ok(checked)
             }
-            Err(p) => Err(p),
-        };
-        self.save(line, checked)
+            checked.note = Some(format!("line {line}: {respelled}"));
+        }
+        self.save(line, checked.as_mut())
     }
 
     /// Checks a row of referrals, reviews or audits, which hang from records in the logbook,
     /// and saves it.
     fn row(&mut self, line: u64, row: &Row) -> Result<()> {
-        let checked: std::result::Result<Checked, Problem> = match self.reading.records {
+        let mut checked: std::result::Result<Checked, Problem> = match self.reading.records {
             Records::Consultations => unreachable!("consultations are checked as they are read"),
             Records::Referrals => self.referral(row).map(|(r, warning)| {
                 let mut checked =
@@ -809,11 +822,15 @@ impl Import<'_, '_> {
                 .audit(row)
                 .map(|a| Checked::new(RecordKind::Audit, a.id.0, a.uuid, store::columns(&a))),
         };
-        self.save(line, checked)
+        self.save(line, checked.as_mut())
     }
 
     /// Saves a record checked, or notes why it was refused.
-    fn save(&mut self, line: u64, checked: std::result::Result<Checked, Problem>) -> Result<()> {
+    fn save(
+        &mut self,
+        line: u64,
+        checked: std::result::Result<&mut Checked, &mut Problem>,
+    ) -> Result<()> {
         match checked {
             Err(p) if p.column.is_empty() => {
                 self.errors.push(format!("line {line}: {}", p.message))
@@ -843,10 +860,10 @@ impl Import<'_, '_> {
                         {
                             self.first_spellings.add(key, spelling, number);
                         }
-                        if let Some(note) = checked.note {
+                        if let Some(note) = checked.note.take() {
                             self.respelled.push(note);
                         }
-                        if let Some(warning) = checked.warning {
+                        if let Some(warning) = checked.warning.take() {
                             self.warnings.push(warning);
                         }
                     }
