@@ -12,6 +12,7 @@ use crate::domain::checklist::Checklist;
 use crate::domain::invalid::Invalid;
 use crate::domain::text::Text;
 use crate::error::{Error, Result};
+use crate::interruption::Interruption;
 use crate::store::postgres::connect;
 use crate::store::{Access, Logbook, PostgresLogbook, SqliteLogbook};
 
@@ -23,6 +24,8 @@ pub struct Context {
     /// interrupted. Held locked while the logbook is being opened, so that an interruption
     /// waits to know whether this command created it.
     created: Arc<Mutex<Option<PathBuf>>>,
+    /// What SIGINT and SIGTERM do, once a command asks to be told of them.
+    interruption: Arc<Interruption>,
 }
 
 impl Context {
@@ -33,6 +36,7 @@ impl Context {
             config,
             clock: Clock::from_env()?,
             created: Arc::default(),
+            interruption: Arc::default(),
         })
     }
 
@@ -110,22 +114,25 @@ impl Context {
         discard(&self.created);
     }
 
-    /// From now on, an interruption (SIGINT, SIGTERM) first removes the logbook this command
-    /// created, if it is still empty, then ends the program as the signal would have. For
-    /// commands that write for long (an import), where an interruption is likely.
+    /// From now on, an interruption (SIGINT, SIGTERM) removes the logbook this command
+    /// created, if it is still empty, and ends the program as the signal would have: at once,
+    /// or, while a write cooperates (`interruption().cooperate`), once the command has stopped
+    /// and rolled back (`end_if_interrupted`). For commands that write for long (an import),
+    /// where an interruption is likely.
     pub fn discard_created_logbook_when_interrupted(&self) -> Result<()> {
-        use signal_hook::consts::{SIGINT, SIGTERM};
-        let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM])?;
         let created = Arc::clone(&self.created);
-        std::thread::spawn(move || {
-            if let Some(signal) = signals.forever().next() {
-                discard(&created);
-                // Ends the program as the signal's own action does.
-                let _ = signal_hook::low_level::emulate_default_handler(signal);
-                std::process::exit(128 + signal);
-            }
-        });
-        Ok(())
+        self.interruption.watch(move || discard(&created))
+    }
+
+    /// The command's interruptions.
+    pub fn interruption(&self) -> &Interruption {
+        &self.interruption
+    }
+
+    /// After a command whose write was interrupted, and the removal of the logbook it created:
+    /// ends the program as the signal would have.
+    pub fn end_if_interrupted(&self) {
+        self.interruption.end_if_interrupted();
     }
 
     /// The config file's `advisor`, when it is set and not blank.

@@ -1,8 +1,9 @@
 //! Where `export --output` and `backup` write, under one set of rules: never over the logbook or
-//! its -wal and -shm files, by whatever path, symbolic link or hard link they are named; an
-//! existing file only with `--force`; `-` (or /dev/stdout) is standard output; a special file (a terminal,
-//! /dev/null, a FIFO) is written to as it is, never replaced; and a regular file appears whole
-//! or not at all — written to an owner-only temporary file beside it, then renamed into place.
+//! its working files (-journal, -wal, -shm), by whatever path, symbolic link or hard link they
+//! are named; an existing file only with `--force`; `-` (or /dev/stdout) is standard output; a
+//! special file (a terminal, /dev/null, a FIFO) is written to as it is, never replaced; and a
+//! regular file appears whole or not at all — written to an owner-only temporary file beside
+//! it, then renamed into place.
 
 use std::fs::{File, Metadata};
 use std::io::Write;
@@ -160,7 +161,7 @@ impl Destination {
 }
 
 /// Refuses `target` (named `shown`) when it is the logbook at `logbook` or one of its companion
-/// files (-wal, -shm), by path once symbolic links are followed — whether or not the file
+/// files (-journal, -wal, -shm), by path once symbolic links are followed — whether or not the file
 /// exists yet — or as the same file under another name (a hard link).
 fn refuse_logbook(target: &Path, shown: &str, logbook: &Path) -> Result<()> {
     let Ok(book) = logbook.canonicalize() else {
@@ -177,9 +178,10 @@ fn refuse_logbook(target: &Path, shown: &str, logbook: &Path) -> Result<()> {
     Ok(())
 }
 
-/// The logbook and its companion files.
-fn companions(book: &Path) -> [PathBuf; 3] {
-    ["", "-wal", "-shm"].map(|suffix| {
+/// The logbook and its companion files: the rollback journal of a new logbook's first import,
+/// and the write-ahead log and its index.
+fn companions(book: &Path) -> [PathBuf; 4] {
+    ["", "-journal", "-wal", "-shm"].map(|suffix| {
         let mut name = book.as_os_str().to_owned();
         name.push(suffix);
         PathBuf::from(name)

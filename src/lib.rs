@@ -11,6 +11,7 @@ pub mod destination;
 pub mod domain;
 pub mod error;
 pub mod exchange;
+pub mod interruption;
 pub mod output;
 pub mod progress;
 pub mod prompt;

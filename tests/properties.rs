@@ -268,6 +268,7 @@ proptest! {
             today: today(),
             now: "2026-03-15T10:00:00Z".parse().unwrap(),
             dry_run: false,
+            interruption: None,
         };
         let summary = import_csv::<_, SqliteLogbook, _>(csv.as_slice(), &request, || Ok(&mut copy))
             .map_err(|e| TestCaseError::fail(e.message))?;

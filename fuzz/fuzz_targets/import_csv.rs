@@ -69,6 +69,7 @@ fn request<'a>(records: Records, checklist: &'a Checklist) -> Request<'a> {
         today: today(),
         now: "2026-03-15T10:00:00Z".parse().expect("a timestamp"),
         dry_run: false,
+        interruption: None,
     }
 }
 

@@ -31,6 +31,7 @@ use crate::domain::text::Text;
 use crate::domain::values::{Day, Level, YesNo};
 use crate::error::{Error, Result};
 use crate::exchange::{self, Records};
+use crate::interruption::Interruption;
 use crate::progress;
 use crate::store::{self, Logbook, SqliteLogbook, Storage, Writer};
 
@@ -85,11 +86,12 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<()> {
         today: ctx.clock.today(),
         now: ctx.clock.now(),
         dry_run: args.dry_run,
+        interruption: Some(ctx.interruption()),
     };
     // A dry run writes nothing: it checks the rows against an empty logbook in memory when
     // there is none yet, against a copy in memory when the logbook is read-only, and otherwise
-    // (a team logbook too) in a transaction that is rolled back. A real import that creates the
-    // logbook removes it again if it is interrupted.
+    // (a team logbook too) in a transaction that is rolled back. A real import stops when it is
+    // interrupted, rolls back and removes the logbook if it created it.
     let open = || {
         if args.dry_run {
             match ctx.open_if_any()? {
@@ -153,6 +155,8 @@ pub struct Request<'a> {
     pub now: Timestamp,
     /// Check every row without writing anything.
     pub dry_run: bool,
+    /// The interruptions the import stops at, if any are watched.
+    pub interruption: Option<&'a Interruption>,
 }
 
 /// What an import added, and what it skipped as already in the logbook (same UUID).
@@ -198,7 +202,11 @@ pub fn import_csv<R: Read + Send, S: Storage, L: BorrowMut<S>>(
     let columns = Columns::read(&mut reader, request.records, shown)?;
     let mut opened = open()?;
     let logbook: &mut S = opened.borrow_mut();
-    let mut tx = logbook.write()?;
+    // Interrupted, the import stops at its next batch of rows, or the statement under way
+    // fails, and the transaction is rolled back.
+    let interrupted = || request.interruption.map_or(Ok(()), Interruption::check);
+    let _cooperating = request.interruption.map(|i| i.cooperate(logbook.stopper()));
+    let mut tx = logbook.write_to_fill()?;
     let bulk = tx.begin_bulk(request.records.kind())?;
     let reading = Reading {
         records: request.records,
@@ -225,22 +233,26 @@ pub fn import_csv<R: Read + Send, S: Storage, L: BorrowMut<S>>(
     let bar = progress::bar(None, request.records.noun());
     // The file is read and its consultations checked on a thread of their own while the rows
     // before are saved: on two cores, reading and saving take turns no longer. The channel
-    // holds a few batches of rows, so memory stays flat.
+    // holds a few batches of rows, so memory stays flat. Each batch saved goes back to the
+    // reading thread, which frees its rows and fills it again: memory is freed by the thread
+    // that allocated it, which is cheaper than freeing it from another.
     std::thread::scope(|scope| -> Result<()> {
         let (send, receive) = std::sync::mpsc::sync_channel::<Vec<Found>>(4);
+        let (give_back, saved) = std::sync::mpsc::sync_channel::<Vec<Found>>(8);
         let reading = &reading;
-        let reader = scope.spawn(move || reading.read_all(reader, send));
-        'rows: for batch in &receive {
-            for found in batch {
+        let reader = scope.spawn(move || reading.read_all(reader, send, saved));
+        'rows: for mut batch in &receive {
+            interrupted()?;
+            for found in &mut batch {
                 match found {
-                    Found::Problem(problem) => import.errors.push(problem),
-                    Found::Consultation(line, parsed) => import.consultation(line, parsed)?,
+                    Found::Problem(problem) => import.errors.push(std::mem::take(problem)),
+                    Found::Consultation(line, parsed) => import.consultation(*line, parsed)?,
                     Found::Row(line, record) => {
                         let row = Row {
-                            record: &record,
+                            record,
                             columns: &columns,
                         };
-                        import.row(line, &row)?;
+                        import.row(*line, &row)?;
                     }
                 }
                 bar.inc(1);
@@ -248,6 +260,8 @@ pub fn import_csv<R: Read + Send, S: Storage, L: BorrowMut<S>>(
                     break 'rows;
                 }
             }
+            // Should the reading thread be behind in taking batches back, this one is freed here.
+            let _ = give_back.try_send(batch);
         }
         // The reader stops at its next batch once nothing receives it.
         drop(receive);
@@ -292,6 +306,7 @@ pub fn import_csv<R: Read + Send, S: Storage, L: BorrowMut<S>>(
         if bulk && matches!(request.records, Records::Referrals | Records::Reviews) {
             tx.refresh_every_due_from()?;
         }
+        interrupted()?;
         tx.commit()?;
     }
     Ok(summary)
@@ -492,10 +507,19 @@ impl Reading<'_> {
         &self,
         mut reader: exchange::Reader<R>,
         send: std::sync::mpsc::SyncSender<Vec<Found>>,
+        saved: std::sync::mpsc::Receiver<Vec<Found>>,
     ) -> Result<()> {
         let columns = self.columns;
         let mut cells = csv::ByteRecord::new();
-        let mut batch = Vec::with_capacity(BATCH);
+        // A batch the import has saved, emptied here, or a new one.
+        let next_batch = || match saved.try_recv() {
+            Ok(mut batch) => {
+                batch.clear();
+                batch
+            }
+            Err(_) => Vec::with_capacity(BATCH),
+        };
+        let mut batch = next_batch();
         while let Some(at) = reader
             .read(&mut cells)
             .map_err(|e| unreadable(self.shown, e))?
@@ -548,7 +572,11 @@ impl Reading<'_> {
                 }
             };
             batch.push(found);
-            if batch.len() == BATCH && send.send(std::mem::take(&mut batch)).is_err() {
+            if batch.len() == BATCH
+                && send
+                    .send(std::mem::replace(&mut batch, next_batch()))
+                    .is_err()
+            {
                 return Ok(());
             }
         }
@@ -755,31 +783,26 @@ impl Checked {
 impl Import<'_, '_> {
     /// A consultation checked by the reader, its columns ready: kept under its family's first
     /// spelling, and saved.
-    fn consultation(&mut self, line: u64, checked: Result<Checked, Problem>) -> Result<()> {
-        let checked = match checked {
-            Ok(mut checked) => {
-                if let Some((key, spelling)) = &mut checked.family
-                    && let Some(respelled) = self.spell_family(key, spelling)?
-                {
-                    *spelling = respelled.kept.clone();
-                    for (name, value) in &mut checked.columns {
-                        if *name == "family" {
-                            *value = Value::text(respelled.kept.as_str());
-                        }
-                    }
-                    checked.note = Some(format!("line {line}: {respelled}"));
+    fn consultation(&mut self, line: u64, checked: &mut Result<Checked, Problem>) -> Result<()> {
+        if let Ok(checked) = checked
+            && let Some((key, spelling)) = &mut checked.family
+            && let Some(respelled) = self.spell_family(key, spelling)?
+        {
+            *spelling = respelled.kept.clone();
+            for (name, value) in &mut checked.columns {
+                if *name == "family" {
+                    *value = Value::text(respelled.kept.as_str());
                 }
-                Ok(checked)
             }
-            Err(p) => Err(p),
-        };
-        self.save(line, checked)
+            checked.note = Some(format!("line {line}: {respelled}"));
+        }
+        self.save(line, checked.as_mut())
     }
 
     /// Checks a row of referrals, reviews or audits, which hang from records in the logbook,
     /// and saves it.
     fn row(&mut self, line: u64, row: &Row) -> Result<()> {
-        let checked: std::result::Result<Checked, Problem> = match self.reading.records {
+        let mut checked: std::result::Result<Checked, Problem> = match self.reading.records {
             Records::Consultations => unreachable!("consultations are checked as they are read"),
             Records::Referrals => self.referral(row).map(|(r, warning)| {
                 let mut checked =
@@ -799,11 +822,15 @@ impl Import<'_, '_> {
                 .audit(row)
                 .map(|a| Checked::new(RecordKind::Audit, a.id.0, a.uuid, store::columns(&a))),
         };
-        self.save(line, checked)
+        self.save(line, checked.as_mut())
     }
 
     /// Saves a record checked, or notes why it was refused.
-    fn save(&mut self, line: u64, checked: std::result::Result<Checked, Problem>) -> Result<()> {
+    fn save(
+        &mut self,
+        line: u64,
+        checked: std::result::Result<&mut Checked, &mut Problem>,
+    ) -> Result<()> {
         match checked {
             Err(p) if p.column.is_empty() => {
                 self.errors.push(format!("line {line}: {}", p.message))
@@ -833,10 +860,10 @@ impl Import<'_, '_> {
                         {
                             self.first_spellings.add(key, spelling, number);
                         }
-                        if let Some(note) = checked.note {
+                        if let Some(note) = checked.note.take() {
                             self.respelled.push(note);
                         }
-                        if let Some(warning) = checked.warning {
+                        if let Some(warning) = checked.warning.take() {
                             self.warnings.push(warning);
                         }
                     }

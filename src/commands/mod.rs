@@ -79,6 +79,7 @@ pub fn run(cli: Cli) -> Result<()> {
     if ran.is_err() {
         ctx.discard_created_logbook();
     }
+    ctx.end_if_interrupted();
     ran?;
     out.flush()?;
     Ok(())

@@ -40,6 +40,11 @@ pub const CHECKS: &[Check] = &[
         uncommitted_writes_leave_nothing,
     ),
     (
+        "a write to fill the logbook is kept when committed and leaves nothing otherwise; a \
+         stop with no statement running changes nothing",
+        fills_are_writes,
+    ),
+    (
         "a referral's result follows its latest review",
         results_follow_the_latest_review,
     ),
@@ -357,6 +362,30 @@ fn uncommitted_writes_leave_nothing(storage: &mut dyn Storage) {
     }
     let tx = storage.read().expect("a read transaction");
     assert_eq!(tx.consultation(ConsultationId(1)).expect("read"), None);
+}
+
+fn fills_are_writes(storage: &mut dyn Storage) {
+    {
+        let mut tx = storage.write_to_fill().expect("a write transaction");
+        tx.add_consultation(&consultation("OAK-4", "2026-03-01", None))
+            .expect("saved");
+    }
+    {
+        let tx = storage.read().expect("a read transaction");
+        assert_eq!(tx.consultation(ConsultationId(1)).expect("read"), None);
+    }
+    let mut c = consultation("OAK-4", "2026-03-01", None);
+    let mut tx = storage.write_to_fill().expect("a write transaction");
+    c.id = tx.add_consultation(&c).expect("saved");
+    tx.commit().expect("committed");
+    // An interruption that comes when nothing runs is not held against what runs next.
+    if let Some(stop) = storage.stopper() {
+        stop();
+    }
+    let next = add_consultation(storage, consultation("OAK-4", "2026-03-02", None));
+    let tx = storage.read().expect("a read transaction");
+    assert_eq!(tx.consultation(c.id).expect("read"), Some(c));
+    assert_eq!(tx.consultation(next.id).expect("read"), Some(next));
 }
 
 fn results_follow_the_latest_review(storage: &mut dyn Storage) {

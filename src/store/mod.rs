@@ -83,6 +83,15 @@ impl Storage for Logbook {
     fn write(&mut self) -> Result<Box<dyn Writer + '_>> {
         self.storage().write()
     }
+    fn write_to_fill(&mut self) -> Result<Box<dyn Writer + '_>> {
+        self.storage().write_to_fill()
+    }
+    fn stopper(&self) -> Option<Stop> {
+        match self {
+            Logbook::Sqlite(l) => l.stopper(),
+            Logbook::Postgres(l) => l.stopper(),
+        }
+    }
 }
 
 /// What `check` finds: whether the logbook is sound, and what it holds.
@@ -125,7 +134,22 @@ pub trait Storage {
     /// A write transaction, holding the write lock from the start so that concurrent writers
     /// queue rather than fail half-way.
     fn write(&mut self) -> Result<Box<dyn Writer + '_>>;
+    /// A write transaction to fill the logbook with many records at once (an import). When
+    /// this open created the logbook and it holds no records yet, an engine may write it the
+    /// way that suits a bulk load best; the logbook is as it always is again once it is closed,
+    /// whether the transaction was committed or not.
+    fn write_to_fill(&mut self) -> Result<Box<dyn Writer + '_>> {
+        self.write()
+    }
+    /// What stops, from another thread, the statement running on this logbook (when the
+    /// engine can): the statement fails, and its transaction can only be rolled back.
+    fn stopper(&self) -> Option<Stop> {
+        None
+    }
 }
+
+/// Stops the statement running on a logbook from another thread (`Storage::stopper`).
+pub type Stop = Box<dyn Fn() + Send>;
 
 /// What `list` narrows consultations by; every filter is optional.
 #[derive(Debug, Default, Clone)]

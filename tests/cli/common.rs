@@ -228,3 +228,10 @@ pub fn write_consultations(path: &std::path::Path, n: u64) {
     }
     w.flush().unwrap();
 }
+
+/// Whether a first import is filling the new logbook: writing under its rollback journal, with
+/// rows spilling into the logbook's file (past 1 MiB; the empty logbook is a tenth of that).
+pub fn filling_a_new_logbook(env: &TestEnv) -> bool {
+    env.path("logbook.db-journal").exists()
+        && std::fs::metadata(env.db()).is_ok_and(|m| m.len() > 1 << 20)
+}

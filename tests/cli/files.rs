@@ -17,7 +17,7 @@ use std::path::Path;
 use std::process::{Output, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::common::{MINIMAL, TestEnv, json, sql_at, write_consultations};
+use crate::common::{MINIMAL, TestEnv, filling_a_new_logbook, json, sql_at, write_consultations};
 
 /// The names in the test's folder, sorted.
 fn names(env: &TestEnv) -> Vec<String> {
@@ -495,7 +495,8 @@ fn a_dry_run_works_on_a_read_only_logbook() {
 }
 
 /// Starts a first import into a new logbook, sends it `signal` (with the `kill` program) while
-/// it is under way, and checks that it ended by that signal leaving nothing but the CSV file.
+/// it is writing the rows, and checks that it ended by that signal leaving nothing but the CSV
+/// file.
 fn interrupt_a_first_import(signal: &str, number: i32) {
     let mut rows: u64 = 50_000;
     loop {
@@ -509,18 +510,14 @@ fn interrupt_a_first_import(signal: &str, number: i32) {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        // Under way: the new logbook and its write-ahead log exist, and the rows are going in.
+        // Under way: the rows are going into the new logbook, under its rollback journal.
         let started = Instant::now();
-        let mut under_way = None;
         let finished = loop {
             if let Some(status) = import.try_wait().unwrap() {
                 break Some(status);
             }
-            if env.path("logbook.db-wal").exists() {
-                let since = *under_way.get_or_insert_with(Instant::now);
-                if since.elapsed() > Duration::from_millis(300) {
-                    break None;
-                }
+            if filling_a_new_logbook(&env) {
+                break None;
             }
             assert!(
                 started.elapsed() < Duration::from_secs(120),

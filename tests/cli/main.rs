@@ -6,6 +6,7 @@ mod consult;
 mod exchange;
 mod figures;
 mod files;
+mod first_import;
 mod form;
 mod html_report;
 mod import_checks;

@@ -38,6 +38,9 @@ pub struct SqliteLogbook {
     path: std::path::PathBuf,
     /// Whether this open created the file.
     pub created: bool,
+    /// Whether this open put the logbook under a rollback journal to fill it
+    /// (`write_to_fill`): it is put back in WAL mode when it is closed.
+    rollback_journal: bool,
 }
 
 impl SqliteLogbook {
@@ -105,6 +108,7 @@ impl SqliteLogbook {
             conn,
             path: path.to_path_buf(),
             created,
+            rollback_journal: false,
         };
         match logbook.prepare(read_only, access) {
             Ok(any) => Ok(any.then_some(logbook)),
@@ -132,6 +136,7 @@ impl SqliteLogbook {
             conn,
             path: ":memory:".into(),
             created: true,
+            rollback_journal: false,
         })
     }
 
@@ -149,6 +154,7 @@ impl SqliteLogbook {
             conn,
             path: self.path.clone(),
             created: false,
+            rollback_journal: false,
         })
     }
 
@@ -236,9 +242,10 @@ impl SqliteLogbook {
         Ok(true)
     }
 
-    /// Removes a logbook that this command created but could not fill — it failed — so that a
-    /// failed command leaves nothing behind. A logbook holding any record is kept: another
-    /// caselog may have written to it meanwhile.
+    /// Removes a logbook that this command created but could not fill — it failed or was
+    /// interrupted — with its working files (-journal, -wal, -shm), so that such a command
+    /// leaves nothing behind. A logbook holding any record is kept: another caselog may have
+    /// written to it meanwhile.
     pub fn discard_if_empty(path: &Path) -> Result<()> {
         {
             let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
@@ -250,22 +257,11 @@ impl SqliteLogbook {
                 [],
                 |r| r.get("found"),
             )?;
-            let records: i64 = if has_schema {
-                conn.query_row(
-                    "SELECT (SELECT count(*) FROM consultation) + (SELECT count(*) FROM referral) \
-                     + (SELECT count(*) FROM review) + (SELECT count(*) FROM audit) \
-                     + (SELECT count(*) FROM amendment) AS n",
-                    [],
-                    |r| r.get("n"),
-                )?
-            } else {
-                0
-            };
-            if records > 0 {
+            if has_schema && holds_records(&conn)? {
                 return Ok(());
             }
         }
-        for suffix in ["-wal", "-shm", ""] {
+        for suffix in ["-journal", "-wal", "-shm", ""] {
             let mut file = path.as_os_str().to_owned();
             file.push(suffix);
             match std::fs::remove_file(&file) {
@@ -384,6 +380,36 @@ impl Storage for SqliteLogbook {
         Ok(Box::new(SqliteTxn::new(tx)))
     }
 
+    /// A logbook this open created is filled under a rollback journal: each page is then
+    /// written once, into the file itself, where in WAL mode it is written into the -wal file
+    /// and again into the file when the log is checkpointed. It is put back in WAL mode when it
+    /// is closed (`Drop`). The journal holds only the few pages the empty logbook had, so a
+    /// crash half-way is rolled back by the next caselog to open it, which also puts it back
+    /// in WAL mode. When another connection has the logbook open, it cannot leave WAL mode,
+    /// and is filled in WAL mode.
+    fn write_to_fill(&mut self) -> Result<Box<dyn Writer + '_>> {
+        if self.created && !self.rollback_journal && !holds_records(&self.conn)? {
+            let mode = self.conn.query_row("PRAGMA journal_mode", [], |r| {
+                r.get::<_, String>("journal_mode")
+            })?;
+            // An in-memory logbook has no file, and keeps its journal in memory.
+            if mode.eq_ignore_ascii_case("wal") {
+                self.rollback_journal = self
+                    .conn
+                    .query_row("PRAGMA journal_mode = DELETE", [], |r| {
+                        r.get::<_, String>("journal_mode")
+                    })
+                    .is_ok_and(|mode| mode.eq_ignore_ascii_case("delete"));
+            }
+        }
+        self.write()
+    }
+
+    fn stopper(&self) -> Option<crate::store::Stop> {
+        let handle = self.conn.get_interrupt_handle();
+        Some(Box::new(move || handle.interrupt()))
+    }
+
     fn read(&mut self) -> Result<Box<dyn Reader + '_>> {
         let tx = self
             .conn
@@ -428,6 +454,28 @@ impl SqliteLogbook {
 /// The connection's data version, which begins its snapshot when it is in a transaction.
 fn data_version(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row("PRAGMA data_version", [], |r| r.get(0))?)
+}
+
+impl Drop for SqliteLogbook {
+    /// Puts a logbook filled under a rollback journal back in WAL mode, its transaction over,
+    /// whether it was committed or rolled back.
+    fn drop(&mut self) {
+        if self.rollback_journal {
+            // Best effort: should it fail, the next caselog to open the logbook switches it.
+            let _ = wal_mode(&self.conn);
+        }
+    }
+}
+
+/// Whether the logbook holds any record.
+fn holds_records(conn: &Connection) -> rusqlite::Result<bool> {
+    conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM consultation) OR EXISTS (SELECT 1 FROM referral) \
+           OR EXISTS (SELECT 1 FROM review) OR EXISTS (SELECT 1 FROM audit) \
+           OR EXISTS (SELECT 1 FROM amendment) AS found",
+        [],
+        |r| r.get("found"),
+    )
 }
 
 /// A table being filled from empty by an import: its indexes are dropped while the rows go in
@@ -725,5 +773,31 @@ mod tests {
             before,
             "a commit between"
         );
+    }
+
+    fn journal_mode(conn: &Connection) -> String {
+        conn.query_row("PRAGMA journal_mode", [], |r| r.get("journal_mode"))
+            .expect("the journal mode")
+    }
+
+    #[test]
+    fn only_a_new_logbook_is_filled_under_a_rollback_journal_and_it_is_left_in_wal_mode() {
+        let dir = tempfile::tempdir().expect("a folder");
+        let path = dir.path().join("logbook.db");
+        let create = Access::Create { make_dir: false };
+        let mut logbook = SqliteLogbook::open(&path, create).expect("a new logbook");
+        assert!(logbook.created);
+        drop(logbook.write_to_fill().expect("a write transaction"));
+        assert_eq!(journal_mode(&logbook.conn), "delete");
+        drop(logbook);
+        let conn = Connection::open(&path).expect("the logbook");
+        assert_eq!(journal_mode(&conn), "wal");
+        drop(conn);
+
+        // The logbook is there now: it is filled in WAL mode.
+        let mut logbook = SqliteLogbook::open(&path, create).expect("the logbook");
+        assert!(!logbook.created);
+        drop(logbook.write_to_fill().expect("a write transaction"));
+        assert_eq!(journal_mode(&logbook.conn), "wal");
     }
 }
