@@ -431,21 +431,20 @@ impl Storage for SqliteLogbook {
 impl SqliteLogbook {
     /// `read_figures`' transaction.
     fn figures_txn(&mut self) -> Result<SqliteTxn<'_>> {
+        // The second connection only makes reading faster: should it fail, everything is read
+        // on this one.
         let second = self.second_reader();
-        let before = match &second {
-            Some(second) => Some(data_version(second)?),
-            None => None,
-        };
+        let before = second.as_ref().and_then(|s| data_version(s).ok());
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Deferred)?;
         data_version(&tx)?;
         let mut reader = SqliteTxn::new(tx);
-        if let (Some(second), Some(before)) = (second, before) {
-            second.execute_batch("BEGIN")?;
-            if data_version(&second)? == before {
-                reader.second = Some(std::sync::Mutex::new(second));
-            }
+        if let (Some(second), Some(before)) = (second, before)
+            && second.execute_batch("BEGIN").is_ok()
+            && data_version(&second).is_ok_and(|now| now == before)
+        {
+            reader.second = Some(std::sync::Mutex::new(second));
         }
         Ok(reader)
     }
