@@ -756,8 +756,12 @@ fn arrow_keys_leave_no_stale_lines_at_80_or_60_columns() {
         press(&mut s, &[UP, UP, UP, PAGE_DOWN]);
         // 10 down from 1A, 3 up, then a page (8) down: 5C.
         let marked = format!("  {mark}5C");
-        screen.wait_until(&mut s, "5C marked", |screen| {
+        // Waited for until the screen is redrawn whole: the terminal may be read half-way
+        // through a redraw.
+        screen.wait_until(&mut s, "5C marked, and one list", |screen| {
             screen.rows().iter().any(|r| r.starts_with(&marked))
+                && screen.count("Consultee's agency") == 1
+                && screen.count(mark) == 1
         });
         assert_eq!(screen.count("Consultee's agency"), 1, "{}", screen.text());
         assert_eq!(
@@ -774,8 +778,8 @@ fn arrow_keys_leave_no_stale_lines_at_80_or_60_columns() {
         // The cursor was before the space before the last word.
         let at = worry.rfind(' ').unwrap();
         let marked = format!("{}#{}", &worry[..at], &worry[at..]);
-        screen.wait_until(&mut s, "the mark typed", |screen| {
-            screen.contents().contains(&marked)
+        screen.wait_until(&mut s, "the mark typed, on one question", |screen| {
+            screen.contents().contains(&marked) && screen.count("worried about") == 1
         });
         assert_eq!(screen.count("worried about"), 1, "{}", screen.text());
         assert_eq!(
@@ -790,8 +794,9 @@ fn arrow_keys_leave_no_stale_lines_at_80_or_60_columns() {
         });
         assert_eq!(screen.count("Consultee's agency: 6 — Police"), 1);
         press(&mut s, &[ENTER]);
-        screen.at(&mut s, "Your judgement");
-        assert_eq!(screen.count("worried about"), 1, "{}", screen.text());
+        screen.wait_until(&mut s, "the next question, the last one answered", |screen| {
+            screen.contents().contains("Your judgement") && screen.count("worried about") == 1
+        });
         press(&mut s, &[ENTER]);
         screen.at(&mut s, "Save this consultation?");
         press(&mut s, &["y"]);
