@@ -202,11 +202,15 @@ pub fn import_csv<R: Read + Send, S: Storage, L: BorrowMut<S>>(
     let columns = Columns::read(&mut reader, request.records, shown)?;
     let mut opened = open()?;
     let logbook: &mut S = opened.borrow_mut();
-    // Interrupted, the import stops at its next batch of rows, or the statement under way
-    // fails, and the transaction is rolled back.
+    // Interrupted once its transaction has begun, the import stops at its next batch of rows,
+    // or the statement under way fails, and the transaction is rolled back before the import
+    // stops cooperating (`_cooperating` is dropped after `tx`). Interrupted while it waits for
+    // the write lock, it ends at once, as before it began.
     let interrupted = || request.interruption.map_or(Ok(()), Interruption::check);
-    let _cooperating = request.interruption.map(|i| i.cooperate(logbook.stopper()));
+    let stop = logbook.stopper();
+    let _cooperating;
     let mut tx = logbook.write_to_fill()?;
+    _cooperating = request.interruption.map(|i| i.cooperate(stop));
     let bulk = tx.begin_bulk(request.records.kind())?;
     let reading = Reading {
         records: request.records,

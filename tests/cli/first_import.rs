@@ -1,7 +1,8 @@
 //! A first import into a new logbook: its rows are written under a rollback journal, once,
 //! rather than through the write-ahead log; the logbook is in WAL mode again afterwards, and
 //! after a crash half-way; the journal is one of the logbook's working files, never written
-//! over; and an import into a logbook that has records is interrupted without losing them.
+//! over; and an import into a logbook that has records is interrupted without losing them,
+//! while it saves its rows or while it waits for the write lock.
 
 use std::fs;
 use std::os::unix::process::ExitStatusExt;
@@ -183,4 +184,40 @@ fn an_interrupted_import_into_a_logbook_with_records_leaves_them_as_they_were() 
         );
         rows *= 4;
     }
+}
+
+#[test]
+fn an_import_waiting_for_the_write_lock_ends_at_once_when_interrupted() {
+    let env = TestEnv::new();
+    env.consult(&["--family", "F-1"]);
+    // Another program writing to the logbook holds its write lock throughout.
+    let other = rusqlite::Connection::open(env.db()).unwrap();
+    other.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let mut import = start_import(&env, 100);
+    // Time to read the file and begin waiting for the lock (the busy timeout is 30 s).
+    std::thread::sleep(Duration::from_secs(1));
+    assert!(import.try_wait().unwrap().is_none(), "the import waits");
+    let sent = std::process::Command::new("kill")
+        .args(["-s", "INT", &import.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = import.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "the import went on waiting for the lock after Ctrl-C"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    assert_eq!(status.signal(), Some(2), "ended by SIGINT: {status:?}");
+    other.execute_batch("ROLLBACK").unwrap();
+    drop(other);
+    assert_eq!(
+        env.sql("SELECT id, family FROM consultation"),
+        [["1", "F-1"]]
+    );
 }

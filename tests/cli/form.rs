@@ -794,9 +794,13 @@ fn arrow_keys_leave_no_stale_lines_at_80_or_60_columns() {
         });
         assert_eq!(screen.count("Consultee's agency: 6 — Police"), 1);
         press(&mut s, &[ENTER]);
-        screen.wait_until(&mut s, "the next question, the last one answered", |screen| {
-            screen.contents().contains("Your judgement") && screen.count("worried about") == 1
-        });
+        screen.wait_until(
+            &mut s,
+            "the next question, the last one answered",
+            |screen| {
+                screen.contents().contains("Your judgement") && screen.count("worried about") == 1
+            },
+        );
         press(&mut s, &[ENTER]);
         screen.at(&mut s, "Save this consultation?");
         press(&mut s, &["y"]);

@@ -272,12 +272,28 @@ impl SqliteLogbook {
         Ok(())
     }
 
-    /// A second, read-only connection to the logbook's file, when there is a file (not a
-    /// logbook held in memory) and a second core to read it on. None when it cannot be opened:
-    /// it would only have made reading faster.
+    /// A second, read-only connection to the logbook's file, when it would make reading
+    /// faster: there is a file (not a logbook held in memory) in WAL mode, a second core to
+    /// read it on, and a SQLite built with a page cache per connection (`.cargo/config.toml`;
+    /// with one cache for all, two threads wait on each other and take longer than one). None
+    /// otherwise, or when it cannot be opened. Outside WAL mode a reader could be kept waiting
+    /// by a writer that is itself waiting for the first connection's snapshot to end.
     fn second_reader(&self) -> Option<Connection> {
         let file = self.conn.path().filter(|p| !p.is_empty())?;
         if std::thread::available_parallelism().map_or(1, |n| n.get()) < 2 {
+            return None;
+        }
+        let suits: bool = self
+            .conn
+            .query_row(
+                "SELECT journal_mode = 'wal' \
+                   AND NOT sqlite_compileoption_used('ENABLE_MEMORY_MANAGEMENT') \
+                 FROM pragma_journal_mode",
+                [],
+                |r| r.get(0),
+            )
+            .ok()?;
+        if !suits {
             return None;
         }
         let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
@@ -744,6 +760,13 @@ mod tests {
         assert_eq!(on_a_file, two_cores);
         let mut in_memory = SqliteLogbook::in_memory().expect("a logbook");
         assert!(in_memory.figures_txn().expect("read").second.is_none());
+        // Outside WAL mode (a backup copy, say), everything is read on one connection.
+        let mode: String = logbook
+            .conn
+            .query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0))
+            .expect("a journal mode");
+        assert_eq!(mode, "delete");
+        assert!(logbook.figures_txn().expect("read").second.is_none());
     }
 
     /// What `read_figures` relies on to know that its two connections read the same logbook.

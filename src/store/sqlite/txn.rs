@@ -282,7 +282,10 @@ impl Reader for SqliteTxn<'_> {
         let to = filter
             .to
             .unwrap_or(NaiveDate::from_ymd_opt(9999, 12, 31).expect("a date"));
-        if filter.from.is_some() || filter.to.is_some() {
+        if filter.family.is_some() {
+            // A family's few consultations are found by the family key index, dates and all.
+            conditions.push("r.date BETWEEN :from AND :to".to_string());
+        } else if filter.from.is_some() || filter.to.is_some() {
             conditions.push(
                 records::date_condition(&self.tx, "consultation", "r", from, to)?
                     .replace("?1", ":from")
