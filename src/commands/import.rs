@@ -274,6 +274,7 @@ pub fn import_csv<R: Read + Send, S: Storage, L: BorrowMut<S>>(
             .expect("the reading thread ends without panicking")
     })?;
     bar.finish_and_clear();
+    interrupted()?;
     // Records given the same UUID on two lines: caught as they are saved, or, when the table
     // was empty and its indexes were set aside, as they are built again.
     for duplicate in import.tx.finish_bulk(MAX_ERRORS)? {
