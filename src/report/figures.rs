@@ -176,10 +176,9 @@ impl Tally {
             *self.ages.entry(*age).or_default() += 1;
         }
     }
-}
 
-impl Tally {
     /// Adds the counts of `other`, as when one group's counts were gathered in parts.
+    /// `families` are added as they are: which families two parts share only the caller knows.
     pub fn add(&mut self, other: &Tally) {
         // Named one by one, so that a count added to `Tally` cannot be left out here.
         let Tally {
